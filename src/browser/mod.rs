@@ -1,0 +1,6 @@
+//! Thin browser adapters: the only code that touches web APIs (storage, clock, randomness).
+//! Each returns typed errors for the UI to explain; none of them panics on a browser refusal.
+
+pub mod clock;
+pub mod ids;
+pub mod storage;

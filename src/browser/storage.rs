@@ -1,0 +1,295 @@
+//! The localStorage adapter: the only code that reads or writes the device's storage. Every
+//! operation returns a typed error instead of throwing, every write re-reads what is stored and
+//! adds to it (so two open tabs never erase each other's check-ins), and data this version
+//! cannot read is moved aside to a backup key, never overwritten or deleted.
+//!
+//! gloo-storage is not used: its `LocalStorage::raw()` throws when storage is blocked (for
+//! example in a sandboxed iframe), which would crash the widget instead of reporting it.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::DomException;
+
+use crate::domain::checkin::{merge_by_id, CheckIn};
+use crate::domain::codec::{
+    decode_draft, decode_history, encode_draft, encode_history, DecodeError,
+};
+use crate::domain::draft::Draft;
+
+/// Why a storage operation failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser gives no storage here (blocked, disabled, sandboxed iframe).
+    Unavailable,
+    /// The origin's quota is used up.
+    QuotaExceeded,
+    /// Anything else the browser reported, by its error name.
+    Failed(String),
+}
+
+fn classify(error: JsValue) -> StorageError {
+    match error.dyn_ref::<DomException>().map(DomException::name) {
+        Some(name) if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" => {
+            StorageError::QuotaExceeded
+        }
+        Some(name) if name == "SecurityError" => StorageError::Unavailable,
+        Some(name) => StorageError::Failed(name),
+        None => StorageError::Failed("unknown error".into()),
+    }
+}
+
+/// An open localStorage with non-throwing operations.
+pub struct LocalStore {
+    storage: web_sys::Storage,
+}
+
+impl LocalStore {
+    pub fn open() -> Result<Self, StorageError> {
+        let window = web_sys::window().ok_or(StorageError::Unavailable)?;
+        match window.local_storage() {
+            Ok(Some(storage)) => Ok(LocalStore { storage }),
+            Ok(None) => Err(StorageError::Unavailable),
+            Err(error) => Err(match classify(error) {
+                StorageError::Failed(_) => StorageError::Unavailable,
+                other => other,
+            }),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.storage.get_item(key).map_err(classify)
+    }
+
+    pub fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.storage.set_item(key, value).map_err(classify)
+    }
+
+    pub fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.storage.remove_item(key).map_err(classify)
+    }
+}
+
+/// The storage keys of one widget instance, all under a namespace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keys {
+    prefix: String,
+}
+
+impl Keys {
+    pub fn new(namespace: &str) -> Self {
+        Keys {
+            prefix: format!("alliance-checkin:{namespace}"),
+        }
+    }
+
+    pub fn history(&self) -> String {
+        format!("{}:history", self.prefix)
+    }
+
+    /// Where this version keeps its check-ins when the main key holds a newer version's data.
+    pub fn history_beside_newer(&self) -> String {
+        format!("{}:history:v1-beside-newer", self.prefix)
+    }
+
+    pub fn draft(&self) -> String {
+        format!("{}:draft", self.prefix)
+    }
+
+    fn backup_base(&self, of_key: &str, now_ms: u64) -> String {
+        format!("{of_key}:unreadable:{now_ms}")
+    }
+
+    /// Whether a `storage` event for `key` concerns the history (`None` means "all cleared").
+    pub fn concerns_history(&self, key: Option<&str>) -> bool {
+        match key {
+            None => true,
+            Some(key) => key == self.history() || key == self.history_beside_newer(),
+        }
+    }
+}
+
+/// A problem found while reading, already dealt with safely, for the client to be told about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredDataProblem {
+    /// History this version could not read was copied to `backup_key` and removed from its
+    /// original key, so new check-ins start a fresh list.
+    HistoryUnreadableKeptAside { backup_key: String, reason: String },
+    /// History this version could not read could not be copied aside (no room): it stays where
+    /// it is and nothing will be written over it.
+    HistoryUnreadableLeftInPlace { reason: String },
+    /// The main key holds a newer version's history: left untouched.
+    HistoryFromNewerVersion { version: u32 },
+    /// A draft this version could not read was copied aside.
+    DraftUnreadableKeptAside { backup_key: String },
+}
+
+/// The outcome of reading the history: the entries, what was dealt with, and where new
+/// entries may safely be written (`None` when nowhere is safe).
+#[derive(Debug)]
+pub struct HistoryRead {
+    pub entries: Vec<CheckIn>,
+    pub problems: Vec<StoredDataProblem>,
+    write_key: Option<String>,
+}
+
+/// Copies `text` to a fresh backup key and removes `key`. Returns the backup key.
+fn move_aside(
+    store: &LocalStore,
+    keys: &Keys,
+    key: &str,
+    text: &str,
+    now_ms: u64,
+) -> Result<String, StorageError> {
+    let base = keys.backup_base(key, now_ms);
+    let mut backup_key = base.clone();
+    let mut attempt = 1;
+    while store.get(&backup_key)?.is_some() {
+        attempt += 1;
+        backup_key = format!("{base}-{attempt}");
+    }
+    store.set(&backup_key, text)?;
+    // The copy is in place; only now may the original go.
+    store.remove(key)?;
+    Ok(backup_key)
+}
+
+/// Reads the history at `key`, moving unreadable data aside. Returns the entries, the problems
+/// dealt with, and whether `key` is safe to write.
+fn read_key(
+    store: &LocalStore,
+    keys: &Keys,
+    key: &str,
+    now_ms: u64,
+    problems: &mut Vec<StoredDataProblem>,
+) -> Result<(Vec<CheckIn>, bool), StorageError> {
+    let Some(text) = store.get(key)? else {
+        return Ok((Vec::new(), true));
+    };
+    match decode_history(&text) {
+        Ok(entries) => Ok((entries, true)),
+        Err(DecodeError::NewerVersion { version }) => {
+            problems.push(StoredDataProblem::HistoryFromNewerVersion { version });
+            Ok((Vec::new(), false))
+        }
+        Err(DecodeError::Unreadable { reason }) => {
+            match move_aside(store, keys, key, &text, now_ms) {
+                Ok(backup_key) => {
+                    problems
+                        .push(StoredDataProblem::HistoryUnreadableKeptAside { backup_key, reason });
+                    Ok((Vec::new(), true))
+                }
+                Err(StorageError::Unavailable) => Err(StorageError::Unavailable),
+                Err(_) => {
+                    problems.push(StoredDataProblem::HistoryUnreadableLeftInPlace { reason });
+                    Ok((Vec::new(), false))
+                }
+            }
+        }
+    }
+}
+
+/// Reads the stored history. Unreadable data is moved aside; a newer version's data is left
+/// alone and this version's entries are read from (and later written to) a key beside it.
+pub fn read_history(
+    store: &LocalStore,
+    keys: &Keys,
+    now_ms: u64,
+) -> Result<HistoryRead, StorageError> {
+    let mut problems = Vec::new();
+    let main_key = keys.history();
+    let (entries, main_is_writable) = read_key(store, keys, &main_key, now_ms, &mut problems)?;
+    let newer_in_main = problems
+        .iter()
+        .any(|problem| matches!(problem, StoredDataProblem::HistoryFromNewerVersion { .. }));
+    if main_is_writable {
+        return Ok(HistoryRead {
+            entries,
+            problems,
+            write_key: Some(main_key),
+        });
+    }
+    if !newer_in_main {
+        // Unreadable and could not be moved aside: nowhere is safe to write.
+        return Ok(HistoryRead {
+            entries,
+            problems,
+            write_key: None,
+        });
+    }
+    let beside_key = keys.history_beside_newer();
+    let (entries, beside_is_writable) = read_key(store, keys, &beside_key, now_ms, &mut problems)?;
+    Ok(HistoryRead {
+        entries,
+        problems,
+        write_key: beside_is_writable.then_some(beside_key),
+    })
+}
+
+/// Why a check-in could not be saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveError {
+    Storage(StorageError),
+    /// Unreadable data occupies the history key and could not be moved aside.
+    UnreadableDataInTheWay,
+}
+
+/// The stored history after a successful save, and the problems met on the way.
+#[derive(Debug)]
+pub struct Saved {
+    pub entries: Vec<CheckIn>,
+    pub problems: Vec<StoredDataProblem>,
+}
+
+/// Saves `entry`: re-reads what is stored now (another tab may have added to it), adds the entry
+/// by id, and writes the result back.
+pub fn append_check_in(
+    store: &LocalStore,
+    keys: &Keys,
+    entry: &CheckIn,
+    now_ms: u64,
+) -> Result<Saved, SaveError> {
+    let read = read_history(store, keys, now_ms).map_err(SaveError::Storage)?;
+    let Some(write_key) = read.write_key else {
+        return Err(SaveError::UnreadableDataInTheWay);
+    };
+    let entries = merge_by_id(read.entries, std::slice::from_ref(entry));
+    store
+        .set(&write_key, &encode_history(&entries))
+        .map_err(SaveError::Storage)?;
+    Ok(Saved {
+        entries,
+        problems: read.problems,
+    })
+}
+
+/// What was found under the draft key.
+#[derive(Debug)]
+pub enum DraftRead {
+    None,
+    Found(Draft),
+    /// Unreadable (or from a newer version): copied aside so the next draft can be written.
+    KeptAside(StoredDataProblem),
+}
+
+pub fn read_draft(store: &LocalStore, keys: &Keys, now_ms: u64) -> Result<DraftRead, StorageError> {
+    let key = keys.draft();
+    let Some(text) = store.get(&key)? else {
+        return Ok(DraftRead::None);
+    };
+    match decode_draft(&text) {
+        Ok(draft) => Ok(DraftRead::Found(draft)),
+        Err(_) => {
+            let backup_key = move_aside(store, keys, &key, &text, now_ms)?;
+            Ok(DraftRead::KeptAside(
+                StoredDataProblem::DraftUnreadableKeptAside { backup_key },
+            ))
+        }
+    }
+}
+
+pub fn write_draft(store: &LocalStore, keys: &Keys, draft: &Draft) -> Result<(), StorageError> {
+    store.set(&keys.draft(), &encode_draft(draft))
+}
+
+pub fn clear_draft(store: &LocalStore, keys: &Keys) -> Result<(), StorageError> {
+    store.remove(&keys.draft())
+}

@@ -1,0 +1,97 @@
+//! Drafts: a check-in in progress, kept so that a reload or a switch to another app loses
+//! nothing, and the rule for bringing one back (quietly if recent, as an offer if old).
+
+use super::checkin::InstrumentRef;
+use super::instrument::Instrument;
+use super::scoring::Answer;
+
+/// A draft older than this is offered, not restored by itself.
+pub const DRAFT_RESTORE_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub saved_at_ms: u64,
+    pub instrument: InstrumentRef,
+    /// Only the items placed so far.
+    pub answers: Vec<Answer>,
+    pub note: String,
+}
+
+/// What to do with a draft found at start-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftDecision {
+    /// Recent: restore it and say so.
+    Restore,
+    /// Older than a day (or from a clock that has since moved back): ask first.
+    Offer,
+    /// Empty, or for another questionnaire: nothing to bring back.
+    Ignore,
+}
+
+impl Draft {
+    pub fn is_empty(&self) -> bool {
+        self.answers.is_empty() && self.note.is_empty()
+    }
+
+    pub fn decide(&self, instrument: &Instrument, now_ms: u64) -> DraftDecision {
+        if self.is_empty() || !self.instrument.is(instrument) {
+            return DraftDecision::Ignore;
+        }
+        match now_ms.checked_sub(self.saved_at_ms) {
+            Some(age) if age <= DRAFT_RESTORE_WINDOW_MS => DraftDecision::Restore,
+            _ => DraftDecision::Offer,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::builtin::builtin_instrument;
+
+    fn draft(saved_at_ms: u64) -> Draft {
+        Draft {
+            saved_at_ms,
+            instrument: InstrumentRef::of(&builtin_instrument()),
+            answers: vec![Answer {
+                item_id: "focus".into(),
+                value: 40,
+            }],
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn recent_drafts_restore_and_old_ones_are_offered() {
+        let instrument = builtin_instrument();
+        let day = DRAFT_RESTORE_WINDOW_MS;
+        let now = 10 * day;
+        assert_eq!(draft(now).decide(&instrument, now), DraftDecision::Restore);
+        assert_eq!(
+            draft(now - day).decide(&instrument, now),
+            DraftDecision::Restore
+        );
+        assert_eq!(
+            draft(now - day - 1).decide(&instrument, now),
+            DraftDecision::Offer
+        );
+        assert_eq!(
+            draft(now + 1).decide(&instrument, now),
+            DraftDecision::Offer
+        );
+    }
+
+    #[test]
+    fn empty_or_foreign_drafts_are_ignored() {
+        let instrument = builtin_instrument();
+        let mut empty = draft(5);
+        empty.answers.clear();
+        assert_eq!(empty.decide(&instrument, 5), DraftDecision::Ignore);
+        let mut note_only = empty.clone();
+        note_only.note = "x".into();
+        assert_eq!(note_only.decide(&instrument, 5), DraftDecision::Restore);
+        let mut foreign = draft(5);
+        foreign.instrument.id = "practice.other".into();
+        assert_eq!(foreign.decide(&instrument, 5), DraftDecision::Ignore);
+    }
+}

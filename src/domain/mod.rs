@@ -1,0 +1,14 @@
+//! The pure domain: instruments, scoring, feedback rules, check-in records, drafts, the storage
+//! codec and every user-facing string. Nothing here touches a web API; it is deterministic
+//! (time is passed in) and tested on the host with `cargo test`.
+
+pub mod builtin;
+pub mod checkin;
+pub mod codec;
+pub mod draft;
+pub mod feedback;
+pub mod instrument;
+pub mod report;
+pub mod scoring;
+pub mod tenths;
+pub mod text;

@@ -1,0 +1,285 @@
+//! The result report: the words the client reads after a check-in (scores, the direction
+//! against their own recent ratings, and kind suggestions), composed without any web API so
+//! every sentence can be tested on the host.
+
+use super::checkin::{score_sheets_for, CheckIn};
+use super::feedback::{assess, BaselineKind, Direction, Feedback, Signal};
+use super::instrument::Instrument;
+use super::scoring::{score, ScoreError, ScoreSheet};
+use super::tenths::Tenths;
+use super::text::{fill, join_list, Text};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemLine {
+    pub item_id: String,
+    pub title: String,
+    /// "7.5 of 10".
+    pub score: String,
+    /// "about the same as last time"; `None` for a first check-in.
+    pub direction: Option<String>,
+    pub is_low: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultReport {
+    pub items: Vec<ItemLine>,
+    /// "35.5 of 40".
+    pub total: String,
+    pub total_direction: Option<String>,
+    /// Shown when there is nothing to compare with yet.
+    pub first_check_in: Option<String>,
+    /// Kind suggestions, one per signal; empty when no signal fired.
+    pub suggestions: Vec<String>,
+    /// The closing line when there is no suggestion.
+    pub no_signal: Option<String>,
+    pub feedback: Feedback,
+}
+
+fn direction_words(text: &Text, kind: BaselineKind, direction: Direction) -> &'static str {
+    match (kind, direction) {
+        (BaselineKind::LastTime, Direction::Higher) => text.higher_than_last_time,
+        (BaselineKind::LastTime, Direction::AboutTheSame) => text.same_as_last_time,
+        (BaselineKind::LastTime, Direction::Lower) => text.lower_than_last_time,
+        (BaselineKind::Usual, Direction::Higher) => text.higher_than_usual,
+        (BaselineKind::Usual, Direction::AboutTheSame) => text.same_as_usual,
+        (BaselineKind::Usual, Direction::Lower) => text.lower_than_usual,
+    }
+}
+
+/// "7.5 of 10" for an item score (the item's own maximum).
+pub fn item_score_words(text: &Text, score: Tenths) -> String {
+    fill(
+        text.value_of_ten,
+        &[("value", &score.format_with(text.decimal_separator))],
+    )
+}
+
+pub fn total_words(text: &Text, instrument: &Instrument, total: Tenths) -> String {
+    let separator = text.decimal_separator;
+    fill(
+        text.total_of_max,
+        &[
+            ("total", &total.format_with(separator)),
+            ("max", &instrument.max_total().format_with(separator)),
+        ],
+    )
+}
+
+fn suggestion(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
+    let separator = text.decimal_separator;
+    match signal {
+        Signal::TotalBelowThreshold { threshold } => fill(
+            text.signal_total_below,
+            &[
+                ("threshold", &threshold.format_with(separator)),
+                ("max", &instrument.max_total().format_with(separator)),
+            ],
+        ),
+        Signal::ItemsBelowFloor { item_ids, .. } => {
+            let titles: Vec<String> = item_ids
+                .iter()
+                .filter_map(|id| instrument.item(id))
+                .map(|item| format!("“{}”", item.title))
+                .collect();
+            fill(
+                text.signal_items_below,
+                &[("items", &join_list(&titles, text.list_and))],
+            )
+        }
+        Signal::LowerThanBaseline {
+            kind: BaselineKind::LastTime,
+        } => text.signal_lower_than_last_time.to_owned(),
+        Signal::LowerThanBaseline {
+            kind: BaselineKind::Usual,
+        } => text.signal_lower_than_usual.to_owned(),
+        Signal::CeilingRun { run_length } => {
+            fill(text.signal_ceiling, &[("count", &run_length.to_string())])
+        }
+    }
+}
+
+/// Builds the report for a scored check-in against `earlier` score sheets (oldest first).
+pub fn build_report(
+    text: &Text,
+    instrument: &Instrument,
+    current: &ScoreSheet,
+    earlier: &[ScoreSheet],
+) -> ResultReport {
+    let feedback = assess(instrument, current, earlier);
+    let low_items: &[String] = feedback
+        .signals
+        .iter()
+        .find_map(|signal| match signal {
+            Signal::ItemsBelowFloor { item_ids, .. } => Some(item_ids.as_slice()),
+            _ => None,
+        })
+        .unwrap_or(&[]);
+    let items = current
+        .items
+        .iter()
+        .map(|item_score| {
+            let title = instrument
+                .item(&item_score.item_id)
+                .map(|item| item.title.clone())
+                .unwrap_or_else(|| item_score.item_id.clone());
+            let direction = feedback.comparison.as_ref().and_then(|comparison| {
+                comparison
+                    .items
+                    .iter()
+                    .find(|compared| compared.item_id == item_score.item_id)
+                    .map(|compared| {
+                        direction_words(text, comparison.kind, compared.direction).to_owned()
+                    })
+            });
+            ItemLine {
+                item_id: item_score.item_id.clone(),
+                title,
+                score: item_score_words(text, item_score.score),
+                direction,
+                is_low: low_items.contains(&item_score.item_id),
+            }
+        })
+        .collect();
+    let suggestions: Vec<String> = feedback
+        .signals
+        .iter()
+        .map(|signal| suggestion(text, instrument, signal))
+        .collect();
+    ResultReport {
+        items,
+        total: total_words(text, instrument, current.total),
+        total_direction: feedback.comparison.as_ref().map(|comparison| {
+            direction_words(text, comparison.kind, comparison.total_direction).to_owned()
+        }),
+        first_check_in: feedback
+            .comparison
+            .is_none()
+            .then(|| text.first_check_in.to_owned()),
+        no_signal: suggestions.is_empty().then(|| text.no_signal.to_owned()),
+        suggestions,
+        feedback,
+    }
+}
+
+/// Scores `entry` and reports on it against the check-ins that came before it in `history`
+/// (same instrument and version only).
+pub fn report_for_entry(
+    text: &Text,
+    instrument: &Instrument,
+    entry: &CheckIn,
+    history: &[CheckIn],
+) -> Result<ResultReport, ScoreError> {
+    let current = score(instrument, &entry.answers)?;
+    let earlier: Vec<CheckIn> = history
+        .iter()
+        .filter(|other| {
+            other.id != entry.id
+                && (other.completed_at_ms, &other.id) < (entry.completed_at_ms, &entry.id)
+        })
+        .cloned()
+        .collect();
+    let earlier_sheets = score_sheets_for(instrument, &earlier);
+    Ok(build_report(text, instrument, &current, &earlier_sheets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::builtin::builtin_instrument;
+    use crate::domain::checkin::InstrumentRef;
+    use crate::domain::scoring::Answer;
+    use crate::domain::text::ENGLISH;
+
+    fn check_in(id: &str, at: u64, values: [u16; 4]) -> CheckIn {
+        CheckIn {
+            id: id.into(),
+            completed_at_ms: at,
+            instrument: InstrumentRef::of(&builtin_instrument()),
+            answers: ["connection", "focus", "way-of-working", "overall"]
+                .iter()
+                .zip(values)
+                .map(|(item_id, value)| Answer {
+                    item_id: (*item_id).into(),
+                    value,
+                })
+                .collect(),
+            note: String::new(),
+        }
+    }
+
+    fn report(current: &CheckIn, history: &[CheckIn]) -> ResultReport {
+        report_for_entry(&ENGLISH, &builtin_instrument(), current, history).unwrap()
+    }
+
+    #[test]
+    fn first_check_in_reads_kindly_with_no_comparison() {
+        let today = check_in("t", 100, [92, 88, 100, 95]);
+        let report = report(&today, std::slice::from_ref(&today));
+        assert_eq!(report.total, "37.5 of 40");
+        assert_eq!(report.items[0].title, "Connection");
+        assert_eq!(report.items[0].score, "9.2 of 10");
+        assert_eq!(report.items[2].score, "10 of 10");
+        assert_eq!(report.items[0].direction, None);
+        assert_eq!(
+            report.first_check_in.as_deref(),
+            Some(ENGLISH.first_check_in)
+        );
+        assert!(report.suggestions.is_empty());
+        assert_eq!(report.no_signal.as_deref(), Some(ENGLISH.no_signal));
+    }
+
+    #[test]
+    fn a_drop_names_the_low_items_and_the_comparison() {
+        let history = [
+            check_in("a", 1, [95, 95, 95, 95]),
+            check_in("t", 2, [95, 70, 95, 60]),
+        ];
+        let report = report(&history[1], &history);
+        assert_eq!(
+            report.items[1].direction.as_deref(),
+            Some("lower than last time")
+        );
+        assert!(report.items[1].is_low && report.items[3].is_low && !report.items[0].is_low);
+        assert_eq!(
+            report.suggestions,
+            [
+                "Your total is under 36 of 40. That is worth mentioning to your therapist: a lower rating is useful information, not a complaint.",
+                "You rated “Focus” and “Overall” lower than the rest. If you feel able, tell your therapist what would help. A lower rating is useful information, not a complaint.",
+                "Today was lower than last time. Saying so early gives your therapist a chance to adjust how you work together.",
+            ]
+        );
+        assert_eq!(report.no_signal, None);
+    }
+
+    #[test]
+    fn later_entries_are_not_part_of_an_earlier_ones_baseline() {
+        let history = [
+            check_in("a", 1, [50, 50, 50, 50]),
+            check_in("b", 2, [90, 90, 90, 90]),
+            check_in("c", 3, [10, 10, 10, 10]),
+        ];
+        let report = report(&history[1], &history);
+        assert_eq!(
+            report.total_direction.as_deref(),
+            Some("higher than last time")
+        );
+    }
+
+    #[test]
+    fn ceiling_run_and_usual_wording() {
+        let history = [
+            check_in("a", 1, [100; 4]),
+            check_in("b", 2, [98; 4]),
+            check_in("c", 3, [100; 4]),
+            check_in("t", 4, [99; 4]),
+        ];
+        let report = report(&history[3], &history);
+        assert_eq!(
+            report.total_direction.as_deref(),
+            Some("about the same as your usual")
+        );
+        assert_eq!(report.suggestions.len(), 1);
+        assert!(report.suggestions[0]
+            .starts_with("You have rated everything at or near the top 3 times in a row."));
+    }
+}

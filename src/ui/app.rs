@@ -1,0 +1,466 @@
+//! The widget's root: holds the check-in state, loads and saves through the storage adapter,
+//! keeps the draft, follows other tabs, and switches between the form and the result.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use leptos::{ev, html, prelude::*};
+
+use crate::browser::clock::{format_date_time, now_ms};
+use crate::browser::ids::new_entry_id;
+use crate::browser::storage::{
+    append_check_in, clear_draft, read_draft, read_history, write_draft, DraftRead, Keys,
+    LocalStore, SaveError,
+};
+use crate::domain::builtin::builtin_instrument;
+use crate::domain::checkin::{merge_by_id, note_length, CheckIn, InstrumentRef, NoteLength};
+use crate::domain::draft::{Draft, DraftDecision};
+use crate::domain::instrument::Instrument;
+use crate::domain::report::report_for_entry;
+use crate::domain::scoring::{score, Answer};
+use crate::domain::text::{fill, Text, ENGLISH};
+use crate::ui::history_list::HistoryList;
+use crate::ui::line_item::LineItem;
+use crate::ui::note_field::NoteField;
+use crate::ui::notices::{push_notice, Notice, Notices};
+use crate::ui::result_view::{ResultView, SaveStatus};
+
+/// The storage namespace used until configuration arrives.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+static NEXT_INSTANCE: AtomicU32 = AtomicU32::new(1);
+
+/// A prefix that keeps element ids unique when several widgets share a page.
+fn next_id_prefix() -> String {
+    format!("aci{}", NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Screen {
+    Form,
+    Result { entry: CheckIn, saved: SaveStatus },
+}
+
+/// What the draft banner above the form shows.
+#[derive(Clone, Debug, PartialEq)]
+enum DraftBanner {
+    Hidden,
+    /// A recent draft was restored.
+    Restored,
+    /// An old draft waits for the client's choice; nothing overwrites it meanwhile.
+    Offered(Draft),
+}
+
+/// The check-in in progress: one signal per item (`None` until placed) and the note.
+#[derive(Clone)]
+struct Answers {
+    values: Vec<RwSignal<Option<u16>>>,
+    note: RwSignal<String>,
+}
+
+impl Answers {
+    fn new(instrument: &Instrument) -> Self {
+        Answers {
+            values: instrument
+                .items
+                .iter()
+                .map(|_| RwSignal::new(None))
+                .collect(),
+            note: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The items placed so far (tracked).
+    fn placed(&self, instrument: &Instrument) -> Vec<Answer> {
+        instrument
+            .items
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(item, value)| {
+                value.get().map(|value| Answer {
+                    item_id: item.id.clone(),
+                    value,
+                })
+            })
+            .collect()
+    }
+
+    fn clear(&self) {
+        for value in &self.values {
+            value.set(None);
+        }
+        self.note.set(String::new());
+    }
+
+    /// Puts a draft's answers back (answers outside an item's range are skipped).
+    fn restore(&self, instrument: &Instrument, draft: &Draft) {
+        for (item, value) in instrument.items.iter().zip(&self.values) {
+            let (low, high) = item.scale.answer_range();
+            let restored = draft
+                .answers
+                .iter()
+                .find(|answer| answer.item_id == item.id)
+                .map(|answer| answer.value)
+                .filter(|stored| (low..=high).contains(stored));
+            value.set(restored);
+        }
+        self.note.set(draft.note.clone());
+    }
+}
+
+/// The whole widget.
+#[component]
+pub fn App() -> impl IntoView {
+    let text: &'static Text = &ENGLISH;
+    let instrument = Arc::new(builtin_instrument());
+    let keys = Keys::new(DEFAULT_NAMESPACE);
+    let id_prefix = next_id_prefix();
+
+    let notices = RwSignal::new(Vec::<Notice>::new());
+    // What storage holds, and check-ins that could not be saved (kept for this page's life).
+    let stored = RwSignal::new(Vec::<CheckIn>::new());
+    let unsaved = RwSignal::new(Vec::<CheckIn>::new());
+    let history = Signal::derive(move || merge_by_id(stored.get(), &unsaved.get()));
+    let answers = Answers::new(&instrument);
+    let screen = RwSignal::new(Screen::Form);
+    let draft_banner = RwSignal::new(DraftBanner::Hidden);
+    // False when the draft key holds something we could not set aside: never write over it.
+    let draft_writable = StoredValue::new(true);
+    let wrote_draft = StoredValue::new(false);
+    // Set once a check-in is finished, so coming back to the form moves focus to it.
+    let has_left_form = StoredValue::new(false);
+
+    // Load what the device holds.
+    let load_history = {
+        let keys = keys.clone();
+        move || {
+            let result = LocalStore::open().and_then(|store| read_history(&store, &keys, now_ms()));
+            match result {
+                Ok(read) => {
+                    stored.set(read.entries);
+                    for problem in &read.problems {
+                        push_notice(notices, Notice::of_problem(problem));
+                    }
+                }
+                Err(error) => push_notice(notices, Notice::of_storage_error(&error)),
+            }
+        }
+    };
+    load_history();
+    match LocalStore::open().and_then(|store| read_draft(&store, &keys, now_ms())) {
+        Ok(DraftRead::Found(draft)) => match draft.decide(&instrument, now_ms()) {
+            DraftDecision::Restore => {
+                answers.restore(&instrument, &draft);
+                draft_banner.set(DraftBanner::Restored);
+            }
+            DraftDecision::Offer => draft_banner.set(DraftBanner::Offered(draft)),
+            DraftDecision::Ignore => {}
+        },
+        Ok(DraftRead::KeptAside(problem)) => push_notice(notices, Notice::of_problem(&problem)),
+        Ok(DraftRead::None) => {}
+        Err(_) => draft_writable.set_value(false),
+    }
+
+    // Another tab saved: show its check-ins too.
+    let storage_listener = {
+        let keys = keys.clone();
+        window_event_listener(ev::storage, move |event| {
+            if keys.concerns_history(event.key().as_deref()) {
+                load_history();
+            }
+        })
+    };
+    on_cleanup(move || storage_listener.remove());
+
+    // Keep the check-in in progress, so a reload or a switch to another app loses nothing.
+    Effect::new({
+        let (instrument, keys, answers) = (instrument.clone(), keys.clone(), answers.clone());
+        move |_| {
+            let placed = answers.placed(&instrument);
+            let note = answers.note.get();
+            let on_form = screen.with(|screen| matches!(screen, Screen::Form));
+            let offer_pending =
+                draft_banner.with(|banner| matches!(banner, DraftBanner::Offered(_)));
+            if !on_form || offer_pending || !draft_writable.get_value() {
+                return;
+            }
+            let Ok(store) = LocalStore::open() else {
+                return;
+            };
+            let draft = Draft {
+                saved_at_ms: now_ms(),
+                instrument: InstrumentRef::of(&instrument),
+                answers: placed,
+                note,
+            };
+            if draft.is_empty() {
+                if wrote_draft.get_value() && clear_draft(&store, &keys).is_ok() {
+                    wrote_draft.set_value(false);
+                }
+            } else if write_draft(&store, &keys, &draft).is_ok() {
+                wrote_draft.set_value(true);
+            }
+        }
+    });
+
+    let submit = Callback::new({
+        let (instrument, keys, answers) = (instrument.clone(), keys.clone(), answers.clone());
+        move |()| {
+            let placed = answers.placed(&instrument);
+            let note = answers.note.get_untracked();
+            if placed.len() != instrument.items.len()
+                || matches!(note_length(&note), NoteLength::Over { .. })
+            {
+                return;
+            }
+            let now = now_ms();
+            let entry = CheckIn {
+                id: new_entry_id(now),
+                completed_at_ms: now,
+                instrument: InstrumentRef::of(&instrument),
+                answers: placed,
+                note,
+            };
+            let outcome = LocalStore::open()
+                .map_err(SaveError::Storage)
+                .and_then(|store| {
+                    let saved = append_check_in(&store, &keys, &entry, now)?;
+                    // Saved: the draft has done its job.
+                    let _ = clear_draft(&store, &keys);
+                    Ok(saved)
+                });
+            let saved = match outcome {
+                Ok(saved) => {
+                    stored.set(saved.entries);
+                    for problem in &saved.problems {
+                        push_notice(notices, Notice::of_problem(problem));
+                    }
+                    SaveStatus::Saved
+                }
+                Err(error) => {
+                    // Not lost: kept in this page, and the draft (if any) stays on the device.
+                    unsaved.update(|kept| kept.push(entry.clone()));
+                    SaveStatus::NotSaved(Notice::of_save_error(&error))
+                }
+            };
+            wrote_draft.set_value(false);
+            has_left_form.set_value(true);
+            answers.clear();
+            draft_banner.set(DraftBanner::Hidden);
+            screen.set(Screen::Result { entry, saved });
+        }
+    });
+
+    let start_over = Callback::new({
+        let (keys, answers) = (keys.clone(), answers.clone());
+        move |()| {
+            answers.clear();
+            if let Ok(store) = LocalStore::open() {
+                let _ = clear_draft(&store, &keys);
+            }
+            wrote_draft.set_value(false);
+            draft_banner.set(DraftBanner::Hidden);
+        }
+    });
+    let continue_draft = Callback::new({
+        let (instrument, answers) = (instrument.clone(), answers.clone());
+        move |()| {
+            if let DraftBanner::Offered(draft) = draft_banner.get_untracked() {
+                answers.restore(&instrument, &draft);
+            }
+            draft_banner.set(DraftBanner::Hidden);
+        }
+    });
+    let back_to_form = Callback::new(move |()| screen.set(Screen::Form));
+
+    let screen_view = {
+        let instrument = instrument.clone();
+        let id_prefix = id_prefix.clone();
+        move || match screen.get() {
+            Screen::Form => view! {
+                <CheckInForm
+                    instrument=instrument.clone()
+                    values=answers.values.clone()
+                    note=answers.note
+                    id_prefix=id_prefix.clone()
+                    text=text
+                    draft_banner=draft_banner
+                    on_submit=submit
+                    on_start_over=start_over
+                    on_continue_draft=continue_draft
+                    focus_on_mount=has_left_form.get_value()
+                />
+            }
+            .into_any(),
+            Screen::Result { entry, saved } => {
+                let all = history.get_untracked();
+                match report_for_entry(text, &instrument, &entry, &all) {
+                    Ok(report) => {
+                        let item_tenths = score(&instrument, &entry.answers)
+                            .map(|sheet| sheet.items.iter().map(|item| item.score.0).collect())
+                            .unwrap_or_default();
+                        let item_max_tenths = instrument
+                            .items
+                            .first()
+                            .map(|item| item.scale.max_score().0)
+                            .unwrap_or(100);
+                        view! {
+                            <ResultView
+                                report=report
+                                saved=saved
+                                item_max_tenths=item_max_tenths
+                                item_tenths=item_tenths
+                                text=text
+                                on_done=back_to_form
+                            />
+                        }
+                        .into_any()
+                    }
+                    // Unreachable for an entry built from a complete form; show the form.
+                    Err(_) => view! { <p>{text.save_failed}</p> }.into_any(),
+                }
+            }
+        }
+    };
+
+    view! {
+        <div class="aci" lang=text.language_tag>
+            <Notices notices=notices text=text/>
+            {screen_view}
+            <HistoryList history=history instrument=instrument text=text/>
+            <p class="aci-footnote">{text.not_validated}</p>
+        </div>
+    }
+}
+
+/// The check-in form: the draft banner, one line per item, the note, and the finish button.
+#[component]
+fn CheckInForm(
+    /// The questionnaire to present.
+    instrument: Arc<Instrument>,
+    /// One value per item, in order; `None` until placed.
+    values: Vec<RwSignal<Option<u16>>>,
+    /// The optional note.
+    note: RwSignal<String>,
+    /// Prefix that makes element ids unique on the page.
+    id_prefix: String,
+    /// The language's strings.
+    text: &'static Text,
+    /// The draft banner's state.
+    draft_banner: RwSignal<DraftBanner>,
+    /// Finish the check-in (only called when every item is answered and the note fits).
+    on_submit: Callback<()>,
+    /// Clear the answers and the saved draft.
+    on_start_over: Callback<()>,
+    /// Restore an offered old draft.
+    on_continue_draft: Callback<()>,
+    /// Move focus to the heading once shown (when coming back from the result, not on load).
+    focus_on_mount: bool,
+) -> impl IntoView {
+    let heading = NodeRef::<html::H2>::new();
+    if focus_on_mount {
+        Effect::new(move |_| {
+            if let Some(heading) = heading.get() {
+                let _ = heading.focus();
+            }
+        });
+    }
+    let unanswered = {
+        let values = values.clone();
+        move || values.iter().filter(|value| value.get().is_none()).count()
+    };
+    let note_is_over =
+        move || note.with(|note| matches!(note_length(note), NoteLength::Over { .. }));
+    let can_submit = {
+        let unanswered = unanswered.clone();
+        move || unanswered() == 0 && !note_is_over()
+    };
+    let submit_hint = {
+        let unanswered = unanswered.clone();
+        move || match unanswered() {
+            0 if note_is_over() => text.note_blocks_submit.to_owned(),
+            0 => String::new(),
+            1 => text.one_left.to_owned(),
+            count => fill(text.many_left, &[("count", &count.to_string())]),
+        }
+    };
+    let hint_id = format!("{id_prefix}-submit-hint");
+    let items = instrument
+        .items
+        .iter()
+        .cloned()
+        .zip(values)
+        .map(|(item, value)| {
+            view! { <LineItem item=item value=value id_prefix=id_prefix.clone() text=text/> }
+        })
+        .collect_view();
+    let banner = move || {
+        match draft_banner.get() {
+        DraftBanner::Hidden => None,
+        DraftBanner::Restored => Some(
+            view! {
+                <div class="aci-banner" role="status">
+                    <p>{text.draft_restored}</p>
+                    <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
+                        {text.start_over}
+                    </button>
+                </div>
+            }
+            .into_any(),
+        ),
+        DraftBanner::Offered(draft) => Some(
+            view! {
+                <div class="aci-banner" role="status">
+                    <p>{fill(text.draft_offer, &[("date", &format_date_time(draft.saved_at_ms))])}</p>
+                    <div class="aci-banner__actions">
+                        <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
+                            {text.draft_continue}
+                        </button>
+                        <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
+                            {text.draft_discard}
+                        </button>
+                    </div>
+                </div>
+            }
+            .into_any(),
+        ),
+    }
+    };
+    let can_submit_for_handler = can_submit.clone();
+
+    view! {
+        <form
+            class="aci-form"
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                if can_submit_for_handler() {
+                    on_submit.run(());
+                }
+            }
+        >
+            <h2 class="aci-heading" tabindex="-1" node_ref=heading>
+                {text.form_heading}
+            </h2>
+            <p class="aci-lead">{text.form_intro}</p>
+            <p class="aci-muted">{text.honest_answers}</p>
+            {banner}
+            <p class="aci-hint">{text.slider_hint}</p>
+            <div class="aci-items">{items}</div>
+            <NoteField note=note id_prefix=id_prefix.clone() text=text/>
+            <div class="aci-submit">
+                <button
+                    type="submit"
+                    class="aci-button aci-button--primary"
+                    disabled=move || !can_submit()
+                    aria-describedby=hint_id.clone()
+                >
+                    {text.submit}
+                </button>
+                <p class="aci-submit__hint" id=hint_id aria-live="polite">
+                    {submit_hint}
+                </p>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,117 @@
+//! The list of past check-ins (newest first, date and total), so the client sees each one was
+//! kept. The full history screen (trends, export) builds on this.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::browser::clock::{format_date_time, iso_date_time};
+use crate::domain::checkin::CheckIn;
+use crate::domain::instrument::Instrument;
+use crate::domain::scoring::score;
+use crate::domain::text::{fill, Text};
+
+/// "Total 35.5 of 40" for an entry of `instrument`, or a neutral label for another one.
+pub fn entry_total_words(text: &Text, instrument: &Instrument, entry: &CheckIn) -> String {
+    if !entry.instrument.is(instrument) {
+        return text.history_other_questionnaire.to_owned();
+    }
+    match score(instrument, &entry.answers) {
+        Ok(sheet) => {
+            let separator = text.decimal_separator;
+            fill(
+                text.history_total,
+                &[
+                    ("total", &sheet.total.format_with(separator)),
+                    ("max", &instrument.max_total().format_with(separator)),
+                ],
+            )
+        }
+        Err(_) => text.history_other_questionnaire.to_owned(),
+    }
+}
+
+#[component]
+pub fn HistoryList(
+    /// Every check-in known on this device (oldest first).
+    history: Signal<Vec<CheckIn>>,
+    /// The questionnaire whose totals are shown.
+    instrument: Arc<Instrument>,
+    /// The language's strings.
+    text: &'static Text,
+) -> impl IntoView {
+    let newest_first = move || {
+        let mut entries = history.get();
+        entries.reverse();
+        entries
+    };
+    let count = move || history.with(Vec::len);
+    view! {
+        <section class="aci-history">
+            <h2 class="aci-history__heading">
+                {text.history_heading} <span class="aci-history__count">{count}</span>
+            </h2>
+            <Show
+                when=move || { count() > 0 }
+                fallback=move || view! { <p class="aci-muted">{text.history_empty}</p> }
+            >
+                <ol class="aci-history__list" reversed>
+                    <For
+                        each=newest_first
+                        key=|entry| entry.id.clone()
+                        children={
+                            let instrument = instrument.clone();
+                            move |entry| {
+                                let total = entry_total_words(text, &instrument, &entry);
+                                view! {
+                                    <li class="aci-history__entry">
+                                        <time datetime=iso_date_time(entry.completed_at_ms)>
+                                            {format_date_time(entry.completed_at_ms)}
+                                        </time>
+                                        <span class="aci-history__total">{total}</span>
+                                    </li>
+                                }
+                            }
+                        }
+                    />
+                </ol>
+            </Show>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::builtin::builtin_instrument;
+    use crate::domain::checkin::InstrumentRef;
+    use crate::domain::scoring::Answer;
+    use crate::domain::text::ENGLISH;
+
+    #[test]
+    fn totals_only_for_the_same_questionnaire() {
+        let instrument = builtin_instrument();
+        let mut entry = CheckIn {
+            id: "a".into(),
+            completed_at_ms: 1,
+            instrument: InstrumentRef::of(&instrument),
+            answers: ["connection", "focus", "way-of-working", "overall"]
+                .iter()
+                .map(|id| Answer {
+                    item_id: (*id).into(),
+                    value: 88,
+                })
+                .collect(),
+            note: String::new(),
+        };
+        assert_eq!(
+            entry_total_words(&ENGLISH, &instrument, &entry),
+            "Total 35.2 of 40"
+        );
+        entry.instrument.id = "practice.other".into();
+        assert_eq!(
+            entry_total_words(&ENGLISH, &instrument, &entry),
+            "another questionnaire"
+        );
+    }
+}

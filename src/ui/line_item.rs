@@ -1,0 +1,169 @@
+//! One 0-10 line (visual-analogue item): a native range input whose thumb stays hidden and whose
+//! `aria-valuetext` says "not answered yet" until the client places it, so no value is pre-set.
+//! A tap anywhere on the track places the value there (mobile Safari does not do this itself).
+
+use leptos::{ev, html, prelude::*};
+
+use crate::domain::instrument::{Item, Scale, VISUAL_ANALOGUE_MAX};
+use crate::domain::report::item_score_words;
+use crate::domain::tenths::Tenths;
+use crate::domain::text::{fill, Text};
+
+/// Width of the slider thumb in CSS pixels; must match `--aci-thumb` in style/widget.css so a
+/// tap maps to the value under the finger.
+const THUMB_WIDTH_PX: f64 = 32.0;
+/// Where the hidden thumb rests before the item is answered (never stored).
+const RESTING_VALUE: u16 = VISUAL_ANALOGUE_MAX / 2;
+
+/// The value (in tenths) under a pointer at `client_x` on a range input spanning
+/// `left..left + width`, the way browsers map a thumb's centre.
+pub fn value_at(client_x: f64, left: f64, width: f64) -> u16 {
+    let travel = (width - THUMB_WIDTH_PX).max(1.0);
+    let fraction = ((client_x - left - THUMB_WIDTH_PX / 2.0) / travel).clamp(0.0, 1.0);
+    (fraction * f64::from(VISUAL_ANALOGUE_MAX)).round() as u16
+}
+
+/// What a screen reader hears for the slider's value.
+pub fn value_text(text: &Text, value: Option<u16>, low_label: &str, high_label: &str) -> String {
+    let Some(value) = value else {
+        return text.not_answered_yet.to_owned();
+    };
+    let shown = Tenths(i32::from(value)).format_with(text.decimal_separator);
+    match value.cmp(&RESTING_VALUE) {
+        std::cmp::Ordering::Less => fill(
+            text.value_towards,
+            &[("value", &shown), ("label", low_label)],
+        ),
+        std::cmp::Ordering::Greater => fill(
+            text.value_towards,
+            &[("value", &shown), ("label", high_label)],
+        ),
+        std::cmp::Ordering::Equal => fill(text.value_midway, &[("value", &shown)]),
+    }
+}
+
+/// A 0-10 line item.
+#[component]
+pub fn LineItem(
+    /// The item to present; its scale must be a visual-analogue line.
+    item: Item,
+    /// The placed value in tenths; `None` until the client places it.
+    value: RwSignal<Option<u16>>,
+    /// Prefix that makes element ids unique on the page (several widgets may share one).
+    id_prefix: String,
+    /// The language's strings.
+    text: &'static Text,
+) -> impl IntoView {
+    let (low_label, high_label) = match &item.scale {
+        Scale::VisualAnalogue {
+            low_label,
+            high_label,
+        } => (low_label.clone(), high_label.clone()),
+        Scale::Likert { .. } => (String::new(), String::new()),
+    };
+    let input_id = format!("{id_prefix}-item-{}", item.id);
+    let prompt_id = format!("{input_id}-prompt");
+    let ends_id = format!("{input_id}-ends");
+    let input_ref = NodeRef::<html::Input>::new();
+    // Set when the browser itself moved the value during the current press, so the tap
+    // fallback below does not second-guess it.
+    let moved_natively = StoredValue::new(false);
+
+    let aria_value_text = {
+        let (low, high) = (low_label.clone(), high_label.clone());
+        move || value_text(text, value.get(), &low, &high)
+    };
+    let shown_value = move || match value.get() {
+        Some(tenths) => item_score_words(text, Tenths(i32::from(tenths))),
+        None => text.not_answered_short.to_owned(),
+    };
+    let on_input = move |event: ev::Event| {
+        moved_natively.set_value(true);
+        if let Ok(tenths) = event_target_value(&event).parse::<u16>() {
+            value.set(Some(tenths.min(VISUAL_ANALOGUE_MAX)));
+        }
+    };
+    let on_click = move |event: ev::MouseEvent| {
+        if moved_natively.get_value() {
+            return;
+        }
+        if let Some(input) = input_ref.get_untracked() {
+            let rect = input.get_bounding_client_rect();
+            value.set(Some(value_at(
+                f64::from(event.client_x()),
+                rect.left(),
+                rect.width(),
+            )));
+        }
+    };
+
+    view! {
+        <div class="aci-item" class:aci-item--answered=move || value.get().is_some()>
+            <div class="aci-item__head">
+                <label class="aci-item__title" for=input_id.clone()>
+                    {item.title.clone()}
+                </label>
+                <span class="aci-item__value" aria-hidden="true">
+                    {shown_value}
+                </span>
+            </div>
+            <p class="aci-item__prompt" id=prompt_id.clone()>
+                {item.prompt.clone()}
+            </p>
+            <input
+                type="range"
+                class="aci-range"
+                class:aci-range--unanswered=move || value.get().is_none()
+                id=input_id
+                min="0"
+                max=VISUAL_ANALOGUE_MAX.to_string()
+                step="1"
+                aria-describedby=format!("{prompt_id} {ends_id}")
+                aria-valuetext=aria_value_text
+                prop:value=move || value.get().unwrap_or(RESTING_VALUE).to_string()
+                node_ref=input_ref
+                on:pointerdown=move |_| moved_natively.set_value(false)
+                on:input=on_input
+                on:click=on_click
+            />
+            <div class="aci-item__ends" id=ends_id>
+                <span class="aci-item__end">{low_label}</span>
+                <span class="aci-item__end aci-item__end--high">{high_label}</span>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::ENGLISH;
+
+    #[test]
+    fn taps_map_to_the_value_under_the_finger() {
+        // A 332 px wide input: the thumb centre travels from 16 to 316.
+        assert_eq!(value_at(16.0, 0.0, 332.0), 0);
+        assert_eq!(value_at(316.0, 0.0, 332.0), 100);
+        assert_eq!(value_at(166.0, 0.0, 332.0), 50);
+        assert_eq!(value_at(241.0, 0.0, 332.0), 75);
+        assert_eq!(value_at(-50.0, 0.0, 332.0), 0);
+        assert_eq!(value_at(900.0, 0.0, 332.0), 100);
+        assert_eq!(value_at(116.0, 100.0, 332.0), 0);
+    }
+
+    #[test]
+    fn value_text_says_unanswered_then_value_and_direction() {
+        let low = "didn't suit me";
+        let high = "suited me well";
+        assert_eq!(value_text(&ENGLISH, None, low, high), "not answered yet");
+        assert_eq!(
+            value_text(&ENGLISH, Some(75), low, high),
+            "7.5 of 10, towards “suited me well”"
+        );
+        assert_eq!(
+            value_text(&ENGLISH, Some(0), low, high),
+            "0 of 10, towards “didn't suit me”"
+        );
+        assert_eq!(value_text(&ENGLISH, Some(50), low, high), "5 of 10, midway");
+    }
+}

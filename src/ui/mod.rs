@@ -1,0 +1,9 @@
+//! The user interface: Leptos components that present the domain's data and call the browser
+//! adapters. No scoring rule or stored format is decided here.
+
+pub mod app;
+pub mod history_list;
+pub mod line_item;
+pub mod note_field;
+pub mod notices;
+pub mod result_view;

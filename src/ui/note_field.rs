@@ -1,0 +1,76 @@
+//! The optional note: a textarea with a visible character counter. There is deliberately no
+//! `maxlength`: a browser would silently cut pasted text, so an over-long note is kept whole,
+//! flagged, and blocks finishing until the client shortens it.
+
+use leptos::prelude::*;
+
+use crate::domain::checkin::{note_length, NoteLength, NOTE_LIMIT};
+use crate::domain::text::{fill, Text};
+
+#[component]
+pub fn NoteField(
+    /// The note's text.
+    note: RwSignal<String>,
+    /// Prefix that makes element ids unique on the page.
+    id_prefix: String,
+    /// The language's strings.
+    text: &'static Text,
+) -> impl IntoView {
+    let field_id = format!("{id_prefix}-note");
+    let hint_id = format!("{field_id}-hint");
+    let counter_id = format!("{field_id}-counter");
+    let error_id = format!("{field_id}-error");
+    let length = move || note.with(|note| note_length(note));
+    let is_over = move || matches!(length(), NoteLength::Over { .. });
+    let limit = NOTE_LIMIT.to_string();
+    let counter = {
+        let limit = limit.clone();
+        move || {
+            let used = match length() {
+                NoteLength::Within { used } | NoteLength::Over { used, .. } => used,
+            };
+            fill(
+                text.note_counter,
+                &[("used", &used.to_string()), ("limit", &limit)],
+            )
+        }
+    };
+    let over_message = move || match length() {
+        NoteLength::Over { excess, .. } => Some(fill(
+            text.note_over_limit,
+            &[("excess", &excess.to_string()), ("limit", &limit)],
+        )),
+        NoteLength::Within { .. } => None,
+    };
+    let described_by = format!("{hint_id} {counter_id} {error_id}");
+
+    view! {
+        <div class="aci-note">
+            <label class="aci-note__label" for=field_id.clone()>
+                {text.note_label}
+            </label>
+            <p class="aci-note__hint" id=hint_id>
+                {text.note_hint}
+            </p>
+            <textarea
+                class="aci-note__field"
+                id=field_id
+                rows="4"
+                aria-describedby=described_by
+                aria-invalid=move || if is_over() { "true" } else { "false" }
+                prop:value=move || note.get()
+                on:input=move |event| note.set(event_target_value(&event))
+            ></textarea>
+            <p
+                class="aci-note__counter"
+                class:aci-note__counter--over=is_over
+                id=counter_id
+            >
+                {counter}
+            </p>
+            <p class="aci-note__error" id=error_id role="alert">
+                {over_message}
+            </p>
+        </div>
+    }
+}

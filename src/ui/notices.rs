@@ -1,0 +1,88 @@
+//! Messages about the device's storage: what happened to the client's data and what they can
+//! do. Each names a situation the storage adapter already dealt with safely.
+
+use leptos::prelude::*;
+
+use crate::browser::storage::{SaveError, StorageError, StoredDataProblem};
+use crate::domain::text::Text;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Notice {
+    StorageUnavailable,
+    StorageFull,
+    SaveFailed,
+    HistoryUnreadableKeptAside,
+    HistoryUnreadableLeftInPlace,
+    NewerVersionLeftAlone,
+    DraftUnreadableKeptAside,
+}
+
+impl Notice {
+    pub fn message(self, text: &Text) -> &'static str {
+        match self {
+            Notice::StorageUnavailable => text.storage_unavailable,
+            Notice::StorageFull => text.storage_full,
+            Notice::SaveFailed => text.save_failed,
+            Notice::HistoryUnreadableKeptAside => text.unreadable_kept_aside,
+            Notice::HistoryUnreadableLeftInPlace => text.unreadable_left_in_place,
+            Notice::NewerVersionLeftAlone => text.newer_version_left_alone,
+            Notice::DraftUnreadableKeptAside => text.draft_unreadable_kept_aside,
+        }
+    }
+
+    pub fn of_problem(problem: &StoredDataProblem) -> Self {
+        match problem {
+            StoredDataProblem::HistoryUnreadableKeptAside { .. } => {
+                Notice::HistoryUnreadableKeptAside
+            }
+            StoredDataProblem::HistoryUnreadableLeftInPlace { .. } => {
+                Notice::HistoryUnreadableLeftInPlace
+            }
+            StoredDataProblem::HistoryFromNewerVersion { .. } => Notice::NewerVersionLeftAlone,
+            StoredDataProblem::DraftUnreadableKeptAside { .. } => Notice::DraftUnreadableKeptAside,
+        }
+    }
+
+    pub fn of_storage_error(error: &StorageError) -> Self {
+        match error {
+            StorageError::Unavailable => Notice::StorageUnavailable,
+            StorageError::QuotaExceeded => Notice::StorageFull,
+            StorageError::Failed(_) => Notice::SaveFailed,
+        }
+    }
+
+    pub fn of_save_error(error: &SaveError) -> Self {
+        match error {
+            SaveError::Storage(error) => Notice::of_storage_error(error),
+            SaveError::UnreadableDataInTheWay => Notice::HistoryUnreadableLeftInPlace,
+        }
+    }
+}
+
+/// Adds `notice` unless it is already shown.
+pub fn push_notice(notices: RwSignal<Vec<Notice>>, notice: Notice) {
+    if !notices.with_untracked(|shown| shown.contains(&notice)) {
+        notices.update(|shown| shown.push(notice));
+    }
+}
+
+/// The list of standing storage messages, above the check-in.
+#[component]
+pub fn Notices(
+    /// The messages to show.
+    notices: RwSignal<Vec<Notice>>,
+    /// The language's strings.
+    text: &'static Text,
+) -> impl IntoView {
+    view! {
+        <div class="aci-notices" role="status">
+            <For
+                each=move || notices.get()
+                key=|notice| *notice
+                children=move |notice| {
+                    view! { <p class="aci-notice">{notice.message(text)}</p> }
+                }
+            />
+        </div>
+    }
+}

@@ -1,0 +1,121 @@
+//! The result screen: the client's scores in warm words, the direction against their own recent
+//! ratings, kind suggestions when a signal fires, whether it was saved, and the safety line.
+
+use leptos::{html, prelude::*};
+
+use crate::domain::report::ResultReport;
+use crate::domain::text::Text;
+use crate::ui::notices::Notice;
+
+/// Whether the completed check-in was kept on the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveStatus {
+    Saved,
+    /// Kept only in this page; the notice says why and what the client can do.
+    NotSaved(Notice),
+}
+
+#[component]
+pub fn ResultView(
+    /// The words to show, composed by the domain.
+    report: ResultReport,
+    /// Whether the check-in was saved on the device.
+    saved: SaveStatus,
+    /// Largest item score, for the bars (in tenths).
+    item_max_tenths: i32,
+    /// Item scores in tenths, in report order, for the bars.
+    item_tenths: Vec<i32>,
+    /// The language's strings.
+    text: &'static Text,
+    /// Called when the client is done reading.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let heading = NodeRef::<html::H2>::new();
+    // Move focus to the heading once shown, so keyboard and screen-reader users land on the
+    // result instead of on a button that no longer exists.
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
+    let items = report
+        .items
+        .into_iter()
+        .zip(item_tenths)
+        .map(|(line, tenths)| {
+            let percent = format!(
+                "{}%",
+                tenths.clamp(0, item_max_tenths) * 100 / item_max_tenths.max(1)
+            );
+            view! {
+                <li class="aci-score" class:aci-score--low=line.is_low>
+                    <span class="aci-score__title">{line.title}</span>
+                    <span class="aci-score__value">{line.score}</span>
+                    <span class="aci-score__bar" aria-hidden="true">
+                        <span class="aci-score__fill" style:width=percent></span>
+                    </span>
+                    {line
+                        .direction
+                        .map(|words| view! { <span class="aci-score__direction">{words}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let suggestions = (!report.suggestions.is_empty()).then(|| {
+        let list = report
+            .suggestions
+            .into_iter()
+            .map(|words| view! { <li>{words}</li> })
+            .collect_view();
+        view! {
+            <section class="aci-suggestions">
+                <h3 class="aci-suggestions__heading">{text.suggestions_heading}</h3>
+                <ul class="aci-suggestions__list">{list}</ul>
+            </section>
+        }
+    });
+    let saved_line = match saved {
+        SaveStatus::Saved => view! {
+            <p class="aci-saved" role="status">
+                {text.saved_on_device}
+            </p>
+        }
+        .into_any(),
+        SaveStatus::NotSaved(notice) => view! {
+            <p class="aci-notice aci-notice--error" role="alert">
+                {notice.message(text)}
+            </p>
+        }
+        .into_any(),
+    };
+
+    view! {
+        <section class="aci-result">
+            <h2 class="aci-heading" tabindex="-1" node_ref=heading>
+                {text.result_heading}
+            </h2>
+            <p class="aci-lead">{text.result_intro}</p>
+            <ul class="aci-scores">
+                {items}
+                <li class="aci-score aci-score--total">
+                    <span class="aci-score__title">{text.total_label}</span>
+                    <span class="aci-score__value">{report.total}</span>
+                    {report
+                        .total_direction
+                        .map(|words| view! { <span class="aci-score__direction">{words}</span> })}
+                </li>
+            </ul>
+            {report.first_check_in.map(|words| view! { <p class="aci-muted">{words}</p> })}
+            {suggestions}
+            {report.no_signal.map(|words| view! { <p>{words}</p> })}
+            {saved_line}
+            <section class="aci-safety">
+                <h3 class="aci-safety__heading">{text.safety_heading}</h3>
+                <p class="aci-safety__text">{text.safety_text}</p>
+            </section>
+            <button type="button" class="aci-button" on:click=move |_| on_done.run(())>
+                {text.new_check_in}
+            </button>
+        </section>
+    }
+}

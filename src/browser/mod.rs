@@ -2,5 +2,6 @@
 //! Each returns typed errors for the UI to explain; none of them panics on a browser refusal.
 
 pub mod clock;
+pub mod focus;
 pub mod ids;
 pub mod storage;

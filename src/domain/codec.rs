@@ -1,12 +1,12 @@
-//! The storage codec: versioned JSON envelopes for the history and the draft. Stored types are
-//! private copies of the domain types, so the domain can change while every stored version
-//! keeps decoding. Decoding never guesses: data it cannot read, or data from a newer version of
-//! the widget, is reported to the caller (which keeps it), never replaced by an empty default.
-
-use serde::{Deserialize, Serialize};
+//! The storage codec: versioned JSON envelopes for the history and the draft. The stored layout
+//! is written out here field by field (not derived from the domain types), so the domain can
+//! change while every stored version keeps decoding. Decoding never guesses: data it cannot
+//! read, or data from a newer version of the widget, is reported to the caller (which keeps
+//! it), never replaced by an empty default.
 
 use super::checkin::{CheckIn, InstrumentRef};
 use super::draft::Draft;
+use super::json::{parse, write_string, Json};
 use super::scoring::Answer;
 
 pub const HISTORY_FORMAT: &str = "alliance-checkin/history";
@@ -25,56 +25,15 @@ pub enum DecodeError {
     NewerVersion { version: u32 },
 }
 
-#[derive(Deserialize)]
-struct EnvelopeProbe {
-    format: String,
-    version: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HistoryV1 {
-    format: String,
-    version: u32,
-    entries: Vec<CheckInV1>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CheckInV1 {
-    id: String,
-    /// Milliseconds since the Unix epoch.
-    completed_at: u64,
-    instrument: InstrumentRefV1,
-    answers: Vec<AnswerV1>,
-    note: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InstrumentRefV1 {
-    id: String,
-    version: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnswerV1 {
-    item: String,
-    /// Tenths on a 0-10 line, the point's value on a Likert item.
-    value: u16,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DraftV1 {
-    format: String,
-    version: u32,
-    saved_at: u64,
-    instrument: InstrumentRefV1,
-    answers: Vec<AnswerV1>,
-    note: String,
-}
+// Version 1, as stored (frozen: the fixtures in the tests must keep decoding):
+//
+// history: {"format":"alliance-checkin/history","version":1,"entries":[entry...]}
+// entry:   {"id":"...","completed_at":<ms since epoch>,"instrument":{"id":"...","version":<n>},
+//           "answers":[{"item":"...","value":<n>}...],"note":"..."}
+// draft:   {"format":"alliance-checkin/draft","version":1,"saved_at":<ms>,
+//           "instrument":{...},"answers":[...],"note":"..."}
+//
+// Values are integers: tenths on a 0-10 line, the point's value on a Likert item.
 
 fn unreadable(reason: impl Into<String>) -> DecodeError {
     DecodeError::Unreadable {
@@ -82,151 +41,239 @@ fn unreadable(reason: impl Into<String>) -> DecodeError {
     }
 }
 
+static MISSING: Json = Json::Null;
+
+/// The members `names` of the object at `path`, in that order; any other member is an error
+/// (an unknown member means a layout this version did not write).
+fn members<'a, const N: usize>(
+    value: &'a Json,
+    names: [&str; N],
+    path: &str,
+) -> Result<[&'a Json; N], DecodeError> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| unreadable(format!("{path}: not an object")))?;
+    if object.len() != N {
+        return Err(unreadable(format!("{path}: unexpected members")));
+    }
+    let mut found = [&MISSING; N];
+    for (slot, name) in found.iter_mut().zip(names) {
+        *slot = value
+            .get(name)
+            .ok_or_else(|| unreadable(format!("{path}.{name}: missing")))?;
+    }
+    Ok(found)
+}
+
+fn text(value: &Json, path: &str) -> Result<String, DecodeError> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| unreadable(format!("{path}: not text")))
+}
+
+fn whole<T: TryFrom<u64>>(value: &Json, path: &str) -> Result<T, DecodeError> {
+    value
+        .as_u64()
+        .and_then(|number| T::try_from(number).ok())
+        .ok_or_else(|| unreadable(format!("{path}: not a whole number in range")))
+}
+
 /// Reads the envelope's format and version before anything else, so that a newer version is
-/// recognised as such even when its shape has changed.
-fn probe(text: &str, expected_format: &str) -> Result<u32, DecodeError> {
-    let probe: EnvelopeProbe = serde_json::from_str(text)
-        .map_err(|error| unreadable(format!("not a saved {expected_format}: {error}")))?;
-    if probe.format != expected_format {
+/// recognised as such even when its layout has changed.
+fn probe(root: &Json, expected_format: &str) -> Result<u32, DecodeError> {
+    let format = root
+        .get("format")
+        .and_then(Json::as_str)
+        .ok_or_else(|| unreadable(format!("not a saved {expected_format}")))?;
+    if format != expected_format {
         return Err(unreadable(format!(
-            "format is {:?}, expected {expected_format:?}",
-            probe.format
+            "another format, expected {expected_format}"
         )));
     }
-    match probe.version {
-        0 => Err(unreadable("version 0 was never written")),
-        version if version > CURRENT_VERSION => Err(DecodeError::NewerVersion { version }),
-        version => Ok(version),
-    }
-}
-
-impl From<&Answer> for AnswerV1 {
-    fn from(answer: &Answer) -> Self {
-        AnswerV1 {
-            item: answer.item_id.clone(),
-            value: answer.value,
+    match root
+        .get("version")
+        .map(|version| whole::<u32>(version, "version"))
+    {
+        Some(Ok(0)) => Err(unreadable("version 0 was never written")),
+        Some(Ok(version)) if version > CURRENT_VERSION => {
+            Err(DecodeError::NewerVersion { version })
         }
+        Some(Ok(version)) => Ok(version),
+        Some(Err(error)) => Err(error),
+        None => Err(unreadable("version: missing")),
     }
 }
 
-impl From<AnswerV1> for Answer {
-    fn from(stored: AnswerV1) -> Self {
-        Answer {
-            item_id: stored.item,
-            value: stored.value,
+fn parse_envelope(text: &str, expected_format: &str) -> Result<Json, DecodeError> {
+    let root = parse(text).map_err(|error| {
+        unreadable(format!(
+            "not JSON ({} at byte {})",
+            error.message, error.offset
+        ))
+    })?;
+    probe(&root, expected_format)?;
+    Ok(root)
+}
+
+fn decode_instrument(value: &Json, path: &str) -> Result<InstrumentRef, DecodeError> {
+    let [id, version] = members(value, ["id", "version"], path)?;
+    Ok(InstrumentRef {
+        id: text(id, &format!("{path}.id"))?,
+        version: whole(version, &format!("{path}.version"))?,
+    })
+}
+
+fn decode_answers(value: &Json, path: &str) -> Result<Vec<Answer>, DecodeError> {
+    let list = value
+        .as_array()
+        .ok_or_else(|| unreadable(format!("{path}: not a list")))?;
+    let mut answers: Vec<Answer> = Vec::with_capacity(list.len());
+    for (index, answer) in list.iter().enumerate() {
+        let path = format!("{path}[{index}]");
+        let [item, value] = members(answer, ["item", "value"], &path)?;
+        let item_id = text(item, &format!("{path}.item"))?;
+        if item_id.is_empty() {
+            return Err(unreadable(format!("{path}.item: empty")));
         }
-    }
-}
-
-impl From<&InstrumentRef> for InstrumentRefV1 {
-    fn from(instrument: &InstrumentRef) -> Self {
-        InstrumentRefV1 {
-            id: instrument.id.clone(),
-            version: instrument.version,
+        if answers.iter().any(|other| other.item_id == item_id) {
+            return Err(unreadable(format!("{path}.item: answered twice")));
         }
+        answers.push(Answer {
+            item_id,
+            value: whole(value, &format!("{path}.value"))?,
+        });
     }
+    Ok(answers)
 }
 
-impl From<InstrumentRefV1> for InstrumentRef {
-    fn from(stored: InstrumentRefV1) -> Self {
-        InstrumentRef {
-            id: stored.id,
-            version: stored.version,
-        }
-    }
+fn write_instrument(out: &mut String, instrument: &InstrumentRef) {
+    out.push_str("{\"id\":");
+    write_string(out, &instrument.id);
+    out.push_str(",\"version\":");
+    out.push_str(&instrument.version.to_string());
+    out.push('}');
 }
 
-fn check_answers(answers: &[AnswerV1], path: &str) -> Result<(), DecodeError> {
+fn write_answers(out: &mut String, answers: &[Answer]) {
+    out.push('[');
     for (index, answer) in answers.iter().enumerate() {
-        if answer.item.is_empty() {
-            return Err(unreadable(format!(
-                "{path}.answers[{index}]: empty item id"
-            )));
+        if index > 0 {
+            out.push(',');
         }
-        if answers[..index]
-            .iter()
-            .any(|other| other.item == answer.item)
-        {
-            return Err(unreadable(format!(
-                "{path}.answers[{index}]: item {:?} answered twice",
-                answer.item
-            )));
-        }
+        out.push_str("{\"item\":");
+        write_string(out, &answer.item_id);
+        out.push_str(",\"value\":");
+        out.push_str(&answer.value.to_string());
+        out.push('}');
     }
-    Ok(())
+    out.push(']');
+}
+
+fn write_envelope_start(out: &mut String, format: &str) {
+    out.push_str("{\"format\":");
+    write_string(out, format);
+    out.push_str(",\"version\":");
+    out.push_str(&CURRENT_VERSION.to_string());
 }
 
 /// Encodes a whole history (oldest first) as the current envelope version.
 pub fn encode_history(entries: &[CheckIn]) -> String {
-    let stored = HistoryV1 {
-        format: HISTORY_FORMAT.into(),
-        version: CURRENT_VERSION,
-        entries: entries
-            .iter()
-            .map(|entry| CheckInV1 {
-                id: entry.id.clone(),
-                completed_at: entry.completed_at_ms,
-                instrument: (&entry.instrument).into(),
-                answers: entry.answers.iter().map(AnswerV1::from).collect(),
-                note: entry.note.clone(),
-            })
-            .collect(),
-    };
-    serde_json::to_string(&stored).expect("a history always serialises")
+    let mut out = String::with_capacity(64 + entries.len() * 256);
+    write_envelope_start(&mut out, HISTORY_FORMAT);
+    out.push_str(",\"entries\":[");
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"id\":");
+        write_string(&mut out, &entry.id);
+        out.push_str(",\"completed_at\":");
+        out.push_str(&entry.completed_at_ms.to_string());
+        out.push_str(",\"instrument\":");
+        write_instrument(&mut out, &entry.instrument);
+        out.push_str(",\"answers\":");
+        write_answers(&mut out, &entry.answers);
+        out.push_str(",\"note\":");
+        write_string(&mut out, &entry.note);
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
 }
 
 /// Decodes a stored history. Every entry must be well formed; otherwise the whole text is
 /// reported unreadable so the caller can keep it aside untouched.
-pub fn decode_history(text: &str) -> Result<Vec<CheckIn>, DecodeError> {
-    probe(text, HISTORY_FORMAT)?;
-    let stored: HistoryV1 = serde_json::from_str(text)
-        .map_err(|error| unreadable(format!("history does not match version 1: {error}")))?;
-    let mut entries: Vec<CheckIn> = Vec::with_capacity(stored.entries.len());
-    for (index, entry) in stored.entries.into_iter().enumerate() {
+pub fn decode_history(text_in: &str) -> Result<Vec<CheckIn>, DecodeError> {
+    let root = parse_envelope(text_in, HISTORY_FORMAT)?;
+    let [_, _, entries] = members(&root, ["format", "version", "entries"], "history")?;
+    let list = entries
+        .as_array()
+        .ok_or_else(|| unreadable("entries: not a list"))?;
+    let mut decoded: Vec<CheckIn> = Vec::with_capacity(list.len());
+    for (index, entry) in list.iter().enumerate() {
         let path = format!("entries[{index}]");
-        if entry.id.is_empty() || entry.id.len() > MAX_ID_LENGTH {
+        let [id, completed_at, instrument, answers, note] = members(
+            entry,
+            ["id", "completed_at", "instrument", "answers", "note"],
+            &path,
+        )?;
+        let id = text(id, &format!("{path}.id"))?;
+        if id.is_empty() || id.len() > MAX_ID_LENGTH {
             return Err(unreadable(format!("{path}.id: must be 1 to 64 bytes")));
         }
-        if entries.iter().any(|kept| kept.id == entry.id) {
+        if decoded.iter().any(|kept| kept.id == id) {
             return Err(unreadable(format!("{path}.id: repeats an earlier entry")));
         }
-        if entry.answers.is_empty() {
+        let answers = decode_answers(answers, &format!("{path}.answers"))?;
+        if answers.is_empty() {
             return Err(unreadable(format!("{path}.answers: empty")));
         }
-        check_answers(&entry.answers, &path)?;
-        entries.push(CheckIn {
-            id: entry.id,
-            completed_at_ms: entry.completed_at,
-            instrument: entry.instrument.into(),
-            answers: entry.answers.into_iter().map(Answer::from).collect(),
-            note: entry.note,
+        decoded.push(CheckIn {
+            id,
+            completed_at_ms: whole(completed_at, &format!("{path}.completed_at"))?,
+            instrument: decode_instrument(instrument, &format!("{path}.instrument"))?,
+            answers,
+            note: text(note, &format!("{path}.note"))?,
         });
     }
-    Ok(entries)
+    Ok(decoded)
 }
 
 pub fn encode_draft(draft: &Draft) -> String {
-    let stored = DraftV1 {
-        format: DRAFT_FORMAT.into(),
-        version: CURRENT_VERSION,
-        saved_at: draft.saved_at_ms,
-        instrument: (&draft.instrument).into(),
-        answers: draft.answers.iter().map(AnswerV1::from).collect(),
-        note: draft.note.clone(),
-    };
-    serde_json::to_string(&stored).expect("a draft always serialises")
+    let mut out = String::with_capacity(256 + draft.note.len());
+    write_envelope_start(&mut out, DRAFT_FORMAT);
+    out.push_str(",\"saved_at\":");
+    out.push_str(&draft.saved_at_ms.to_string());
+    out.push_str(",\"instrument\":");
+    write_instrument(&mut out, &draft.instrument);
+    out.push_str(",\"answers\":");
+    write_answers(&mut out, &draft.answers);
+    out.push_str(",\"note\":");
+    write_string(&mut out, &draft.note);
+    out.push('}');
+    out
 }
 
-pub fn decode_draft(text: &str) -> Result<Draft, DecodeError> {
-    probe(text, DRAFT_FORMAT)?;
-    let stored: DraftV1 = serde_json::from_str(text)
-        .map_err(|error| unreadable(format!("draft does not match version 1: {error}")))?;
-    check_answers(&stored.answers, "draft")?;
+pub fn decode_draft(text_in: &str) -> Result<Draft, DecodeError> {
+    let root = parse_envelope(text_in, DRAFT_FORMAT)?;
+    let [_, _, saved_at, instrument, answers, note] = members(
+        &root,
+        [
+            "format",
+            "version",
+            "saved_at",
+            "instrument",
+            "answers",
+            "note",
+        ],
+        "draft",
+    )?;
     Ok(Draft {
-        saved_at_ms: stored.saved_at,
-        instrument: stored.instrument.into(),
-        answers: stored.answers.into_iter().map(Answer::from).collect(),
-        note: stored.note,
+        saved_at_ms: whole(saved_at, "draft.saved_at")?,
+        instrument: decode_instrument(instrument, "draft.instrument")?,
+        answers: decode_answers(answers, "draft.answers")?,
+        note: text(note, "draft.note")?,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod codec;
 pub mod draft;
 pub mod feedback;
 pub mod instrument;
+pub mod json;
 pub mod report;
 pub mod scoring;
 pub mod tenths;

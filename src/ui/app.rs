@@ -4,9 +4,14 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use leptos::{ev, html, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    ev,
+    prelude::*,
+};
 
 use crate::browser::clock::{format_date_time, now_ms};
+use crate::browser::focus::focus_when_rendered;
 use crate::browser::ids::new_entry_id;
 use crate::browser::storage::{
     append_check_in, clear_draft, read_draft, read_history, write_draft, DraftRead, Keys,
@@ -127,8 +132,6 @@ pub fn App() -> impl IntoView {
     // False when the draft key holds something we could not set aside: never write over it.
     let draft_writable = StoredValue::new(true);
     let wrote_draft = StoredValue::new(false);
-    // Set once a check-in is finished, so coming back to the form moves focus to it.
-    let has_left_form = StoredValue::new(false);
 
     // Load what the device holds.
     let load_history = {
@@ -205,6 +208,7 @@ pub fn App() -> impl IntoView {
 
     let submit = Callback::new({
         let (instrument, keys, answers) = (instrument.clone(), keys.clone(), answers.clone());
+        let result_prefix = id_prefix.clone();
         move |()| {
             let placed = answers.placed(&instrument);
             let note = answers.note.get_untracked();
@@ -244,10 +248,11 @@ pub fn App() -> impl IntoView {
                 }
             };
             wrote_draft.set_value(false);
-            has_left_form.set_value(true);
             answers.clear();
             draft_banner.set(DraftBanner::Hidden);
             screen.set(Screen::Result { entry, saved });
+            // Keyboard and screen-reader users land on the result, not on a vanished button.
+            focus_when_rendered(format!("{result_prefix}-result-heading"));
         }
     });
 
@@ -271,13 +276,19 @@ pub fn App() -> impl IntoView {
             draft_banner.set(DraftBanner::Hidden);
         }
     });
-    let back_to_form = Callback::new(move |()| screen.set(Screen::Form));
+    let back_to_form = Callback::new({
+        let id_prefix = id_prefix.clone();
+        move |()| {
+            screen.set(Screen::Form);
+            focus_when_rendered(format!("{id_prefix}-form-heading"));
+        }
+    });
 
     let screen_view = {
         let instrument = instrument.clone();
         let id_prefix = id_prefix.clone();
         move || match screen.get() {
-            Screen::Form => view! {
+            Screen::Form => EitherOf3::A(view! {
                 <CheckInForm
                     instrument=instrument.clone()
                     values=answers.values.clone()
@@ -288,10 +299,8 @@ pub fn App() -> impl IntoView {
                     on_submit=submit
                     on_start_over=start_over
                     on_continue_draft=continue_draft
-                    focus_on_mount=has_left_form.get_value()
                 />
-            }
-            .into_any(),
+            }),
             Screen::Result { entry, saved } => {
                 let all = history.get_untracked();
                 match report_for_entry(text, &instrument, &entry, &all) {
@@ -304,20 +313,20 @@ pub fn App() -> impl IntoView {
                             .first()
                             .map(|item| item.scale.max_score().0)
                             .unwrap_or(100);
-                        view! {
+                        EitherOf3::B(view! {
                             <ResultView
                                 report=report
                                 saved=saved
                                 item_max_tenths=item_max_tenths
                                 item_tenths=item_tenths
                                 text=text
+                                id_prefix=id_prefix.clone()
                                 on_done=back_to_form
                             />
-                        }
-                        .into_any()
+                        })
                     }
                     // Unreachable for an entry built from a complete form; show the form.
-                    Err(_) => view! { <p>{text.save_failed}</p> }.into_any(),
+                    Err(_) => EitherOf3::C(view! { <p>{text.save_failed}</p> }),
                 }
             }
         }
@@ -354,17 +363,8 @@ fn CheckInForm(
     on_start_over: Callback<()>,
     /// Restore an offered old draft.
     on_continue_draft: Callback<()>,
-    /// Move focus to the heading once shown (when coming back from the result, not on load).
-    focus_on_mount: bool,
 ) -> impl IntoView {
-    let heading = NodeRef::<html::H2>::new();
-    if focus_on_mount {
-        Effect::new(move |_| {
-            if let Some(heading) = heading.get() {
-                let _ = heading.focus();
-            }
-        });
-    }
+    let heading_id = format!("{id_prefix}-form-heading");
     let unanswered = {
         let values = values.clone();
         move || values.iter().filter(|value| value.get().is_none()).count()
@@ -394,37 +394,29 @@ fn CheckInForm(
             view! { <LineItem item=item value=value id_prefix=id_prefix.clone() text=text/> }
         })
         .collect_view();
-    let banner = move || {
-        match draft_banner.get() {
+    let banner = move || match draft_banner.get() {
         DraftBanner::Hidden => None,
-        DraftBanner::Restored => Some(
-            view! {
-                <div class="aci-banner" role="status">
-                    <p>{text.draft_restored}</p>
+        DraftBanner::Restored => Some(Either::Left(view! {
+            <div class="aci-banner" role="status">
+                <p>{text.draft_restored}</p>
+                <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
+                    {text.start_over}
+                </button>
+            </div>
+        })),
+        DraftBanner::Offered(draft) => Some(Either::Right(view! {
+            <div class="aci-banner" role="status">
+                <p>{fill(text.draft_offer, &[("date", &format_date_time(draft.saved_at_ms))])}</p>
+                <div class="aci-banner__actions">
+                    <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
+                        {text.draft_continue}
+                    </button>
                     <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
-                        {text.start_over}
+                        {text.draft_discard}
                     </button>
                 </div>
-            }
-            .into_any(),
-        ),
-        DraftBanner::Offered(draft) => Some(
-            view! {
-                <div class="aci-banner" role="status">
-                    <p>{fill(text.draft_offer, &[("date", &format_date_time(draft.saved_at_ms))])}</p>
-                    <div class="aci-banner__actions">
-                        <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
-                            {text.draft_continue}
-                        </button>
-                        <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
-                            {text.draft_discard}
-                        </button>
-                    </div>
-                </div>
-            }
-            .into_any(),
-        ),
-    }
+            </div>
+        })),
     };
     let can_submit_for_handler = can_submit.clone();
 
@@ -439,7 +431,7 @@ fn CheckInForm(
                 }
             }
         >
-            <h2 class="aci-heading" tabindex="-1" node_ref=heading>
+            <h2 class="aci-heading" id=heading_id tabindex="-1">
                 {text.form_heading}
             </h2>
             <p class="aci-lead">{text.form_intro}</p>

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use crate::browser::clock::{format_date_time, iso_date_time};
 use crate::domain::checkin::CheckIn;
@@ -51,31 +51,27 @@ pub fn HistoryList(
             <h2 class="aci-history__heading">
                 {text.history_heading} <span class="aci-history__count">{count}</span>
             </h2>
-            <Show
-                when=move || { count() > 0 }
-                fallback=move || view! { <p class="aci-muted">{text.history_empty}</p> }
-            >
-                <ol class="aci-history__list" reversed>
-                    <For
-                        each=newest_first
-                        key=|entry| entry.id.clone()
-                        children={
-                            let instrument = instrument.clone();
-                            move |entry| {
-                                let total = entry_total_words(text, &instrument, &entry);
-                                view! {
-                                    <li class="aci-history__entry">
-                                        <time datetime=iso_date_time(entry.completed_at_ms)>
-                                            {format_date_time(entry.completed_at_ms)}
-                                        </time>
-                                        <span class="aci-history__total">{total}</span>
-                                    </li>
-                                }
-                            }
+            {move || {
+                let entries = newest_first();
+                if entries.is_empty() {
+                    return Either::Left(view! { <p class="aci-muted">{text.history_empty}</p> });
+                }
+                let rows = entries
+                    .into_iter()
+                    .map(|entry| {
+                        let total = entry_total_words(text, &instrument, &entry);
+                        view! {
+                            <li class="aci-history__entry">
+                                <time datetime=iso_date_time(entry.completed_at_ms)>
+                                    {format_date_time(entry.completed_at_ms)}
+                                </time>
+                                <span class="aci-history__total">{total}</span>
+                            </li>
                         }
-                    />
-                </ol>
-            </Show>
+                    })
+                    .collect_view();
+                Either::Right(view! { <ol class="aci-history__list">{rows}</ol> })
+            }}
         </section>
     }
 }

@@ -1,5 +1,5 @@
-//! One 0-10 line (visual-analogue item): a native range input whose thumb stays hidden and whose
-//! `aria-valuetext` says "not answered yet" until the client places it, so no value is pre-set.
+//! One 0-10 line (visual-analogue item): a native range input whose thumb stays hidden (the item
+//! lacks `aci-item--answered`) and whose `aria-valuetext` says "not answered yet" until the client places it, so no value is pre-set.
 //! A tap anywhere on the track places the value there (mobile Safari does not do this itself).
 
 use leptos::{ev, html, prelude::*};
@@ -113,7 +113,6 @@ pub fn LineItem(
             <input
                 type="range"
                 class="aci-range"
-                class:aci-range--unanswered=move || value.get().is_none()
                 id=input_id
                 min="0"
                 max=VISUAL_ANALOGUE_MAX.to_string()

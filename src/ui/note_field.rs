@@ -61,11 +61,7 @@ pub fn NoteField(
                 prop:value=move || note.get()
                 on:input=move |event| note.set(event_target_value(&event))
             ></textarea>
-            <p
-                class="aci-note__counter"
-                class:aci-note__counter--over=is_over
-                id=counter_id
-            >
+            <p class="aci-note__counter" id=counter_id>
                 {counter}
             </p>
             <p class="aci-note__error" id=error_id role="alert">

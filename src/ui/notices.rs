@@ -76,13 +76,13 @@ pub fn Notices(
 ) -> impl IntoView {
     view! {
         <div class="aci-notices" role="status">
-            <For
-                each=move || notices.get()
-                key=|notice| *notice
-                children=move |notice| {
-                    view! { <p class="aci-notice">{notice.message(text)}</p> }
-                }
-            />
+            {move || {
+                notices
+                    .get()
+                    .into_iter()
+                    .map(|notice| view! { <p class="aci-notice">{notice.message(text)}</p> })
+                    .collect_view()
+            }}
         </div>
     }
 }

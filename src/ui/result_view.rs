@@ -1,7 +1,7 @@
 //! The result screen: the client's scores in warm words, the direction against their own recent
 //! ratings, kind suggestions when a signal fires, whether it was saved, and the safety line.
 
-use leptos::{html, prelude::*};
+use leptos::{either::Either, prelude::*};
 
 use crate::domain::report::ResultReport;
 use crate::domain::text::Text;
@@ -27,17 +27,11 @@ pub fn ResultView(
     item_tenths: Vec<i32>,
     /// The language's strings.
     text: &'static Text,
+    /// Prefix that makes element ids unique on the page.
+    id_prefix: String,
     /// Called when the client is done reading.
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let heading = NodeRef::<html::H2>::new();
-    // Move focus to the heading once shown, so keyboard and screen-reader users land on the
-    // result instead of on a button that no longer exists.
-    Effect::new(move |_| {
-        if let Some(heading) = heading.get() {
-            let _ = heading.focus();
-        }
-    });
     let items = report
         .items
         .into_iter()
@@ -75,23 +69,21 @@ pub fn ResultView(
         }
     });
     let saved_line = match saved {
-        SaveStatus::Saved => view! {
+        SaveStatus::Saved => Either::Left(view! {
             <p class="aci-saved" role="status">
                 {text.saved_on_device}
             </p>
-        }
-        .into_any(),
-        SaveStatus::NotSaved(notice) => view! {
+        }),
+        SaveStatus::NotSaved(notice) => Either::Right(view! {
             <p class="aci-notice aci-notice--error" role="alert">
                 {notice.message(text)}
             </p>
-        }
-        .into_any(),
+        }),
     };
 
     view! {
         <section class="aci-result">
-            <h2 class="aci-heading" tabindex="-1" node_ref=heading>
+            <h2 class="aci-heading" id=format!("{id_prefix}-result-heading") tabindex="-1">
                 {text.result_heading}
             </h2>
             <p class="aci-lead">{text.result_intro}</p>

@@ -1,0 +1,233 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the widget is mounted into a fresh
+//! element and driven through the DOM the way a person would, then what they would see is
+//! checked: the unanswered state of the lines, when Finish is available, and the note limit.
+#![cfg(target_arch = "wasm32")]
+
+use alliance_checkin::App;
+use leptos::{mount::mount_to, task::tick};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Event, EventInit, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement,
+    MouseEvent, MouseEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HISTORY_KEY: &str = "alliance-checkin:default:history";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Clears the device's storage and mounts a fresh widget; keep the handle alive for the test.
+fn mount_app() -> (HtmlElement, impl Sized) {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = mount_to(root.clone(), App);
+    (root, handle)
+}
+
+fn all<T: JsCast>(root: &HtmlElement, selector: &str) -> Vec<T> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|index| list.item(index).unwrap().unchecked_into())
+        .collect()
+}
+
+fn one<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .unchecked_into()
+}
+
+fn lines(root: &HtmlElement) -> Vec<HtmlInputElement> {
+    all(root, "input.aci-range")
+}
+
+fn fire_input(target: &web_sys::EventTarget) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    target
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+/// Moves a line the way a drag or an arrow key does: the browser sets the value, then `input`.
+fn place(line: &HtmlInputElement, tenths: u16) {
+    line.set_value(&tenths.to_string());
+    fire_input(line);
+}
+
+fn type_note(root: &HtmlElement, text: &str) {
+    let field: HtmlTextAreaElement = one(root, "textarea");
+    field.set_value(text);
+    fire_input(&field);
+}
+
+fn finish_button(root: &HtmlElement) -> HtmlButtonElement {
+    one(root, "button[type=submit]")
+}
+
+fn text_of(root: &HtmlElement, selector: &str) -> String {
+    one::<HtmlElement>(root, selector)
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_line_is_unanswered_until_the_client_places_it() {
+    let (root, _app) = mount_app();
+    tick().await;
+    let lines = lines(&root);
+    assert_eq!(lines.len(), 4);
+    for line in &lines {
+        assert_eq!(
+            line.get_attribute("aria-valuetext").as_deref(),
+            Some("not answered yet")
+        );
+    }
+    for item in all::<HtmlElement>(&root, ".aci-item") {
+        assert!(!item.class_list().contains("aci-item--answered"));
+    }
+    assert_eq!(text_of(&root, ".aci-item__value"), "Not answered");
+
+    place(&lines[0], 75);
+    tick().await;
+    assert_eq!(
+        lines[0].get_attribute("aria-valuetext").as_deref(),
+        Some("7.5 of 10, towards “I felt listened to and taken seriously”")
+    );
+    let items: Vec<HtmlElement> = all(&root, ".aci-item");
+    assert!(items[0].class_list().contains("aci-item--answered"));
+    assert_eq!(text_of(&root, ".aci-item__value"), "7.5 of 10");
+    // The others are still unanswered: placing one never places another.
+    assert!(!items[1].class_list().contains("aci-item--answered"));
+    assert_eq!(
+        lines[1].get_attribute("aria-valuetext").as_deref(),
+        Some("not answered yet")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_tap_on_the_track_places_the_value_under_the_finger() {
+    let (root, _app) = mount_app();
+    tick().await;
+    let line = &lines(&root)[2];
+    let rect = line.get_bounding_client_rect();
+    // Three quarters of the way along the thumb's travel (32 px thumb).
+    let x = rect.left() + 16.0 + 0.75 * (rect.width() - 32.0);
+    let init = MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(x.round() as i32);
+    init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
+    line.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap())
+        .unwrap();
+    tick().await;
+    let spoken = line.get_attribute("aria-valuetext").unwrap();
+    assert!(
+        spoken.starts_with("7.5 of 10")
+            || spoken.starts_with("7.4 of 10")
+            || spoken.starts_with("7.6 of 10"),
+        "{spoken}"
+    );
+    let item: HtmlElement = all(&root, ".aci-item").swap_remove(2);
+    assert!(item.class_list().contains("aci-item--answered"));
+}
+
+#[wasm_bindgen_test]
+async fn finish_is_available_only_when_every_item_is_answered() {
+    let (root, _app) = mount_app();
+    tick().await;
+    let lines = lines(&root);
+    assert!(finish_button(&root).disabled());
+    assert_eq!(
+        text_of(&root, ".aci-submit__hint"),
+        "4 questions left to answer."
+    );
+    for line in &lines[..3] {
+        place(line, 90);
+    }
+    tick().await;
+    assert!(finish_button(&root).disabled());
+    assert_eq!(
+        text_of(&root, ".aci-submit__hint"),
+        "1 question left to answer."
+    );
+    // Zero is a real answer, not "unanswered".
+    place(&lines[3], 0);
+    tick().await;
+    assert!(!finish_button(&root).disabled());
+    assert_eq!(text_of(&root, ".aci-submit__hint"), "");
+}
+
+#[wasm_bindgen_test]
+async fn an_over_long_note_is_kept_whole_and_blocks_finishing() {
+    let (root, _app) = mount_app();
+    tick().await;
+    for line in lines(&root) {
+        place(&line, 80);
+    }
+    let pasted = "ü".repeat(1005);
+    type_note(&root, &pasted);
+    tick().await;
+    let field: HtmlTextAreaElement = one(&root, "textarea");
+    assert_eq!(field.value().chars().count(), 1005, "nothing is cut");
+    assert_eq!(
+        text_of(&root, ".aci-note__counter"),
+        "1005 of 1000 characters"
+    );
+    assert!(text_of(&root, ".aci-note__error").contains("5 characters over the limit of 1000"));
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(finish_button(&root).disabled());
+    assert_eq!(
+        text_of(&root, ".aci-submit__hint"),
+        "Shorten your note to finish."
+    );
+
+    type_note(&root, &"ü".repeat(1000));
+    tick().await;
+    assert_eq!(text_of(&root, ".aci-note__error"), "");
+    assert!(!finish_button(&root).disabled());
+}
+
+#[wasm_bindgen_test]
+async fn finishing_saves_on_the_device_and_shows_the_result() {
+    let (root, _app) = mount_app();
+    tick().await;
+    for (line, tenths) in lines(&root).iter().zip([92, 88, 100, 75]) {
+        place(line, tenths);
+    }
+    type_note(&root, "Thanks for today");
+    tick().await;
+    finish_button(&root).click();
+    tick().await;
+    assert_eq!(
+        text_of(&root, ".aci-result h2"),
+        "Thank you for checking in"
+    );
+    assert!(text_of(&root, ".aci-score--total").contains("35.5 of 40"));
+    assert_eq!(text_of(&root, ".aci-saved"), "Saved on this device.");
+    assert_eq!(text_of(&root, ".aci-history__count"), "1");
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(HISTORY_KEY)
+        .unwrap()
+        .expect("the history was written");
+    assert!(stored.contains(r#""note":"Thanks for today""#), "{stored}");
+    assert!(
+        stored.contains(r#"{"item":"overall","value":75}"#),
+        "{stored}"
+    );
+}

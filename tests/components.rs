@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
     Event, EventInit, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement,
-    MouseEvent, MouseEventInit,
+    PointerEvent, PointerEventInit,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -125,12 +125,14 @@ async fn a_tap_on_the_track_places_the_value_under_the_finger() {
     let rect = line.get_bounding_client_rect();
     // Three quarters of the way along the thumb's travel (32 px thumb).
     let x = rect.left() + 16.0 + 0.75 * (rect.width() - 32.0);
-    let init = MouseEventInit::new();
+    let init = PointerEventInit::new();
     init.set_bubbles(true);
     init.set_client_x(x.round() as i32);
     init.set_client_y((rect.top() + rect.height() / 2.0) as i32);
-    line.dispatch_event(&MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap())
-        .unwrap();
+    for kind in ["pointerdown", "pointerup"] {
+        line.dispatch_event(&PointerEvent::new_with_event_init_dict(kind, &init).unwrap())
+            .unwrap();
+    }
     tick().await;
     let spoken = line.get_attribute("aria-valuetext").unwrap();
     assert!(

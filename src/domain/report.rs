@@ -30,6 +30,8 @@ pub struct ResultReport {
     pub first_check_in: Option<String>,
     /// Kind suggestions, one per signal; empty when no signal fired.
     pub suggestions: Vec<String>,
+    /// Said once when a suggestion is about a low or lower rating.
+    pub lower_is_useful: Option<String>,
     /// The closing line when there is no suggestion.
     pub no_signal: Option<String>,
     pub feedback: Feedback,
@@ -145,7 +147,12 @@ pub fn build_report(
         .iter()
         .map(|signal| suggestion(text, instrument, signal))
         .collect();
+    let about_a_low_rating = feedback
+        .signals
+        .iter()
+        .any(|signal| !matches!(signal, Signal::CeilingRun { .. }));
     ResultReport {
+        lower_is_useful: about_a_low_rating.then(|| text.lower_is_useful.to_owned()),
         items,
         total: total_words(text, instrument, current.total),
         total_direction: feedback.comparison.as_ref().map(|comparison| {
@@ -243,10 +250,14 @@ mod tests {
         assert_eq!(
             report.suggestions,
             [
-                "Your total is under 36 of 40. That is worth mentioning to your therapist: a lower rating is useful information, not a complaint.",
-                "You rated “Focus” and “Overall” lower than the rest. If you feel able, tell your therapist what would help. A lower rating is useful information, not a complaint.",
+                "Your total is under 36 of 40. That is worth mentioning to your therapist.",
+                "You rated “Focus” and “Overall” lower than the rest. If you feel able, tell your therapist what would help.",
                 "Today was lower than last time. Saying so early gives your therapist a chance to adjust how you work together.",
             ]
+        );
+        assert_eq!(
+            report.lower_is_useful.as_deref(),
+            Some(ENGLISH.lower_is_useful)
         );
         assert_eq!(report.no_signal, None);
     }
@@ -279,6 +290,8 @@ mod tests {
             Some("about the same as your usual")
         );
         assert_eq!(report.suggestions.len(), 1);
+        // A run at the top is not a low rating: no reassurance about low ratings.
+        assert_eq!(report.lower_is_useful, None);
         assert!(report.suggestions[0]
             .starts_with("You have rated everything at or near the top 3 times in a row."));
     }

@@ -63,6 +63,8 @@ pub struct Text {
     pub signal_lower_than_usual: &'static str,
     /// `{count}`.
     pub signal_ceiling: &'static str,
+    /// Shown once under suggestions about a low or lower rating.
+    pub lower_is_useful: &'static str,
     pub no_signal: &'static str,
     pub list_and: &'static str,
     pub saved_on_device: &'static str,
@@ -129,15 +131,16 @@ pub const ENGLISH: Text = Text {
     same_as_usual: "about the same as your usual",
     lower_than_usual: "lower than your usual",
     suggestions_heading: "Something to consider",
-    signal_total_below: "Your total is under {threshold} of {max}. That is worth mentioning to your therapist: a lower rating is useful information, not a complaint.",
-    signal_items_below: "You rated {items} lower than the rest. If you feel able, tell your therapist what would help. A lower rating is useful information, not a complaint.",
+    signal_total_below: "Your total is under {threshold} of {max}. That is worth mentioning to your therapist.",
+    signal_items_below: "You rated {items} lower than the rest. If you feel able, tell your therapist what would help.",
     signal_lower_than_last_time: "Today was lower than last time. Saying so early gives your therapist a chance to adjust how you work together.",
     signal_lower_than_usual: "Today was lower than your usual. Saying so early gives your therapist a chance to adjust how you work together.",
     signal_ceiling: "You have rated everything at or near the top {count} times in a row. That is good to hear. If anything, even something small, could work better, saying so helps your therapist too.",
+    lower_is_useful: "A lower rating is useful information, not a complaint, and you decide what to share.",
     no_signal: "If anything comes to mind later, you can bring it up at your next session.",
     list_and: "and",
     saved_on_device: "Saved on this device.",
-    safety_heading: "Nobody is watching this check-in",
+    safety_heading: "Private, and not monitored",
     safety_text: "Nobody reads it unless you send it to someone. It is not a crisis service: if you are in crisis or might harm yourself, call your local emergency number now (for example 911, 999 or 112).",
     new_check_in: "Back to the start",
 

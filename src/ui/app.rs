@@ -132,6 +132,8 @@ pub fn App() -> impl IntoView {
     // False when the draft key holds something we could not set aside: never write over it.
     let draft_writable = StoredValue::new(true);
     let wrote_draft = StoredValue::new(false);
+    // Check-ins saved by this page, so a concurrent write from another tab cannot drop them.
+    let saved_here = StoredValue::new(Vec::<CheckIn>::new());
 
     // Load what the device holds.
     let load_history = {
@@ -164,12 +166,32 @@ pub fn App() -> impl IntoView {
         Err(_) => draft_writable.set_value(false),
     }
 
-    // Another tab saved: show its check-ins too.
+    // Another tab wrote the history: show its check-ins too, and put back any check-in saved
+    // here that its write replaced. (Two tabs can read before either write is visible to the
+    // other; whichever write lands last would otherwise drop the other tab's entry.)
     let storage_listener = {
         let keys = keys.clone();
         window_event_listener(ev::storage, move |event| {
-            if keys.concerns_history(event.key().as_deref()) {
-                load_history();
+            if !keys.concerns_history(event.key().as_deref()) {
+                return;
+            }
+            load_history();
+            let missing: Vec<CheckIn> = stored.with_untracked(|stored| {
+                saved_here.with_value(|saved| {
+                    saved
+                        .iter()
+                        .filter(|entry| !stored.iter().any(|kept| kept.id == entry.id))
+                        .cloned()
+                        .collect()
+                })
+            });
+            for entry in missing {
+                let restored = LocalStore::open()
+                    .map_err(SaveError::Storage)
+                    .and_then(|store| append_check_in(&store, &keys, &entry, now_ms()));
+                if let Ok(saved) = restored {
+                    stored.set(saved.entries);
+                }
             }
         })
     };
@@ -236,6 +258,7 @@ pub fn App() -> impl IntoView {
             let saved = match outcome {
                 Ok(saved) => {
                     stored.set(saved.entries);
+                    saved_here.update_value(|saved| saved.push(entry.clone()));
                     for problem in &saved.problems {
                         push_notice(notices, Notice::of_problem(problem));
                     }

@@ -83,7 +83,11 @@ pub fn LineItem(
             value.set(Some(tenths.min(VISUAL_ANALOGUE_MAX)));
         }
     };
-    let on_click = move |event: ev::MouseEvent| {
+    // A press that ends without the browser having moved the value (mobile Safari ignores taps
+    // on the track; every browser ignores a tap on the resting, hidden thumb) places it here.
+    // `pointerup`, not `click`: Chromium sends no click for a touch on a range input's thumb,
+    // and a scroll that starts on the line ends in `pointercancel`, so scrolling never answers.
+    let on_pointer_up = move |event: ev::PointerEvent| {
         if moved_natively.get_value() {
             return;
         }
@@ -123,7 +127,7 @@ pub fn LineItem(
                 node_ref=input_ref
                 on:pointerdown=move |_| moved_natively.set_value(false)
                 on:input=on_input
-                on:click=on_click
+                on:pointerup=on_pointer_up
             />
             <div class="aci-item__ends" id=ends_id>
                 <span class="aci-item__end">{low_label}</span>

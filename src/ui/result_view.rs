@@ -65,6 +65,7 @@ pub fn ResultView(
             <section class="aci-suggestions">
                 <h3 class="aci-suggestions__heading">{text.suggestions_heading}</h3>
                 <ul class="aci-suggestions__list">{list}</ul>
+                {report.lower_is_useful.map(|words| view! { <p class="aci-suggestions__note">{words}</p> })}
             </section>
         }
     });

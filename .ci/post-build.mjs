@@ -1,6 +1,9 @@
-// Trunk post-build hook: minifies wasm-bindgen's JS glue (trunk leaves it unminified; this
-// saves about 1.6 KB brotli of every first visit) and updates the Subresource Integrity hash
-// trunk wrote for it in index.html, so the browser still verifies what it loads.
+// Trunk post-build hook: finishes what trunk writes to dist/.
+// 1. Minifies wasm-bindgen's JS glue (trunk leaves it unminified; this saves about 1.6 KB
+//    brotli of every first visit) and updates the Subresource Integrity hash trunk wrote for
+//    it in index.html, so the browser still verifies what it loads.
+// 2. Drops the integrity attribute from the wasm `<link rel=preload as=fetch>`: Chromium
+//    ignores SRI on that kind of preload and warns in the console on every load.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +11,7 @@ import { minify } from 'terser';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
-  console.error('minify-glue: TRUNK_STAGING_DIR is not set (run me as a trunk hook)');
+  console.error('post-build: TRUNK_STAGING_DIR is not set (run me as a trunk hook)');
   process.exit(1);
 }
 const indexPath = join(dir, 'index.html');
@@ -28,10 +31,11 @@ for (const name of readdirSync(dir).filter((file) => file.endsWith('.js'))) {
   const escaped = name.replace(/[.]/g, '\\.');
   const pattern = new RegExp(`(href=["']?[^"' >]*/${escaped}["']?[^>]*?integrity=["']?)[^"' >]+`);
   if (!pattern.test(index)) {
-    console.error(`minify-glue: no integrity attribute found for ${name} in index.html`);
+    console.error(`post-build: no integrity attribute found for ${name} in index.html`);
     process.exit(1);
   }
   index = index.replace(pattern, `$1${integrity}`);
-  console.log(`minify-glue: ${name} ${source.length} -> ${result.code.length} bytes`);
+  console.log(`post-build: ${name} ${source.length} -> ${result.code.length} bytes`);
 }
+index = index.replace(/(<link[^>]*\.wasm["']?[^>]*?)\s+integrity=["']?[^"' >]+["']?/g, '$1');
 writeFileSync(indexPath, index);

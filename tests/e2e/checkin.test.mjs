@@ -1,0 +1,405 @@
+// End-to-end: the release build in Debian's Chromium on a 360x640 touch phone. A check-in by
+// touch and one by keyboard only, reloads, drafts, unreadable and newer stored data, two tabs
+// saving at once, axe on every screen and state in both themes, and reflow at 320 px / 200%.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  BESIDE_NEWER_KEY,
+  DRAFT_KEY,
+  HISTORY_KEY,
+  axeViolations,
+  launchBrowser,
+  openPage,
+  phoneContext,
+  screenshot,
+  serveDist,
+  storedHistory,
+  tapLine,
+  valueTexts,
+  widgetReady,
+} from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh phone with empty storage, and a page on the widget. */
+async function freshPhone(options) {
+  const context = await phoneContext(browser, options);
+  const page = await openPage(context, server.url);
+  return { context, page };
+}
+
+async function expectNoAxeViolations(page, state) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe found problems on: ${state}`);
+}
+
+function expectCleanConsole(page) {
+  assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+}
+
+const finish = (page) => page.locator('button[type=submit]');
+const historyCount = (page) => page.locator('.aci-history__count');
+const resultHeading = (page) => page.locator('.aci-result h2');
+
+/** Answers every line through the DOM the way a drag does (for tests about something else). */
+async function answerAll(page, tenths) {
+  await page.locator('input.aci-range').evaluateAll((lines, values) => {
+    lines.forEach((line, index) => {
+      line.value = String(values[index]);
+      line.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }, tenths);
+}
+
+describe('a check-in on a phone', () => {
+  it('is completed by touch, scored right, saved, and kept after a reload', async () => {
+    const { context, page } = await freshPhone();
+    assert.equal(await page.title(), 'Check-in', 'the tab title says nothing sensitive');
+    assert.deepEqual(await valueTexts(page), Array(4).fill('not answered yet'));
+    assert.equal(await finish(page).isDisabled(), true);
+    await expectNoAxeViolations(page, 'empty form');
+    await screenshot(page, 'form-empty');
+
+    await tapLine(page, 0, 0.8);
+    await tapLine(page, 1, 0.5); // exactly where the hidden thumb rests
+    assert.match((await valueTexts(page))[0], /^8 of 10, towards “I felt listened to/);
+    assert.equal((await valueTexts(page))[1], '5 of 10, midway');
+    assert.equal(await finish(page).isDisabled(), true);
+    await expectNoAxeViolations(page, 'partly answered form');
+    await screenshot(page, 'form-partly-answered');
+
+    await tapLine(page, 2, 1);
+    await tapLine(page, 3, 0.95);
+    assert.deepEqual((await valueTexts(page)).map((text) => text.split(',')[0]), [
+      '8 of 10',
+      '5 of 10',
+      '10 of 10',
+      '9.5 of 10',
+    ]);
+    await page.locator('textarea').tap();
+    await page.keyboard.type('Felt rushed at the end.');
+    await finish(page).tap();
+
+    await resultHeading(page).waitFor();
+    assert.equal(await resultHeading(page).textContent(), 'Thank you for checking in');
+    assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '32.5 of 40');
+    const suggestions = await page.locator('.aci-suggestions').textContent();
+    assert.match(suggestions, /under 36 of 40/);
+    assert.match(suggestions, /You rated “Focus” lower than the rest/);
+    assert.match(suggestions, /a lower rating is useful information, not a complaint/i);
+    assert.match(await page.locator('.aci-safety').textContent(), /emergency number/);
+    assert.equal(await page.locator('.aci-saved').textContent(), 'Saved on this device.');
+    assert.equal(await historyCount(page).textContent(), '1');
+    await expectNoAxeViolations(page, 'result');
+    await screenshot(page, 'result-first');
+
+    const stored = await storedHistory(page);
+    assert.equal(stored.format, 'alliance-checkin/history');
+    assert.equal(stored.version, 1);
+    assert.equal(stored.entries.length, 1);
+    assert.deepEqual(
+      stored.entries[0].answers.map((answer) => answer.value),
+      [80, 50, 100, 95],
+    );
+    assert.equal(stored.entries[0].note, 'Felt rushed at the end.');
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), DRAFT_KEY), null);
+
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await historyCount(page).textContent(), '1');
+    assert.match(await page.locator('.aci-history__total').textContent(), /Total 32\.5 of 40/);
+    assert.deepEqual(await valueTexts(page), Array(4).fill('not answered yet'));
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('is completed with the keyboard alone, and a second one is compared with the first', async () => {
+    const { context, page } = await freshPhone({ hasTouch: false, isMobile: false });
+    const keys = async (...pressed) => {
+      for (const key of pressed) await page.keyboard.press(key);
+    };
+    await keys('Tab', 'End'); // 10
+    await keys('Tab', 'End', 'ArrowLeft', 'ArrowLeft', 'ArrowLeft'); // 9.7
+    await keys('Tab', 'Home', 'PageUp', 'PageUp', 'PageUp', 'PageUp', 'PageUp', 'PageUp'); // 6
+    await keys('Tab', 'ArrowRight'); // the first step from the resting middle: 5.1
+    assert.deepEqual((await valueTexts(page)).map((text) => text.split(',')[0]), [
+      '10 of 10',
+      '9.7 of 10',
+      '6 of 10',
+      '5.1 of 10',
+    ]);
+    await keys('Tab');
+    await page.keyboard.type('Typed with keys only');
+    await keys('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.type), 'submit');
+    await keys('Enter');
+    await resultHeading(page).waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('.aci-result h2'));
+    assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '30.8 of 40');
+    assert.match(await page.locator('.aci-muted').first().textContent(), /first check-in/);
+
+    // Back to the form with the keyboard: focus lands on its heading.
+    await keys('Tab', 'Enter');
+    await page.waitForFunction(() => document.activeElement?.matches('form h2'));
+    await keys('Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'Tab', 'Enter');
+    await resultHeading(page).waitFor();
+    const directions = await page.locator('.aci-score__direction').allTextContents();
+    assert.deepEqual(directions, [
+      'about the same as last time',
+      'about the same as last time',
+      'higher than last time',
+      'higher than last time',
+      'higher than last time',
+    ]);
+    assert.equal(await historyCount(page).textContent(), '2');
+    expectCleanConsole(page);
+    await context.close();
+  });
+});
+
+describe('nothing is lost', () => {
+  it('keeps a check-in in progress across a reload, and "Start over" clears it', async () => {
+    const { context, page } = await freshPhone();
+    await tapLine(page, 0, 0.3);
+    await tapLine(page, 2, 0.6);
+    await page.locator('textarea').tap();
+    await page.keyboard.type('half written');
+    await page.waitForFunction((key) => localStorage.getItem(key)?.includes('half written'), DRAFT_KEY);
+
+    await page.reload();
+    await widgetReady(page);
+    assert.match(await page.locator('.aci-banner').textContent(), /kept your unfinished check-in/);
+    const texts = await valueTexts(page);
+    assert.match(texts[0], /^3 of 10/);
+    assert.equal(texts[1], 'not answered yet');
+    assert.match(texts[2], /^6 of 10/);
+    assert.equal(await page.locator('textarea').inputValue(), 'half written');
+    await expectNoAxeViolations(page, 'restored draft');
+    await screenshot(page, 'draft-restored');
+
+    await page.getByRole('button', { name: 'Start over' }).tap();
+    assert.deepEqual(await valueTexts(page), Array(4).fill('not answered yet'));
+    assert.equal(await page.locator('textarea').inputValue(), '');
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator('.aci-banner').count(), 0);
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('offers a draft older than a day instead of restoring it', async () => {
+    const { context, page } = await freshPhone();
+    const twoDaysAgo = Date.now() - 2 * 24 * 60 * 60 * 1000;
+    await page.evaluate(
+      ([key, savedAt]) =>
+        localStorage.setItem(
+          key,
+          JSON.stringify({
+            format: 'alliance-checkin/draft',
+            version: 1,
+            saved_at: savedAt,
+            instrument: { id: 'builtin.alliance-checkin', version: 1 },
+            answers: [{ item: 'focus', value: 42 }],
+            note: 'from the other day',
+          }),
+        ),
+      [DRAFT_KEY, twoDaysAgo],
+    );
+    await page.reload();
+    await widgetReady(page);
+    assert.match(await page.locator('.aci-banner').textContent(), /unfinished check-in from/);
+    assert.deepEqual(await valueTexts(page), Array(4).fill('not answered yet'));
+    await expectNoAxeViolations(page, 'old draft offered');
+    await screenshot(page, 'draft-offered');
+    await page.getByRole('button', { name: 'Continue it' }).tap();
+    assert.match((await valueTexts(page))[1], /^4\.2 of 10/);
+    assert.equal(await page.locator('textarea').inputValue(), 'from the other day');
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('keeps unreadable stored data aside, says so, and starts a fresh history', async () => {
+    const { context, page } = await freshPhone();
+    const corrupt = '{"format":"alliance-checkin/history","version":1,"entries":[{"id":"trunc';
+    await page.evaluate(([key, text]) => localStorage.setItem(key, text), [HISTORY_KEY, corrupt]);
+    await page.reload();
+    await widgetReady(page);
+    assert.match(await page.locator('.aci-notices').textContent(), /could not be read.*set aside unchanged/);
+    const backups = await page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((key) => key.includes(':history:unreadable:'))
+        .map((key) => localStorage.getItem(key)),
+    );
+    assert.deepEqual(backups, [corrupt], 'the unreadable text is kept byte for byte');
+    await expectNoAxeViolations(page, 'storage error message');
+    await screenshot(page, 'storage-unreadable');
+
+    await answerAll(page, [90, 90, 90, 90]);
+    await finish(page).click();
+    await resultHeading(page).waitFor();
+    assert.equal((await storedHistory(page)).entries.length, 1);
+    const stillThere = await page.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((key) => key.includes(':history:unreadable:'))
+        .map((key) => localStorage.getItem(key)),
+    );
+    assert.deepEqual(stillThere, [corrupt]);
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('leaves a newer version\'s data untouched and saves beside it', async () => {
+    const { context, page } = await freshPhone();
+    const newer = '{"format":"alliance-checkin/history","version":7,"records":{"a":[1.5,2]}}';
+    await page.evaluate(([key, text]) => localStorage.setItem(key, text), [HISTORY_KEY, newer]);
+    await page.reload();
+    await widgetReady(page);
+    assert.match(await page.locator('.aci-notices').textContent(), /newer version/);
+    await answerAll(page, [70, 80, 90, 100]);
+    await finish(page).click();
+    await resultHeading(page).waitFor();
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), newer);
+    assert.equal((await storedHistory(page, BESIDE_NEWER_KEY)).entries.length, 1);
+    assert.equal(await historyCount(page).textContent(), '1');
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('keeps both check-ins when two open tabs save at the same moment', async () => {
+    const context = await phoneContext(browser);
+    const first = await openPage(context, server.url);
+    const second = await openPage(context, server.url);
+    await answerAll(first, [100, 100, 100, 100]);
+    await answerAll(second, [10, 20, 30, 40]);
+    await Promise.all([finish(first).click(), finish(second).click()]);
+    await resultHeading(first).waitFor();
+    await resultHeading(second).waitFor();
+    // Each tab ends up showing and storing both, whichever write landed last.
+    for (const page of [first, second]) {
+      await page.waitForFunction(
+        () => document.querySelector('.aci-history__count')?.textContent === '2',
+        null,
+        { timeout: 5000 },
+      );
+    }
+    const reader = await openPage(context, server.url);
+    const stored = await storedHistory(reader);
+    assert.equal(stored.entries.length, 2, 'neither tab erased the other\'s check-in');
+    assert.equal(await historyCount(reader).textContent(), '2');
+    expectCleanConsole(first);
+    expectCleanConsole(second);
+    await context.close();
+  });
+  it('puts back its own check-in when another tab\'s write replaced it', async () => {
+    const context = await phoneContext(browser);
+    const saver = await openPage(context, server.url);
+    const other = await openPage(context, server.url);
+    await answerAll(saver, [60, 60, 60, 60]);
+    await finish(saver).click();
+    await resultHeading(saver).waitFor();
+    const savedId = (await storedHistory(saver)).entries[0].id;
+    // The other tab lost the race: it writes a history it read before the save landed.
+    await other.evaluate((key) => {
+      localStorage.setItem(
+        key,
+        JSON.stringify({
+          format: 'alliance-checkin/history',
+          version: 1,
+          entries: [
+            {
+              id: 'other-tab-entry',
+              completed_at: 1,
+              instrument: { id: 'builtin.alliance-checkin', version: 1 },
+              answers: [{ item: 'overall', value: 10 }],
+              note: '',
+            },
+          ],
+        }),
+      );
+    }, HISTORY_KEY);
+    await other.waitForFunction(
+      ([key, id]) => localStorage.getItem(key).includes(id),
+      [HISTORY_KEY, savedId],
+      { timeout: 5000 },
+    );
+    const ids = (await storedHistory(other)).entries.map((entry) => entry.id).sort();
+    assert.deepEqual(ids, [savedId, 'other-tab-entry'].sort());
+    expectCleanConsole(saver);
+    await context.close();
+  });
+});
+
+describe('looks right for everyone', () => {
+  it('passes axe in the dark theme on the form and the result', async () => {
+    const { context, page } = await freshPhone({ colorScheme: 'dark' });
+    await tapLine(page, 0, 0.6);
+    await expectNoAxeViolations(page, 'dark partly answered form');
+    await screenshot(page, 'dark-form');
+    await answerAll(page, [95, 60, 100, 100]);
+    await page.locator('textarea').fill('x'.repeat(1010));
+    assert.match(await page.locator('.aci-note__error').textContent(), /10 characters over/);
+    await expectNoAxeViolations(page, 'dark note over the limit');
+    await page.locator('textarea').fill('Fine overall.');
+    await finish(page).click();
+    await resultHeading(page).waitFor();
+    await expectNoAxeViolations(page, 'dark result');
+    await screenshot(page, 'dark-result');
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  for (const { name, width, textScale } of [
+    { name: 'reflow-320px', width: 320, textScale: 1 },
+    { name: 'reflow-200-percent-text', width: 360, textScale: 2 },
+  ]) {
+    it(`has no horizontal scrolling at ${width} px wide with text at ${textScale * 100}%`, async () => {
+      const context = await phoneContext(browser, { viewport: { width, height: 640 } });
+      await context.addInitScript((scale) => {
+        // The browser's text-size setting scales the root font size.
+        document.addEventListener('DOMContentLoaded', () => {
+          document.documentElement.style.fontSize = `${scale * 100}%`;
+        });
+      }, textScale);
+      const page = await openPage(context, server.url);
+      await answerAll(page, [85, 90, 95, 100]);
+      const overflow = () =>
+        page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(await overflow(), 0, 'the form scrolls sideways');
+      await screenshot(page, `${name}-form`);
+      await finish(page).click();
+      await resultHeading(page).waitFor();
+      assert.equal(await overflow(), 0, 'the result scrolls sideways');
+      await screenshot(page, `${name}-result`);
+      expectCleanConsole(page);
+      await context.close();
+    });
+  }
+
+  it('makes no request beyond the widget\'s own files', async () => {
+    const { context, page } = await freshPhone();
+    const foreign = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url) && !request.url().startsWith('data:')) {
+        foreign.push(request.url());
+      }
+    });
+    await page.reload();
+    await widgetReady(page);
+    await answerAll(page, [50, 50, 50, 50]);
+    await finish(page).click();
+    await resultHeading(page).waitFor();
+    assert.deepEqual(foreign, []);
+    await context.close();
+  });
+});

@@ -1,0 +1,149 @@
+// Shared end-to-end harness: serves the release build (dist/) on 127.0.0.1, starts Debian's
+// Chromium through playwright-core, opens phone-sized pages, collects console and page errors,
+// runs axe, and saves screenshots to tests/e2e/screenshots/ for a person to look at.
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const DIST = join(ROOT, 'dist');
+export const SCREENSHOTS = join(ROOT, 'tests/e2e/screenshots');
+
+export const HISTORY_KEY = 'alliance-checkin:default:history';
+export const BESIDE_NEWER_KEY = 'alliance-checkin:default:history:v1-beside-newer';
+export const DRAFT_KEY = 'alliance-checkin:default:draft';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Serves dist/ on a free loopback port; every request is logged in `requests`. */
+export async function serveDist() {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error('dist/index.html is missing: run `trunk build --release` first');
+  }
+  const requests = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
+    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let path = join(DIST, relative);
+    if (!path.startsWith(DIST) || !existsSync(path) || statSync(path).isDirectory()) {
+      path = join(DIST, 'index.html');
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    response.end(readFileSync(path));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Debian's Chromium with the flags that keep it quiet on this closed network. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A phone: 360x640 CSS px, touch, mobile viewport. */
+export function phoneContext(browser, options = {}) {
+  return browser.newContext({
+    viewport: { width: 360, height: 640 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+    ...options,
+  });
+}
+
+/**
+ * Opens a page that records console errors and uncaught page errors in `page.problems`
+ * (that is how a broken wasm build shows).
+ */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (error) => page.problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') {
+      page.problems.push(`console ${message.type()}: ${message.text()}`);
+    }
+  });
+  if (url) {
+    await page.goto(url);
+    await widgetReady(page);
+  }
+  return page;
+}
+
+export async function widgetReady(page) {
+  await page.locator('.aci').first().waitFor();
+}
+
+/** Runs axe with the WCAG 2.0-2.2 A and AA rules and returns the violations. */
+export async function axeViolations(page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return results.violations.map(
+    (violation) =>
+      `${violation.id}: ${violation.help} (${violation.nodes
+        .map((node) => node.target.join(' '))
+        .join(', ')})`,
+  );
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Taps a line at `fraction` (0..1) of its thumb's travel, as a finger would. */
+export async function tapLine(page, index, fraction) {
+  const line = page.locator('input.aci-range').nth(index);
+  await line.scrollIntoViewIfNeeded();
+  const box = await line.boundingBox();
+  const thumb = 32;
+  const x = box.x + thumb / 2 + fraction * (box.width - thumb);
+  await page.touchscreen.tap(x, box.y + box.height / 2);
+}
+
+export async function valueTexts(page) {
+  return page
+    .locator('input.aci-range')
+    .evaluateAll((lines) => lines.map((line) => line.getAttribute('aria-valuetext')));
+}
+
+export async function storedHistory(page, key = HISTORY_KEY) {
+  const text = await page.evaluate((storageKey) => localStorage.getItem(storageKey), key);
+  return text === null ? null : JSON.parse(text);
+}

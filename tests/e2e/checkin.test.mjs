@@ -338,6 +338,61 @@ describe('nothing is lost', () => {
     expectCleanConsole(saver);
     await context.close();
   });
+  it('shows and keeps the check-in when storage is full, and says it was not saved', async () => {
+    const { context, page } = await freshPhone();
+    await page.evaluate(() => {
+      const block = 'x'.repeat(256 * 1024);
+      for (let index = 0; ; index += 1) {
+        try {
+          localStorage.setItem(`filler-${index}`, block);
+        } catch {
+          break;
+        }
+      }
+      // Top up the last few bytes too.
+      for (let index = 0; index < 4096; index += 1) {
+        try {
+          localStorage.setItem(`crumb-${index}`, 'x'.repeat(64));
+        } catch {
+          break;
+        }
+      }
+    });
+    await answerAll(page, [80, 70, 90, 100]);
+    await page.locator('textarea').fill('Please keep this');
+    await finish(page).click();
+    await resultHeading(page).waitFor();
+    assert.match(await page.locator('.aci-result [role=alert]').textContent(), /no room left to save/);
+    assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '34 of 40');
+    assert.equal(await historyCount(page).textContent(), '1', 'kept in this page');
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), null);
+    await expectNoAxeViolations(page, 'storage full');
+    await screenshot(page, 'storage-full');
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('works with storage blocked (as in a sandboxed frame) and says nothing will be kept', async () => {
+    const context = await phoneContext(browser);
+    await context.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+    });
+    const page = await openPage(context, server.url);
+    assert.match(await page.locator('.aci-notices').textContent(), /not letting the check-in save anything/);
+    await answerAll(page, [100, 100, 100, 90]);
+    await finish(page).click();
+    await resultHeading(page).waitFor();
+    assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '39 of 40');
+    assert.match(await page.locator('.aci-result [role=alert]').textContent(), /not letting the check-in save/);
+    assert.equal(await historyCount(page).textContent(), '1');
+    await expectNoAxeViolations(page, 'storage blocked');
+    expectCleanConsole(page);
+    await context.close();
+  });
 });
 
 describe('looks right for everyone', () => {

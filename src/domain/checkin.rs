@@ -95,21 +95,10 @@ pub fn score_sheets_for(instrument: &Instrument, history: &[CheckIn]) -> Vec<Sco
 mod tests {
     use super::*;
     use crate::domain::builtin::builtin_instrument;
+    use crate::domain::fixtures::builtin_check_in;
 
-    pub(crate) fn entry(id: &str, completed_at_ms: u64) -> CheckIn {
-        CheckIn {
-            id: id.into(),
-            completed_at_ms,
-            instrument: InstrumentRef::of(&builtin_instrument()),
-            answers: ["connection", "focus", "way-of-working", "overall"]
-                .iter()
-                .map(|item_id| Answer {
-                    item_id: (*item_id).into(),
-                    value: 90,
-                })
-                .collect(),
-            note: String::new(),
-        }
+    fn entry(id: &str, completed_at_ms: u64) -> CheckIn {
+        builtin_check_in(id, completed_at_ms, [90; 4])
     }
 
     #[test]

@@ -170,6 +170,17 @@ fn write_answers(out: &mut String, answers: &[Answer]) {
     out.push(']');
 }
 
+/// The members every stored check-in and draft ends with, in this order.
+fn write_answered(out: &mut String, instrument: &InstrumentRef, answers: &[Answer], note: &str) {
+    out.push_str(",\"instrument\":");
+    write_instrument(out, instrument);
+    out.push_str(",\"answers\":");
+    write_answers(out, answers);
+    out.push_str(",\"note\":");
+    write_string(out, note);
+    out.push('}');
+}
+
 fn write_envelope_start(out: &mut String, format: &str) {
     out.push_str("{\"format\":");
     write_string(out, format);
@@ -190,13 +201,7 @@ pub fn encode_history(entries: &[CheckIn]) -> String {
         write_string(&mut out, &entry.id);
         out.push_str(",\"completed_at\":");
         out.push_str(&entry.completed_at_ms.to_string());
-        out.push_str(",\"instrument\":");
-        write_instrument(&mut out, &entry.instrument);
-        out.push_str(",\"answers\":");
-        write_answers(&mut out, &entry.answers);
-        out.push_str(",\"note\":");
-        write_string(&mut out, &entry.note);
-        out.push('}');
+        write_answered(&mut out, &entry.instrument, &entry.answers, &entry.note);
     }
     out.push_str("]}");
     out
@@ -245,13 +250,7 @@ pub fn encode_draft(draft: &Draft) -> String {
     write_envelope_start(&mut out, DRAFT_FORMAT);
     out.push_str(",\"saved_at\":");
     out.push_str(&draft.saved_at_ms.to_string());
-    out.push_str(",\"instrument\":");
-    write_instrument(&mut out, &draft.instrument);
-    out.push_str(",\"answers\":");
-    write_answers(&mut out, &draft.answers);
-    out.push_str(",\"note\":");
-    write_string(&mut out, &draft.note);
-    out.push('}');
+    write_answered(&mut out, &draft.instrument, &draft.answers, &draft.note);
     out
 }
 

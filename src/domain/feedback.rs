@@ -208,19 +208,15 @@ pub fn assess(instrument: &Instrument, current: &ScoreSheet, earlier: &[ScoreShe
 mod tests {
     use super::*;
     use crate::domain::builtin::builtin_instrument;
-    use crate::domain::scoring::{score, Answer};
+    use crate::domain::fixtures::builtin_answers;
+    use crate::domain::scoring::score;
 
     fn sheet(values: [u16; 4]) -> ScoreSheet {
-        let ids = ["connection", "focus", "way-of-working", "overall"];
-        let answers: Vec<Answer> = ids
-            .iter()
-            .zip(values)
-            .map(|(id, value)| Answer {
-                item_id: (*id).into(),
-                value,
-            })
-            .collect();
-        score(&builtin_instrument(), &answers).unwrap()
+        score(&builtin_instrument(), &builtin_answers(values)).unwrap()
+    }
+
+    fn directions(comparison: &Comparison) -> Vec<Direction> {
+        comparison.items.iter().map(|item| item.direction).collect()
     }
 
     fn assess_builtin(current: [u16; 4], earlier: &[[u16; 4]]) -> Feedback {
@@ -285,10 +281,8 @@ mod tests {
                 .comparison
                 .unwrap();
             assert_eq!(comparison.kind, BaselineKind::LastTime);
-            let directions: Vec<Direction> =
-                comparison.items.iter().map(|item| item.direction).collect();
             assert_eq!(
-                directions,
+                directions(&comparison),
                 [
                     Direction::AboutTheSame,
                     Direction::Higher,
@@ -307,10 +301,8 @@ mod tests {
         let comparison = assess_builtin([84, 85, 76, 75], &earlier)
             .comparison
             .unwrap();
-        let directions: Vec<Direction> =
-            comparison.items.iter().map(|item| item.direction).collect();
         assert_eq!(
-            directions,
+            directions(&comparison),
             [
                 Direction::AboutTheSame,
                 Direction::Higher,

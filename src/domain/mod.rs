@@ -7,6 +7,8 @@ pub mod checkin;
 pub mod codec;
 pub mod draft;
 pub mod feedback;
+#[cfg(test)]
+pub mod fixtures;
 pub mod instrument;
 pub mod json;
 pub mod report;

@@ -193,26 +193,8 @@ pub fn report_for_entry(
 mod tests {
     use super::*;
     use crate::domain::builtin::builtin_instrument;
-    use crate::domain::checkin::InstrumentRef;
-    use crate::domain::scoring::Answer;
+    use crate::domain::fixtures::builtin_check_in as check_in;
     use crate::domain::text::ENGLISH;
-
-    fn check_in(id: &str, at: u64, values: [u16; 4]) -> CheckIn {
-        CheckIn {
-            id: id.into(),
-            completed_at_ms: at,
-            instrument: InstrumentRef::of(&builtin_instrument()),
-            answers: ["connection", "focus", "way-of-working", "overall"]
-                .iter()
-                .zip(values)
-                .map(|(item_id, value)| Answer {
-                    item_id: (*item_id).into(),
-                    value,
-                })
-                .collect(),
-            note: String::new(),
-        }
-    }
 
     fn report(current: &CheckIn, history: &[CheckIn]) -> ResultReport {
         report_for_entry(&ENGLISH, &builtin_instrument(), current, history).unwrap()

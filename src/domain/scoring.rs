@@ -127,22 +127,8 @@ pub fn score(instrument: &Instrument, answers: &[Answer]) -> Result<ScoreSheet, 
 mod tests {
     use super::*;
     use crate::domain::builtin::builtin_instrument;
+    use crate::domain::fixtures::builtin_answers;
     use crate::domain::instrument::{Item, Subscale, Thresholds};
-
-    pub(crate) fn answers(pairs: &[(&str, u16)]) -> Vec<Answer> {
-        pairs
-            .iter()
-            .map(|(item_id, value)| Answer {
-                item_id: (*item_id).into(),
-                value: *value,
-            })
-            .collect()
-    }
-
-    fn builtin_answers(values: [u16; 4]) -> Vec<Answer> {
-        let ids = ["connection", "focus", "way-of-working", "overall"];
-        answers(&ids.iter().copied().zip(values).collect::<Vec<_>>())
-    }
 
     #[test]
     fn builtin_sums_tenths_exactly() {

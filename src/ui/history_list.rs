@@ -80,26 +80,13 @@ pub fn HistoryList(
 mod tests {
     use super::*;
     use crate::domain::builtin::builtin_instrument;
-    use crate::domain::checkin::InstrumentRef;
-    use crate::domain::scoring::Answer;
+    use crate::domain::fixtures::builtin_check_in;
     use crate::domain::text::ENGLISH;
 
     #[test]
     fn totals_only_for_the_same_questionnaire() {
         let instrument = builtin_instrument();
-        let mut entry = CheckIn {
-            id: "a".into(),
-            completed_at_ms: 1,
-            instrument: InstrumentRef::of(&instrument),
-            answers: ["connection", "focus", "way-of-working", "overall"]
-                .iter()
-                .map(|id| Answer {
-                    item_id: (*id).into(),
-                    value: 88,
-                })
-                .collect(),
-            note: String::new(),
-        };
+        let mut entry = builtin_check_in("a", 1, [88; 4]);
         assert_eq!(
             entry_total_words(&ENGLISH, &instrument, &entry),
             "Total 35.2 of 40"

@@ -62,6 +62,15 @@ async function answerAll(page, tenths) {
   }, tenths);
 }
 
+/** The texts kept aside under backup keys because they could not be read. */
+function unreadableBackups(page) {
+  return page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((key) => key.includes(':history:unreadable:'))
+      .map((key) => localStorage.getItem(key)),
+  );
+}
+
 describe('a check-in on a phone', () => {
   it('is completed by touch, scored right, saved, and kept after a reload', async () => {
     const { context, page } = await freshPhone();
@@ -236,12 +245,7 @@ describe('nothing is lost', () => {
     await page.reload();
     await widgetReady(page);
     assert.match(await page.locator('.aci-notices').textContent(), /could not be read.*set aside unchanged/);
-    const backups = await page.evaluate(() =>
-      Object.keys(localStorage)
-        .filter((key) => key.includes(':history:unreadable:'))
-        .map((key) => localStorage.getItem(key)),
-    );
-    assert.deepEqual(backups, [corrupt], 'the unreadable text is kept byte for byte');
+    assert.deepEqual(await unreadableBackups(page), [corrupt], 'kept byte for byte');
     await expectNoAxeViolations(page, 'storage error message');
     await screenshot(page, 'storage-unreadable');
 
@@ -249,12 +253,7 @@ describe('nothing is lost', () => {
     await finish(page).click();
     await resultHeading(page).waitFor();
     assert.equal((await storedHistory(page)).entries.length, 1);
-    const stillThere = await page.evaluate(() =>
-      Object.keys(localStorage)
-        .filter((key) => key.includes(':history:unreadable:'))
-        .map((key) => localStorage.getItem(key)),
-    );
-    assert.deepEqual(stillThere, [corrupt]);
+    assert.deepEqual(await unreadableBackups(page), [corrupt], 'still there after a save');
     expectCleanConsole(page);
     await context.close();
   });

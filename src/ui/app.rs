@@ -75,19 +75,33 @@ impl Answers {
         }
     }
 
-    /// The items placed so far (tracked).
-    fn placed(&self, instrument: &Instrument) -> Vec<Answer> {
+    /// The items placed so far, read with `read` (tracked in effects, untracked in handlers).
+    fn collect(
+        &self,
+        instrument: &Instrument,
+        read: impl Fn(&RwSignal<Option<u16>>) -> Option<u16>,
+    ) -> Vec<Answer> {
         instrument
             .items
             .iter()
             .zip(&self.values)
             .filter_map(|(item, value)| {
-                value.get().map(|value| Answer {
+                read(value).map(|value| Answer {
                     item_id: item.id.clone(),
                     value,
                 })
             })
             .collect()
+    }
+
+    /// The items placed so far; the calling effect re-runs when one changes.
+    fn placed(&self, instrument: &Instrument) -> Vec<Answer> {
+        self.collect(instrument, |value| value.get())
+    }
+
+    /// The items placed so far, for event handlers (no tracking).
+    fn placed_now(&self, instrument: &Instrument) -> Vec<Answer> {
+        self.collect(instrument, |value| value.get_untracked())
     }
 
     fn clear(&self) {
@@ -232,7 +246,7 @@ pub fn App() -> impl IntoView {
         let (instrument, keys, answers) = (instrument.clone(), keys.clone(), answers.clone());
         let result_prefix = id_prefix.clone();
         move |()| {
-            let placed = answers.placed(&instrument);
+            let placed = answers.placed_now(&instrument);
             let note = answers.note.get_untracked();
             if placed.len() != instrument.items.len()
                 || matches!(note_length(&note), NoteLength::Over { .. })

@@ -79,7 +79,7 @@ proptest! {
         let end = boundaries[cut.index(boundaries.len())];
         let result = decode_history(&text[..end]);
         prop_assert!(
-            matches!(result, Err(DecodeError::Unreadable { .. })),
+            matches!(result, Err(DecodeError::Unreadable(_))),
             "a truncated history decoded: {:?}",
             result
         );

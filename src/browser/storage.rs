@@ -11,7 +11,7 @@ use web_sys::DomException;
 
 use crate::domain::checkin::{merge_by_id, CheckIn};
 use crate::domain::codec::{
-    decode_draft, decode_history, encode_draft, encode_history, DecodeError,
+    decode_draft, decode_history, encode_draft, encode_history, DecodeError, Unreadable,
 };
 use crate::domain::draft::Draft;
 
@@ -112,10 +112,13 @@ impl Keys {
 pub enum StoredDataProblem {
     /// History this version could not read was copied to `backup_key` and removed from its
     /// original key, so new check-ins start a fresh list.
-    HistoryUnreadableKeptAside { backup_key: String, reason: String },
+    HistoryUnreadableKeptAside {
+        backup_key: String,
+        reason: Unreadable,
+    },
     /// History this version could not read could not be copied aside (no room): it stays where
     /// it is and nothing will be written over it.
-    HistoryUnreadableLeftInPlace { reason: String },
+    HistoryUnreadableLeftInPlace { reason: Unreadable },
     /// The main key holds a newer version's history: left untouched.
     HistoryFromNewerVersion { version: u32 },
     /// A draft this version could not read was copied aside.
@@ -170,20 +173,17 @@ fn read_key(
             problems.push(StoredDataProblem::HistoryFromNewerVersion { version });
             Ok((Vec::new(), false))
         }
-        Err(DecodeError::Unreadable { reason }) => {
-            match move_aside(store, keys, key, &text, now_ms) {
-                Ok(backup_key) => {
-                    problems
-                        .push(StoredDataProblem::HistoryUnreadableKeptAside { backup_key, reason });
-                    Ok((Vec::new(), true))
-                }
-                Err(StorageError::Unavailable) => Err(StorageError::Unavailable),
-                Err(_) => {
-                    problems.push(StoredDataProblem::HistoryUnreadableLeftInPlace { reason });
-                    Ok((Vec::new(), false))
-                }
+        Err(DecodeError::Unreadable(reason)) => match move_aside(store, keys, key, &text, now_ms) {
+            Ok(backup_key) => {
+                problems.push(StoredDataProblem::HistoryUnreadableKeptAside { backup_key, reason });
+                Ok((Vec::new(), true))
             }
-        }
+            Err(StorageError::Unavailable) => Err(StorageError::Unavailable),
+            Err(_) => {
+                problems.push(StoredDataProblem::HistoryUnreadableLeftInPlace { reason });
+                Ok((Vec::new(), false))
+            }
+        },
     }
 }
 

@@ -17,12 +17,23 @@ pub const CURRENT_VERSION: u32 = 1;
 const MAX_ID_LENGTH: usize = 64;
 
 /// Why stored text could not be decoded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Not JSON, not our format, or not the shape our version wrote.
-    Unreadable { reason: String },
+    /// Not JSON, not our format, or not the layout our version wrote.
+    Unreadable(Unreadable),
     /// Written by a newer version of the widget: leave it alone.
     NewerVersion { version: u32 },
+}
+
+/// Where and why stored text is unreadable. Plain data with static text (no formatting at decode
+/// time, which cost 1.1 KB of wasm); a reader such as an import report words it when needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The history entry at fault, counting from 0, when the problem is inside one.
+    pub entry: Option<usize>,
+    /// The member at fault, e.g. `"answers.value"`, or `"text"` for the whole text.
+    pub field: &'static str,
+    pub problem: &'static str,
 }
 
 // Version 1, as stored (frozen: the fixtures in the tests must keep decoding):
@@ -35,113 +46,107 @@ pub enum DecodeError {
 //
 // Values are integers: tenths on a 0-10 line, the point's value on a Likert item.
 
-fn unreadable(reason: impl Into<String>) -> DecodeError {
-    DecodeError::Unreadable {
-        reason: reason.into(),
-    }
+fn unreadable(entry: Option<usize>, field: &'static str, problem: &'static str) -> DecodeError {
+    DecodeError::Unreadable(Unreadable {
+        entry,
+        field,
+        problem,
+    })
 }
 
 static MISSING: Json = Json::Null;
 
-/// The members `names` of the object at `path`, in that order; any other member is an error
+/// The members `names` of the object `field`, in that order; any other member is an error
 /// (an unknown member means a layout this version did not write).
 fn members<'a, const N: usize>(
     value: &'a Json,
-    names: [&str; N],
-    path: &str,
+    names: [&'static str; N],
+    entry: Option<usize>,
+    field: &'static str,
 ) -> Result<[&'a Json; N], DecodeError> {
     let object = value
         .as_object()
-        .ok_or_else(|| unreadable(format!("{path}: not an object")))?;
+        .ok_or(unreadable(entry, field, "not an object"))?;
     if object.len() != N {
-        return Err(unreadable(format!("{path}: unexpected members")));
+        return Err(unreadable(entry, field, "unexpected members"));
     }
     let mut found = [&MISSING; N];
     for (slot, name) in found.iter_mut().zip(names) {
-        *slot = value
-            .get(name)
-            .ok_or_else(|| unreadable(format!("{path}.{name}: missing")))?;
+        *slot = value.get(name).ok_or(unreadable(entry, name, "missing"))?;
     }
     Ok(found)
 }
 
-fn text(value: &Json, path: &str) -> Result<String, DecodeError> {
+fn text(value: &Json, entry: Option<usize>, field: &'static str) -> Result<String, DecodeError> {
     value
         .as_str()
         .map(str::to_owned)
-        .ok_or_else(|| unreadable(format!("{path}: not text")))
+        .ok_or(unreadable(entry, field, "not text"))
 }
 
-fn whole<T: TryFrom<u64>>(value: &Json, path: &str) -> Result<T, DecodeError> {
+fn whole<T: TryFrom<u64>>(
+    value: &Json,
+    entry: Option<usize>,
+    field: &'static str,
+) -> Result<T, DecodeError> {
     value
         .as_u64()
         .and_then(|number| T::try_from(number).ok())
-        .ok_or_else(|| unreadable(format!("{path}: not a whole number in range")))
+        .ok_or(unreadable(entry, field, "not a whole number in range"))
 }
 
 /// Reads the envelope's format and version before anything else, so that a newer version is
 /// recognised as such even when its layout has changed.
 fn probe(root: &Json, expected_format: &str) -> Result<u32, DecodeError> {
-    let format = root
-        .get("format")
-        .and_then(Json::as_str)
-        .ok_or_else(|| unreadable(format!("not a saved {expected_format}")))?;
+    let format = root.get("format").and_then(Json::as_str).ok_or(unreadable(
+        None,
+        "format",
+        "missing or not text",
+    ))?;
     if format != expected_format {
-        return Err(unreadable(format!(
-            "another format, expected {expected_format}"
-        )));
+        return Err(unreadable(None, "format", "another format"));
     }
-    match root
+    let version = root
         .get("version")
-        .map(|version| whole::<u32>(version, "version"))
-    {
-        Some(Ok(0)) => Err(unreadable("version 0 was never written")),
-        Some(Ok(version)) if version > CURRENT_VERSION => {
-            Err(DecodeError::NewerVersion { version })
-        }
-        Some(Ok(version)) => Ok(version),
-        Some(Err(error)) => Err(error),
-        None => Err(unreadable("version: missing")),
+        .ok_or(unreadable(None, "version", "missing"))?;
+    match whole::<u32>(version, None, "version")? {
+        0 => Err(unreadable(None, "version", "version 0 was never written")),
+        version if version > CURRENT_VERSION => Err(DecodeError::NewerVersion { version }),
+        version => Ok(version),
     }
 }
 
 fn parse_envelope(text: &str, expected_format: &str) -> Result<Json, DecodeError> {
-    let root = parse(text).map_err(|error| {
-        unreadable(format!(
-            "not JSON ({} at byte {})",
-            error.message, error.offset
-        ))
-    })?;
+    let root = parse(text).map_err(|error| unreadable(None, "text", error.message))?;
     probe(&root, expected_format)?;
     Ok(root)
 }
 
-fn decode_instrument(value: &Json, path: &str) -> Result<InstrumentRef, DecodeError> {
-    let [id, version] = members(value, ["id", "version"], path)?;
+fn decode_instrument(value: &Json, entry: Option<usize>) -> Result<InstrumentRef, DecodeError> {
+    let [id, version] = members(value, ["id", "version"], entry, "instrument")?;
     Ok(InstrumentRef {
-        id: text(id, &format!("{path}.id"))?,
-        version: whole(version, &format!("{path}.version"))?,
+        id: text(id, entry, "instrument.id")?,
+        version: whole(version, entry, "instrument.version")?,
     })
 }
 
-fn decode_answers(value: &Json, path: &str) -> Result<Vec<Answer>, DecodeError> {
+fn decode_answers(value: &Json, entry: Option<usize>) -> Result<Vec<Answer>, DecodeError> {
     let list = value
         .as_array()
-        .ok_or_else(|| unreadable(format!("{path}: not a list")))?;
+        .ok_or(unreadable(entry, "answers", "not a list"))?;
     let mut answers: Vec<Answer> = Vec::with_capacity(list.len());
-    for (index, answer) in list.iter().enumerate() {
-        let path = format!("{path}[{index}]");
-        let [item, value] = members(answer, ["item", "value"], &path)?;
-        let item_id = text(item, &format!("{path}.item"))?;
+    for answer in list {
+        let [item, value] = members(answer, ["item", "value"], entry, "answers")?;
+        let item_id = text(item, entry, "answers.item")?;
         if item_id.is_empty() {
-            return Err(unreadable(format!("{path}.item: empty")));
+            return Err(unreadable(entry, "answers.item", "empty"));
         }
         if answers.iter().any(|other| other.item_id == item_id) {
-            return Err(unreadable(format!("{path}.item: answered twice")));
+            return Err(unreadable(entry, "answers.item", "answered twice"));
         }
         answers.push(Answer {
             item_id,
-            value: whole(value, &format!("{path}.value"))?,
+            value: whole(value, entry, "answers.value")?,
         });
     }
     Ok(answers)
@@ -211,35 +216,36 @@ pub fn encode_history(entries: &[CheckIn]) -> String {
 /// reported unreadable so the caller can keep it aside untouched.
 pub fn decode_history(text_in: &str) -> Result<Vec<CheckIn>, DecodeError> {
     let root = parse_envelope(text_in, HISTORY_FORMAT)?;
-    let [_, _, entries] = members(&root, ["format", "version", "entries"], "history")?;
+    let [_, _, entries] = members(&root, ["format", "version", "entries"], None, "history")?;
     let list = entries
         .as_array()
-        .ok_or_else(|| unreadable("entries: not a list"))?;
+        .ok_or(unreadable(None, "entries", "not a list"))?;
     let mut decoded: Vec<CheckIn> = Vec::with_capacity(list.len());
     for (index, entry) in list.iter().enumerate() {
-        let path = format!("entries[{index}]");
+        let at = Some(index);
         let [id, completed_at, instrument, answers, note] = members(
             entry,
             ["id", "completed_at", "instrument", "answers", "note"],
-            &path,
+            at,
+            "entry",
         )?;
-        let id = text(id, &format!("{path}.id"))?;
+        let id = text(id, at, "id")?;
         if id.is_empty() || id.len() > MAX_ID_LENGTH {
-            return Err(unreadable(format!("{path}.id: must be 1 to 64 bytes")));
+            return Err(unreadable(at, "id", "must be 1 to 64 bytes"));
         }
         if decoded.iter().any(|kept| kept.id == id) {
-            return Err(unreadable(format!("{path}.id: repeats an earlier entry")));
+            return Err(unreadable(at, "id", "repeats an earlier entry"));
         }
-        let answers = decode_answers(answers, &format!("{path}.answers"))?;
+        let answers = decode_answers(answers, at)?;
         if answers.is_empty() {
-            return Err(unreadable(format!("{path}.answers: empty")));
+            return Err(unreadable(at, "answers", "empty"));
         }
         decoded.push(CheckIn {
             id,
-            completed_at_ms: whole(completed_at, &format!("{path}.completed_at"))?,
-            instrument: decode_instrument(instrument, &format!("{path}.instrument"))?,
+            completed_at_ms: whole(completed_at, at, "completed_at")?,
+            instrument: decode_instrument(instrument, at)?,
             answers,
-            note: text(note, &format!("{path}.note"))?,
+            note: text(note, at, "note")?,
         });
     }
     Ok(decoded)
@@ -266,13 +272,14 @@ pub fn decode_draft(text_in: &str) -> Result<Draft, DecodeError> {
             "answers",
             "note",
         ],
+        None,
         "draft",
     )?;
     Ok(Draft {
-        saved_at_ms: whole(saved_at, "draft.saved_at")?,
-        instrument: decode_instrument(instrument, "draft.instrument")?,
-        answers: decode_answers(answers, "draft.answers")?,
-        note: text(note, "draft.note")?,
+        saved_at_ms: whole(saved_at, None, "saved_at")?,
+        instrument: decode_instrument(instrument, None)?,
+        answers: decode_answers(answers, None)?,
+        note: text(note, None, "note")?,
     })
 }
 
@@ -319,7 +326,7 @@ mod tests {
     }
 
     fn is_unreadable(result: Result<Vec<CheckIn>, DecodeError>) -> bool {
-        matches!(result, Err(DecodeError::Unreadable { .. }))
+        matches!(result, Err(DecodeError::Unreadable(_)))
     }
 
     #[test]
@@ -367,6 +374,33 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_says_which_entry_and_member() {
+        let good = r#"{"id":"a","completed_at":1,"instrument":{"id":"x","version":1},"answers":[{"item":"i","value":1}],"note":""}"#;
+        let bad = good
+            .replace(r#""id":"a""#, r#""id":"b""#)
+            .replace(r#""value":1"#, r#""value":"high""#);
+        let text = format!(
+            r#"{{"format":"alliance-checkin/history","version":1,"entries":[{good},{bad}]}}"#
+        );
+        assert_eq!(
+            decode_history(&text),
+            Err(DecodeError::Unreadable(Unreadable {
+                entry: Some(1),
+                field: "answers.value",
+                problem: "not a whole number in range",
+            }))
+        );
+        assert_eq!(
+            decode_history("{\"format\":"),
+            Err(DecodeError::Unreadable(Unreadable {
+                entry: None,
+                field: "text",
+                problem: "unexpected end",
+            }))
+        );
+    }
+
+    #[test]
     fn newer_versions_are_recognised_whatever_their_shape() {
         let newer = r#"{"format":"alliance-checkin/history","version":7,"records":{"x":[1,2]}}"#;
         assert_eq!(
@@ -389,7 +423,7 @@ mod tests {
         assert_eq!(decode_draft(&encode_draft(&draft)), Ok(draft));
         assert!(matches!(
             decode_draft(&encode_history(&[])),
-            Err(DecodeError::Unreadable { .. })
+            Err(DecodeError::Unreadable(_))
         ));
     }
 }

@@ -2,7 +2,7 @@
 //! is idempotent and order-independent, and no input, however damaged, makes decoding panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use alliance_checkin::domain::checkin::{merge_by_id, CheckIn, InstrumentRef};
+use alliance_checkin::domain::checkin::{in_completion_order, merge_by_id, CheckIn, InstrumentRef};
 use alliance_checkin::domain::codec::{decode_draft, decode_history, encode_history, DecodeError};
 use alliance_checkin::domain::json::{parse, write_string, Json};
 use alliance_checkin::domain::scoring::Answer;
@@ -109,6 +109,13 @@ proptest! {
         let mut written = String::new();
         write_string(&mut written, &text);
         prop_assert_eq!(parse(&written), Ok(Json::String(text)));
+    }
+
+    #[test]
+    fn completion_order_matches_a_reference_sort(entries in history()) {
+        let mut expected = entries.clone();
+        expected.sort_by(|a, b| (a.completed_at_ms, &a.id).cmp(&(b.completed_at_ms, &b.id)));
+        prop_assert_eq!(in_completion_order(entries), expected);
     }
 
     #[test]

@@ -81,6 +81,14 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The text from `start` to the current position. Both always sit on ASCII bytes, so this
+    /// cannot fail; the checked form keeps the panic path (and its formatting code) out.
+    fn slice(&self, start: usize) -> Result<&'a str, JsonError> {
+        self.text
+            .get(start..self.position)
+            .ok_or_else(|| self.error("not at a character boundary"))
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.position).copied()
     }
@@ -153,7 +161,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error("malformed number"));
             }
         }
-        Ok(Json::Number(self.text[start..self.position].to_owned()))
+        Ok(Json::Number(self.slice(start)?.to_owned()))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -216,12 +224,12 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
-                    out.push_str(&self.text[run_start..self.position]);
+                    out.push_str(self.slice(run_start)?);
                     self.position += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
-                    out.push_str(&self.text[run_start..self.position]);
+                    out.push_str(self.slice(run_start)?);
                     self.position += 1;
                     self.escape(&mut out)?;
                     run_start = self.position;

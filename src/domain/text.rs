@@ -159,12 +159,31 @@ pub const ENGLISH: Text = Text {
     dismiss: "Dismiss",
 };
 
-/// Replaces each `{name}` in `template` with its value.
+/// Replaces each `{name}` in `template` with its value; a blank with no value stays as written.
+/// (A single pass by hand: `str::replace` with a built pattern costs 2 KB of wasm.)
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut filled = template.to_owned();
-    for (name, value) in values {
-        filled = filled.replace(&format!("{{{name}}}"), value);
+    let mut filled = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        filled.push_str(before);
+        let blank = after.split_once('}').and_then(|(name, tail)| {
+            values
+                .iter()
+                .find(|(candidate, _)| *candidate == name)
+                .map(|(_, value)| (*value, tail))
+        });
+        match blank {
+            Some((value, tail)) => {
+                filled.push_str(value);
+                rest = tail;
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
     }
+    filled.push_str(rest);
     filled
 }
 
@@ -187,7 +206,10 @@ mod tests {
             fill(ENGLISH.note_counter, &[("used", "12"), ("limit", "1000")]),
             "12 of 1000 characters"
         );
+        // Values are inserted as they are (never filled again); unknown blanks stay visible.
         assert_eq!(fill("{a}{a}{b}", &[("a", "x"), ("b", "{a}")]), "xx{a}");
+        assert_eq!(fill("{a} {zz} {", &[("a", "é")]), "é {zz} {");
+        assert_eq!(fill("no blanks", &[]), "no blanks");
     }
 
     #[test]

@@ -13,5 +13,6 @@ pub mod instrument;
 pub mod json;
 pub mod report;
 pub mod scoring;
+pub mod summary;
 pub mod tenths;
 pub mod text;

@@ -79,6 +79,38 @@ pub struct Text {
     pub history_total: &'static str,
     pub history_other_questionnaire: &'static str,
 
+    // The summary for the therapist (first person: the client sends it).
+    /// `{title}`, `{date}`.
+    pub summary_heading: &'static str,
+    /// `{title}`, `{score}`.
+    pub summary_item: &'static str,
+    /// `{title}`, `{score}`, `{direction}`.
+    pub summary_item_with_direction: &'static str,
+    /// `{total}`, `{max}`, `{threshold}`.
+    pub summary_total_below: &'static str,
+    /// `{total}`, `{max}`, `{threshold}`.
+    pub summary_total_at_or_above: &'static str,
+    /// `{total}`, `{max}`.
+    pub summary_total: &'static str,
+    pub summary_first_check_in: &'static str,
+    pub summary_higher_than_usual: &'static str,
+    pub summary_same_as_usual: &'static str,
+    pub summary_lower_than_usual: &'static str,
+    pub summary_signals_heading: &'static str,
+    /// `{threshold}`, `{max}`.
+    pub summary_signal_total_below: &'static str,
+    /// `{items}`.
+    pub summary_signal_items_below: &'static str,
+    pub summary_signal_lower_than_last_time: &'static str,
+    pub summary_signal_lower_than_usual: &'static str,
+    /// `{count}`.
+    pub summary_signal_ceiling: &'static str,
+    pub summary_note_heading: &'static str,
+    pub summary_trend_heading: &'static str,
+    /// `{date}`, `{total}`, `{max}`, `{item}`, `{score}`.
+    pub summary_trend_line: &'static str,
+    pub summary_footer: &'static str,
+
     // Storage messages.
     pub storage_unavailable: &'static str,
     pub storage_full: &'static str,
@@ -148,6 +180,27 @@ pub const ENGLISH: Text = Text {
     history_empty: "None yet. Completed check-ins are kept here, on this device only.",
     history_total: "Total {total} of {max}",
     history_other_questionnaire: "another questionnaire",
+
+    summary_heading: "{title}, {date}",
+    summary_item: "{title}: {score}",
+    summary_item_with_direction: "{title}: {score}, {direction}",
+    summary_total_below: "Total: {total} of {max} (under {threshold}, worth talking about)",
+    summary_total_at_or_above: "Total: {total} of {max} ({threshold} or more)",
+    summary_total: "Total: {total} of {max}",
+    summary_first_check_in: "This is my first check-in here.",
+    summary_higher_than_usual: "higher than my usual",
+    summary_same_as_usual: "about the same as my usual",
+    summary_lower_than_usual: "lower than my usual",
+    summary_signals_heading: "Worth talking about:",
+    summary_signal_total_below: "My total is under {threshold} of {max}.",
+    summary_signal_items_below: "I rated {items} lower than the rest.",
+    summary_signal_lower_than_last_time: "This was lower than last time.",
+    summary_signal_lower_than_usual: "This was lower than my usual.",
+    summary_signal_ceiling: "I have rated everything at or near the top {count} times in a row, so small things may not show in the numbers.",
+    summary_note_heading: "My note:",
+    summary_trend_heading: "Recent check-ins (oldest first):",
+    summary_trend_line: "{date}: {total} of {max} (lowest: {item} {score})",
+    summary_footer: "From my Alliance Check-in (not a validated clinical questionnaire).",
 
     storage_unavailable: "This browser is not letting the check-in save anything on this device (storage is blocked or turned off). You can still fill it in, but it will not be kept after you close the page.",
     storage_full: "There is no room left to save on this device, so this check-in was not saved. It is still shown here.",
@@ -237,6 +290,10 @@ mod tests {
             "max",
             "threshold",
             "items",
+            "title",
+            "score",
+            "direction",
+            "item",
         ];
         let text = format!("{ENGLISH:?}");
         let mut rest = text.as_str();

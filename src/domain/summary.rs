@@ -1,0 +1,467 @@
+//! The summary for the therapist: plain text, in the client's own voice, that survives any
+//! messaging app (no markdown, no tables, no emoji). The client previews and can edit it before
+//! anything leaves the device. Also the `mailto:` link, built so that no text can add headers or
+//! recipients.
+
+use super::checkin::{score_sheets_for, CheckIn};
+use super::feedback::{assess, BaselineKind, Direction, Signal};
+use super::instrument::Instrument;
+use super::report::item_score_words;
+use super::scoring::{score, ScoreError, ScoreSheet};
+use super::text::{fill, join_list, Text};
+
+/// How many check-ins the trend shows, at most.
+pub const TREND_LENGTH: usize = 6;
+
+/// What the client chose to include.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SummaryOptions {
+    pub include_note: bool,
+    pub include_trend: bool,
+}
+
+fn direction_words(text: &Text, kind: BaselineKind, direction: Direction) -> &'static str {
+    match (kind, direction) {
+        (BaselineKind::LastTime, Direction::Higher) => text.higher_than_last_time,
+        (BaselineKind::LastTime, Direction::AboutTheSame) => text.same_as_last_time,
+        (BaselineKind::LastTime, Direction::Lower) => text.lower_than_last_time,
+        (BaselineKind::Usual, Direction::Higher) => text.summary_higher_than_usual,
+        (BaselineKind::Usual, Direction::AboutTheSame) => text.summary_same_as_usual,
+        (BaselineKind::Usual, Direction::Lower) => text.summary_lower_than_usual,
+    }
+}
+
+fn item_title<'a>(instrument: &'a Instrument, item_id: &'a str) -> &'a str {
+    instrument
+        .item(item_id)
+        .map_or(item_id, |item| item.title.as_str())
+}
+
+fn signal_line(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
+    let separator = text.decimal_separator;
+    match signal {
+        Signal::TotalBelowThreshold { threshold } => fill(
+            text.summary_signal_total_below,
+            &[
+                ("threshold", &threshold.format_with(separator)),
+                ("max", &instrument.max_total().format_with(separator)),
+            ],
+        ),
+        Signal::ItemsBelowFloor { item_ids, .. } => {
+            let titles: Vec<String> = item_ids
+                .iter()
+                .map(|id| format!("“{}”", item_title(instrument, id)))
+                .collect();
+            fill(
+                text.summary_signal_items_below,
+                &[("items", &join_list(&titles, text.list_and))],
+            )
+        }
+        Signal::LowerThanBaseline {
+            kind: BaselineKind::LastTime,
+        } => text.summary_signal_lower_than_last_time.to_owned(),
+        Signal::LowerThanBaseline {
+            kind: BaselineKind::Usual,
+        } => text.summary_signal_lower_than_usual.to_owned(),
+        Signal::CeilingRun { run_length } => fill(
+            text.summary_signal_ceiling,
+            &[("count", &run_length.to_string())],
+        ),
+    }
+}
+
+/// The check-ins of `instrument` up to and including `entry`, oldest first.
+fn up_to<'a>(instrument: &Instrument, entry: &CheckIn, history: &'a [CheckIn]) -> Vec<&'a CheckIn> {
+    history
+        .iter()
+        .filter(|other| other.instrument.is(instrument))
+        .filter(|other| (other.completed_at_ms, &other.id) <= (entry.completed_at_ms, &entry.id))
+        .collect()
+}
+
+/// The lowest-scoring item (the first in the instrument's order on a tie).
+fn lowest_item(sheet: &ScoreSheet) -> Option<(&str, super::tenths::Tenths)> {
+    sheet.items.iter().fold(None, |lowest, item| match lowest {
+        Some((_, score)) if score <= item.score => lowest,
+        _ => Some((item.item_id.as_str(), item.score)),
+    })
+}
+
+/// The trend lines: the last check-ins up to `entry` (at most `TREND_LENGTH`), oldest first,
+/// each with its total and its lowest item. Entries that do not score are left out.
+pub fn trend_lines(
+    text: &Text,
+    instrument: &Instrument,
+    entry: &CheckIn,
+    history: &[CheckIn],
+    date: &dyn Fn(u64) -> String,
+) -> Vec<String> {
+    let earlier = up_to(instrument, entry, history);
+    let start = earlier.len().saturating_sub(TREND_LENGTH);
+    let separator = text.decimal_separator;
+    earlier[start..]
+        .iter()
+        .filter_map(|check_in| {
+            let sheet = score(instrument, &check_in.answers).ok()?;
+            let (item_id, item_score) = lowest_item(&sheet)?;
+            Some(fill(
+                text.summary_trend_line,
+                &[
+                    ("date", &date(check_in.completed_at_ms)),
+                    ("total", &sheet.total.format_with(separator)),
+                    ("max", &instrument.max_total().format_with(separator)),
+                    ("item", item_title(instrument, item_id)),
+                    ("score", &item_score.format_with(separator)),
+                ],
+            ))
+        })
+        .collect()
+}
+
+/// Composes the summary of `entry` against the check-ins before it in `history`. `date` writes
+/// a timestamp in the client's locale (the browser adapter passes Intl's formatter).
+pub fn compose_summary(
+    text: &Text,
+    instrument: &Instrument,
+    entry: &CheckIn,
+    history: &[CheckIn],
+    options: SummaryOptions,
+    date: &dyn Fn(u64) -> String,
+) -> Result<String, ScoreError> {
+    let current = score(instrument, &entry.answers)?;
+    let earlier: Vec<CheckIn> = up_to(instrument, entry, history)
+        .into_iter()
+        .filter(|other| other.id != entry.id)
+        .cloned()
+        .collect();
+    let feedback = assess(
+        instrument,
+        &current,
+        &score_sheets_for(instrument, &earlier),
+    );
+    let separator = text.decimal_separator;
+    let max = instrument.max_total().format_with(separator);
+    let mut lines = vec![fill(
+        text.summary_heading,
+        &[
+            ("title", &instrument.title),
+            ("date", &date(entry.completed_at_ms)),
+        ],
+    )];
+
+    for item_score in &current.items {
+        let title = item_title(instrument, &item_score.item_id);
+        let score_words = item_score_words(text, item_score.score);
+        let direction = feedback.comparison.as_ref().and_then(|comparison| {
+            comparison
+                .items
+                .iter()
+                .find(|compared| compared.item_id == item_score.item_id)
+                .map(|compared| direction_words(text, comparison.kind, compared.direction))
+        });
+        lines.push(match direction {
+            Some(direction) => fill(
+                text.summary_item_with_direction,
+                &[
+                    ("title", title),
+                    ("score", &score_words),
+                    ("direction", direction),
+                ],
+            ),
+            None => fill(
+                text.summary_item,
+                &[("title", title), ("score", &score_words)],
+            ),
+        });
+    }
+
+    let total = current.total.format_with(separator);
+    let mut total_line = match instrument.thresholds.total_below {
+        Some(threshold) => fill(
+            if current.total < threshold {
+                text.summary_total_below
+            } else {
+                text.summary_total_at_or_above
+            },
+            &[
+                ("total", &total),
+                ("max", &max),
+                ("threshold", &threshold.format_with(separator)),
+            ],
+        ),
+        None => fill(text.summary_total, &[("total", &total), ("max", &max)]),
+    };
+    match &feedback.comparison {
+        Some(comparison) => {
+            total_line.push_str(", ");
+            total_line.push_str(direction_words(
+                text,
+                comparison.kind,
+                comparison.total_direction,
+            ));
+        }
+        None => {
+            total_line.push_str(". ");
+            total_line.push_str(text.summary_first_check_in);
+        }
+    }
+    lines.push(total_line);
+
+    if !feedback.signals.is_empty() {
+        lines.push(String::new());
+        lines.push(text.summary_signals_heading.to_owned());
+        for signal in &feedback.signals {
+            lines.push(format!("- {}", signal_line(text, instrument, signal)));
+        }
+    }
+
+    let note = entry.note.trim();
+    if options.include_note && !note.is_empty() {
+        lines.push(String::new());
+        lines.push(text.summary_note_heading.to_owned());
+        lines.push(note.to_owned());
+    }
+
+    if options.include_trend {
+        let trend = trend_lines(text, instrument, entry, history, date);
+        if trend.len() >= 2 {
+            lines.push(String::new());
+            lines.push(text.summary_trend_heading.to_owned());
+            lines.extend(trend.into_iter().map(|line| format!("- {line}")));
+        }
+    }
+
+    lines.push(String::new());
+    lines.push(text.summary_footer.to_owned());
+    Ok(lines.join("\n"))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters, so no character of `value`
+/// can end a header field or start another one in a `mailto:` URI (RFC 6068).
+fn percent_encode(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+}
+
+/// Whether `address` is one plain e-mail address: a local part and a domain, and no character
+/// that could add a recipient, a header or a line (`,` `;` `?` `&` `%` `<` `>` quotes, spaces,
+/// control characters).
+pub fn is_plain_email_address(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "!#$*+-/=^_`{|}~.".contains(c);
+    !local.is_empty()
+        && address.len() <= 254
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && local.chars().all(allowed)
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+/// A `mailto:` link to one address with the subject and body encoded, or `None` when the
+/// address is not one plain e-mail address.
+pub fn mailto_link(address: &str, subject: &str, body: &str) -> Option<String> {
+    if !is_plain_email_address(address) {
+        return None;
+    }
+    let mut link = String::with_capacity(16 + address.len() + 3 * (subject.len() + body.len()));
+    link.push_str("mailto:");
+    percent_encode(&mut link, address);
+    link.push_str("?subject=");
+    percent_encode(&mut link, subject);
+    link.push_str("&body=");
+    // Line breaks in a mailto body are CRLF (RFC 6068, section 5).
+    percent_encode(&mut link, &body.replace("\r\n", "\n").replace('\n', "\r\n"));
+    Some(link)
+}
+
+// Snapshot tests use expect-test, a host-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::domain::builtin::builtin_instrument;
+    use crate::domain::fixtures::builtin_check_in;
+    use crate::domain::text::ENGLISH;
+    use expect_test::{expect, Expect};
+
+    const DAY: u64 = 24 * 60 * 60 * 1000;
+
+    /// Dates as "day N" so snapshots do not depend on a locale.
+    fn day(ms: u64) -> String {
+        format!("day {}", ms / DAY)
+    }
+
+    fn summary(entry_index: usize, history: &[CheckIn], options: SummaryOptions) -> String {
+        compose_summary(
+            &ENGLISH,
+            &builtin_instrument(),
+            &history[entry_index],
+            history,
+            options,
+            &day,
+        )
+        .unwrap()
+    }
+
+    const EVERYTHING: SummaryOptions = SummaryOptions {
+        include_note: true,
+        include_trend: true,
+    };
+    const NOTHING_EXTRA: SummaryOptions = SummaryOptions {
+        include_note: false,
+        include_trend: false,
+    };
+
+    fn check(actual: String, expected: Expect) {
+        expected.assert_eq(&actual);
+    }
+
+    #[test]
+    fn first_check_in() {
+        let history = [builtin_check_in("a", DAY, [92, 88, 100, 95])];
+        check(
+            summary(0, &history, EVERYTHING),
+            expect![[r#"
+                Session check-in, day 1
+                Connection: 9.2 of 10
+                Focus: 8.8 of 10
+                Way of working: 10 of 10
+                Overall: 9.5 of 10
+                Total: 37.5 of 40 (36 or more). This is my first check-in here.
+
+                From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+        );
+    }
+
+    #[test]
+    fn a_drop_with_and_without_the_note() {
+        let mut today = builtin_check_in("b", 2 * DAY, [95, 70, 85, 60]);
+        today.note = "Felt rushed at the end.\nCan we slow down?".into();
+        let history = [builtin_check_in("a", DAY, [95, 95, 95, 95]), today];
+        check(
+            summary(1, &history, EVERYTHING),
+            expect![[r#"
+                Session check-in, day 2
+                Connection: 9.5 of 10, about the same as last time
+                Focus: 7 of 10, lower than last time
+                Way of working: 8.5 of 10, lower than last time
+                Overall: 6 of 10, lower than last time
+                Total: 31 of 40 (under 36, worth talking about), lower than last time
+
+                Worth talking about:
+                - My total is under 36 of 40.
+                - I rated “Focus” and “Overall” lower than the rest.
+                - This was lower than last time.
+
+                My note:
+                Felt rushed at the end.
+                Can we slow down?
+
+                Recent check-ins (oldest first):
+                - day 1: 38 of 40 (lowest: Connection 9.5)
+                - day 2: 31 of 40 (lowest: Overall 6)
+
+                From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+        );
+        let without_note = summary(1, &history, NOTHING_EXTRA);
+        assert!(!without_note.contains("My note"));
+        assert!(!without_note.contains("rushed"));
+        assert!(!without_note.contains("Recent check-ins"));
+    }
+
+    #[test]
+    fn a_ceiling_run_against_the_usual() {
+        let history = [
+            builtin_check_in("a", DAY, [100; 4]),
+            builtin_check_in("b", 2 * DAY, [98; 4]),
+            builtin_check_in("c", 3 * DAY, [100; 4]),
+            builtin_check_in("d", 4 * DAY, [99; 4]),
+        ];
+        check(
+            summary(3, &history, NOTHING_EXTRA),
+            expect![[r#"
+                Session check-in, day 4
+                Connection: 9.9 of 10, about the same as my usual
+                Focus: 9.9 of 10, about the same as my usual
+                Way of working: 9.9 of 10, about the same as my usual
+                Overall: 9.9 of 10, about the same as my usual
+                Total: 39.6 of 40 (36 or more), about the same as my usual
+
+                Worth talking about:
+                - I have rated everything at or near the top 3 times in a row, so small things may not show in the numbers.
+
+                From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+        );
+    }
+
+    #[test]
+    fn the_trend_keeps_the_last_six_up_to_this_check_in() {
+        let history: Vec<CheckIn> = (1..=9)
+            .map(|n| builtin_check_in(&format!("e{n}"), n * DAY, [90 + n as u16, 80, 90, 90]))
+            .collect();
+        // Summarising the 8th: the trend is days 3 to 8, never the later day 9.
+        let lines = trend_lines(&ENGLISH, &builtin_instrument(), &history[7], &history, &day);
+        assert_eq!(lines.len(), TREND_LENGTH);
+        assert_eq!(lines[0], "day 3: 35.3 of 40 (lowest: Focus 8)");
+        assert_eq!(lines[5], "day 8: 35.8 of 40 (lowest: Focus 8)");
+    }
+
+    #[test]
+    fn unusual_notes_pass_through_on_their_own_lines() {
+        let mut today = builtin_check_in("a", DAY, [90; 4]);
+        today.note = "  שלום, תודה  \n🙂 ok\r\nline three  ".into();
+        let history = [today];
+        let text = summary(0, &history, EVERYTHING);
+        assert!(
+            text.contains("My note:\nשלום, תודה  \n🙂 ok\r\nline three\n"),
+            "{text}"
+        );
+        let long = "word ".repeat(200);
+        let mut today = builtin_check_in("a", DAY, [90; 4]);
+        today.note = long.clone();
+        let text = summary(0, &[today], EVERYTHING);
+        assert!(text.contains(long.trim()));
+    }
+
+    #[test]
+    fn mailto_encodes_everything_that_could_add_headers_or_recipients() {
+        let link = mailto_link(
+            "therapist@example.org",
+            "Check-in & notes",
+            "Line one\nbcc=me@evil.example?&cc=x\r\n%0A",
+        )
+        .unwrap();
+        assert_eq!(
+            link,
+            "mailto:therapist%40example.org?subject=Check-in%20%26%20notes&body=Line%20one%0D%0Abcc%3Dme%40evil.example%3F%26cc%3Dx%0D%0A%250A"
+        );
+        for hostile in [
+            "a@b.org?cc=c@d.org",
+            "a@b.org,c@d.org",
+            "a@b.org;c@d.org",
+            "a@b.org\r\nBcc: c@d.org",
+            "a@b.org%0Acc",
+            "\"a\"@b.org",
+            "a b@c.org",
+            "<a@b.org>",
+            "a@b",
+            "@b.org",
+            "a@.org",
+            "",
+        ] {
+            assert_eq!(mailto_link(hostile, "s", "b"), None, "{hostile:?}");
+        }
+    }
+}

@@ -15,6 +15,9 @@ pub struct ItemLine {
     pub title: String,
     /// "7.5 of 10".
     pub score: String,
+    /// The score itself and the item's largest possible score, for a bar.
+    pub score_tenths: Tenths,
+    pub max_tenths: Tenths,
     /// "about the same as last time"; `None` for a first check-in.
     pub direction: Option<String>,
     pub is_low: bool,
@@ -37,7 +40,12 @@ pub struct ResultReport {
     pub feedback: Feedback,
 }
 
-fn direction_words(text: &Text, kind: BaselineKind, direction: Direction) -> &'static str {
+/// The direction in the client's own words ("lower than your usual").
+pub(crate) fn direction_words(
+    text: &Text,
+    kind: BaselineKind,
+    direction: Direction,
+) -> &'static str {
     match (kind, direction) {
         (BaselineKind::LastTime, Direction::Higher) => text.higher_than_last_time,
         (BaselineKind::LastTime, Direction::AboutTheSame) => text.same_as_last_time,
@@ -46,6 +54,22 @@ fn direction_words(text: &Text, kind: BaselineKind, direction: Direction) -> &'s
         (BaselineKind::Usual, Direction::AboutTheSame) => text.same_as_usual,
         (BaselineKind::Usual, Direction::Lower) => text.lower_than_usual,
     }
+}
+
+/// The item's short name, or its id if the instrument has no such item.
+pub(crate) fn item_title<'a>(instrument: &'a Instrument, item_id: &'a str) -> &'a str {
+    instrument
+        .item(item_id)
+        .map_or(item_id, |item| item.title.as_str())
+}
+
+/// The items' names in quotes as a sentence list: "“Focus” and “Overall”".
+pub(crate) fn quoted_titles(text: &Text, instrument: &Instrument, item_ids: &[String]) -> String {
+    let titles: Vec<String> = item_ids
+        .iter()
+        .map(|id| format!("“{}”", item_title(instrument, id)))
+        .collect();
+    join_list(&titles, text.list_and)
 }
 
 /// "7.5 of 10" for an item score (the item's own maximum).
@@ -77,17 +101,10 @@ fn suggestion(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
                 ("max", &instrument.max_total().format_with(separator)),
             ],
         ),
-        Signal::ItemsBelowFloor { item_ids, .. } => {
-            let titles: Vec<String> = item_ids
-                .iter()
-                .filter_map(|id| instrument.item(id))
-                .map(|item| format!("“{}”", item.title))
-                .collect();
-            fill(
-                text.signal_items_below,
-                &[("items", &join_list(&titles, text.list_and))],
-            )
-        }
+        Signal::ItemsBelowFloor { item_ids, .. } => fill(
+            text.signal_items_below,
+            &[("items", &quoted_titles(text, instrument, item_ids))],
+        ),
         Signal::LowerThanBaseline {
             kind: BaselineKind::LastTime,
         } => text.signal_lower_than_last_time.to_owned(),
@@ -100,14 +117,13 @@ fn suggestion(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
     }
 }
 
-/// Builds the report for a scored check-in against `earlier` score sheets (oldest first).
+/// Builds the report for a scored check-in and its feedback.
 pub fn build_report(
     text: &Text,
     instrument: &Instrument,
     current: &ScoreSheet,
-    earlier: &[ScoreSheet],
+    feedback: Feedback,
 ) -> ResultReport {
-    let feedback = assess(instrument, current, earlier);
     let low_items: &[String] = feedback
         .signals
         .iter()
@@ -120,10 +136,7 @@ pub fn build_report(
         .items
         .iter()
         .map(|item_score| {
-            let title = instrument
-                .item(&item_score.item_id)
-                .map(|item| item.title.clone())
-                .unwrap_or_else(|| item_score.item_id.clone());
+            let item = instrument.item(&item_score.item_id);
             let direction = feedback.comparison.as_ref().and_then(|comparison| {
                 comparison
                     .items
@@ -135,8 +148,10 @@ pub fn build_report(
             });
             ItemLine {
                 item_id: item_score.item_id.clone(),
-                title,
+                title: item_title(instrument, &item_score.item_id).to_owned(),
                 score: item_score_words(text, item_score.score),
+                score_tenths: item_score.score,
+                max_tenths: item.map_or(item_score.score, |item| item.scale.max_score()),
                 direction,
                 is_low: low_items.contains(&item_score.item_id),
             }
@@ -168,14 +183,13 @@ pub fn build_report(
     }
 }
 
-/// Scores `entry` and reports on it against the check-ins that came before it in `history`
-/// (same instrument and version only).
-pub fn report_for_entry(
-    text: &Text,
+/// Scores `entry` and assesses it against the check-ins that came before it in `history`
+/// (same instrument and version only): the one place that decides what "before" means.
+pub fn assess_entry(
     instrument: &Instrument,
     entry: &CheckIn,
     history: &[CheckIn],
-) -> Result<ResultReport, ScoreError> {
+) -> Result<(ScoreSheet, Feedback), ScoreError> {
     let current = score(instrument, &entry.answers)?;
     let earlier: Vec<CheckIn> = history
         .iter()
@@ -185,8 +199,23 @@ pub fn report_for_entry(
         })
         .cloned()
         .collect();
-    let earlier_sheets = score_sheets_for(instrument, &earlier);
-    Ok(build_report(text, instrument, &current, &earlier_sheets))
+    let feedback = assess(
+        instrument,
+        &current,
+        &score_sheets_for(instrument, &earlier),
+    );
+    Ok((current, feedback))
+}
+
+/// Scores `entry` and reports on it against the check-ins that came before it in `history`.
+pub fn report_for_entry(
+    text: &Text,
+    instrument: &Instrument,
+    entry: &CheckIn,
+    history: &[CheckIn],
+) -> Result<ResultReport, ScoreError> {
+    let (current, feedback) = assess_entry(instrument, entry, history)?;
+    Ok(build_report(text, instrument, &current, feedback))
 }
 
 #[cfg(test)]
@@ -207,6 +236,8 @@ mod tests {
         assert_eq!(report.total, "37.5 of 40");
         assert_eq!(report.items[0].title, "Connection");
         assert_eq!(report.items[0].score, "9.2 of 10");
+        assert_eq!(report.items[0].score_tenths, Tenths(92));
+        assert_eq!(report.items[0].max_tenths, Tenths(100));
         assert_eq!(report.items[2].score, "10 of 10");
         assert_eq!(report.items[0].direction, None);
         assert_eq!(

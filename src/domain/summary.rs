@@ -3,12 +3,12 @@
 //! anything leaves the device. Also the `mailto:` link, built so that no text can add headers or
 //! recipients.
 
-use super::checkin::{score_sheets_for, CheckIn};
-use super::feedback::{assess, BaselineKind, Direction, Signal};
+use super::checkin::CheckIn;
+use super::feedback::{BaselineKind, Direction, Signal};
 use super::instrument::Instrument;
-use super::report::item_score_words;
+use super::report::{self, assess_entry, item_score_words, item_title, quoted_titles};
 use super::scoring::{score, ScoreError, ScoreSheet};
-use super::text::{fill, join_list, Text};
+use super::text::{fill, Text};
 
 /// How many check-ins the trend shows, at most.
 pub const TREND_LENGTH: usize = 6;
@@ -20,21 +20,14 @@ pub struct SummaryOptions {
     pub include_trend: bool,
 }
 
+/// The direction in the client's voice to the therapist: "my usual", not "your usual".
 fn direction_words(text: &Text, kind: BaselineKind, direction: Direction) -> &'static str {
     match (kind, direction) {
-        (BaselineKind::LastTime, Direction::Higher) => text.higher_than_last_time,
-        (BaselineKind::LastTime, Direction::AboutTheSame) => text.same_as_last_time,
-        (BaselineKind::LastTime, Direction::Lower) => text.lower_than_last_time,
         (BaselineKind::Usual, Direction::Higher) => text.summary_higher_than_usual,
         (BaselineKind::Usual, Direction::AboutTheSame) => text.summary_same_as_usual,
         (BaselineKind::Usual, Direction::Lower) => text.summary_lower_than_usual,
+        (BaselineKind::LastTime, _) => report::direction_words(text, kind, direction),
     }
-}
-
-fn item_title<'a>(instrument: &'a Instrument, item_id: &'a str) -> &'a str {
-    instrument
-        .item(item_id)
-        .map_or(item_id, |item| item.title.as_str())
 }
 
 fn signal_line(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
@@ -47,16 +40,10 @@ fn signal_line(text: &Text, instrument: &Instrument, signal: &Signal) -> String 
                 ("max", &instrument.max_total().format_with(separator)),
             ],
         ),
-        Signal::ItemsBelowFloor { item_ids, .. } => {
-            let titles: Vec<String> = item_ids
-                .iter()
-                .map(|id| format!("“{}”", item_title(instrument, id)))
-                .collect();
-            fill(
-                text.summary_signal_items_below,
-                &[("items", &join_list(&titles, text.list_and))],
-            )
-        }
+        Signal::ItemsBelowFloor { item_ids, .. } => fill(
+            text.summary_signal_items_below,
+            &[("items", &quoted_titles(text, instrument, item_ids))],
+        ),
         Signal::LowerThanBaseline {
             kind: BaselineKind::LastTime,
         } => text.summary_signal_lower_than_last_time.to_owned(),
@@ -128,17 +115,7 @@ pub fn compose_summary(
     options: SummaryOptions,
     date: &dyn Fn(u64) -> String,
 ) -> Result<String, ScoreError> {
-    let current = score(instrument, &entry.answers)?;
-    let earlier: Vec<CheckIn> = up_to(instrument, entry, history)
-        .into_iter()
-        .filter(|other| other.id != entry.id)
-        .cloned()
-        .collect();
-    let feedback = assess(
-        instrument,
-        &current,
-        &score_sheets_for(instrument, &earlier),
-    );
+    let (current, feedback) = assess_entry(instrument, entry, history)?;
     let separator = text.decimal_separator;
     let max = instrument.max_total().format_with(separator);
     let mut lines = vec![fill(

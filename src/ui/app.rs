@@ -22,7 +22,7 @@ use crate::domain::checkin::{merge_by_id, note_length, CheckIn, InstrumentRef, N
 use crate::domain::draft::{Draft, DraftDecision};
 use crate::domain::instrument::Instrument;
 use crate::domain::report::report_for_entry;
-use crate::domain::scoring::{score, Answer};
+use crate::domain::scoring::Answer;
 use crate::domain::text::{fill, Text, ENGLISH};
 use crate::ui::history_list::HistoryList;
 use crate::ui::line_item::LineItem;
@@ -341,27 +341,15 @@ pub fn App() -> impl IntoView {
             Screen::Result { entry, saved } => {
                 let all = history.get_untracked();
                 match report_for_entry(text, &instrument, &entry, &all) {
-                    Ok(report) => {
-                        let item_tenths = score(&instrument, &entry.answers)
-                            .map(|sheet| sheet.items.iter().map(|item| item.score.0).collect())
-                            .unwrap_or_default();
-                        let item_max_tenths = instrument
-                            .items
-                            .first()
-                            .map(|item| item.scale.max_score().0)
-                            .unwrap_or(100);
-                        EitherOf3::B(view! {
-                            <ResultView
-                                report=report
-                                saved=saved
-                                item_max_tenths=item_max_tenths
-                                item_tenths=item_tenths
-                                text=text
-                                id_prefix=id_prefix.clone()
-                                on_done=back_to_form
-                            />
-                        })
-                    }
+                    Ok(report) => EitherOf3::B(view! {
+                        <ResultView
+                            report=report
+                            saved=saved
+                            text=text
+                            id_prefix=id_prefix.clone()
+                            on_done=back_to_form
+                        />
+                    }),
                     // Unreachable for an entry built from a complete form; show the form.
                     Err(_) => EitherOf3::C(view! { <p>{text.save_failed}</p> }),
                 }

@@ -21,10 +21,6 @@ pub fn ResultView(
     report: ResultReport,
     /// Whether the check-in was saved on the device.
     saved: SaveStatus,
-    /// Largest item score, for the bars (in tenths).
-    item_max_tenths: i32,
-    /// Item scores in tenths, in report order, for the bars.
-    item_tenths: Vec<i32>,
     /// The language's strings.
     text: &'static Text,
     /// Prefix that makes element ids unique on the page.
@@ -35,12 +31,9 @@ pub fn ResultView(
     let items = report
         .items
         .into_iter()
-        .zip(item_tenths)
-        .map(|(line, tenths)| {
-            let percent = format!(
-                "{}%",
-                tenths.clamp(0, item_max_tenths) * 100 / item_max_tenths.max(1)
-            );
+        .map(|line| {
+            let max = line.max_tenths.0.max(1);
+            let percent = format!("{}%", line.score_tenths.0.clamp(0, max) * 100 / max);
             view! {
                 <li class="aci-score" class:aci-score--low=line.is_low>
                     <span class="aci-score__title">{line.title}</span>

@@ -12,7 +12,8 @@ pub use ui::app::App;
 pub const MOUNT_ATTRIBUTE: &str = "data-alliance-checkin";
 
 /// Mounts the widget into the first element carrying [`MOUNT_ATTRIBUTE`], or into `<body>` when
-/// the page has none. The rest of the host page is never touched.
+/// the page has none, with the practice's settings read from that element. The rest of the host
+/// page is never touched.
 pub fn start() {
     use leptos::wasm_bindgen::JsCast;
 
@@ -26,6 +27,11 @@ pub fn start() {
         .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
         .or_else(|| document.body());
     if let Some(host) = host {
-        leptos::mount::mount_to(host, App).forget();
+        let settings = domain::settings::read_host_settings(&|name| host.get_attribute(name));
+        leptos::mount::mount_to(host, move || {
+            leptos::prelude::provide_context(settings);
+            App()
+        })
+        .forget();
     }
 }

@@ -233,3 +233,31 @@ async fn finishing_saves_on_the_device_and_shows_the_result() {
         "{stored}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_summary_previews_exactly_what_the_switches_choose() {
+    let (root, _app) = mount_app();
+    tick().await;
+    for (line, tenths) in lines(&root).iter().zip([92, 88, 100, 75]) {
+        place(line, tenths);
+    }
+    type_note(&root, "Thanks for today");
+    tick().await;
+    finish_button(&root).click();
+    tick().await;
+    one::<HtmlButtonElement>(&root, ".aci-result .aci-button--primary").click();
+    // One tick renders the summary screen, the next runs its text area's value binding.
+    tick().await;
+    tick().await;
+    let preview = || one::<HtmlTextAreaElement>(&root, ".aci-summary textarea").value();
+    assert!(preview().contains("Total: 35.5 of 40"), "{}", preview());
+    assert!(preview().contains("Thanks for today"));
+
+    let include_note: HtmlInputElement = one(&root, ".aci-summary input[type=checkbox]");
+    assert!(include_note.checked());
+    include_note.click();
+    tick().await;
+    assert!(!include_note.checked());
+    assert!(!preview().contains("Thanks for today"), "{}", preview());
+    assert!(preview().contains("Total: 35.5 of 40"));
+}

@@ -4,4 +4,5 @@
 pub mod clock;
 pub mod focus;
 pub mod ids;
+pub mod sharing;
 pub mod storage;

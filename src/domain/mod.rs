@@ -13,6 +13,7 @@ pub mod instrument;
 pub mod json;
 pub mod report;
 pub mod scoring;
+pub mod settings;
 pub mod summary;
 pub mod tenths;
 pub mod text;

@@ -264,7 +264,7 @@ mod tests {
             report.suggestions,
             [
                 "Your total is under 36 of 40. That is worth mentioning to your therapist.",
-                "You rated “Focus” and “Overall” lower than the rest. If you feel able, tell your therapist what would help.",
+                "You gave “Focus” and “Overall” a lower rating. If you feel able, tell your therapist what would help.",
                 "Today was lower than last time. Saying so early gives your therapist a chance to adjust how you work together.",
             ]
         );

@@ -40,9 +40,12 @@ fn signal_line(text: &Text, instrument: &Instrument, signal: &Signal) -> String 
                 ("max", &instrument.max_total().format_with(separator)),
             ],
         ),
-        Signal::ItemsBelowFloor { item_ids, .. } => fill(
+        Signal::ItemsBelowFloor { item_ids, floor } => fill(
             text.summary_signal_items_below,
-            &[("items", &quoted_titles(text, instrument, item_ids))],
+            &[
+                ("items", &quoted_titles(text, instrument, item_ids)),
+                ("floor", &floor.format_with(separator)),
+            ],
         ),
         Signal::LowerThanBaseline {
             kind: BaselineKind::LastTime,
@@ -215,10 +218,18 @@ pub fn compose_summary(
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, so no character of `value`
 /// can end a header field or start another one in a `mailto:` URI (RFC 6068).
+/// Every line break (LF, CR or CRLF) becomes CRLF, as a mailto body needs (RFC 6068, section 5).
 fn percent_encode(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut previous = 0;
     for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        let after_cr = previous == b'\r';
+        previous = byte;
+        if byte == b'\r' || (byte == b'\n' && !after_cr) {
+            out.push_str("%0D%0A");
+        } else if byte == b'\n' {
+            // The LF of a CRLF, already written.
+        } else if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
             out.push('%');
@@ -232,19 +243,21 @@ fn percent_encode(out: &mut String, value: &str) {
 /// that could add a recipient, a header or a line (`,` `;` `?` `&` `%` `<` `>` quotes, spaces,
 /// control characters).
 pub fn is_plain_email_address(address: &str) -> bool {
-    let Some((local, domain)) = address.split_once('@') else {
+    // Bytes, not `str` patterns: this keeps string-search code out of the download.
+    let Some(at) = address.bytes().position(|byte| byte == b'@') else {
         return false;
     };
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "!#$*+-/=^_`{|}~.".contains(c);
+    let (local, domain) = (&address.as_bytes()[..at], &address.as_bytes()[at + 1..]);
+    let local_allowed =
+        |byte: &u8| byte.is_ascii_alphanumeric() || b"!#$*+-/=^_`{|}~.".contains(byte);
+    let domain_allowed = |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.');
     !local.is_empty()
         && address.len() <= 254
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && local.chars().all(allowed)
-        && domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && domain.contains(&b'.')
+        && domain.first() != Some(&b'.')
+        && domain.last() != Some(&b'.')
+        && local.iter().all(local_allowed)
+        && domain.iter().all(domain_allowed)
 }
 
 /// A `mailto:` link to one address with the subject and body encoded, or `None` when the
@@ -259,8 +272,7 @@ pub fn mailto_link(address: &str, subject: &str, body: &str) -> Option<String> {
     link.push_str("?subject=");
     percent_encode(&mut link, subject);
     link.push_str("&body=");
-    // Line breaks in a mailto body are CRLF (RFC 6068, section 5).
-    percent_encode(&mut link, &body.replace("\r\n", "\n").replace('\n', "\r\n"));
+    percent_encode(&mut link, body);
     Some(link)
 }
 
@@ -339,7 +351,7 @@ mod tests {
 
                 Worth talking about:
                 - My total is under 36 of 40.
-                - I rated “Focus” and “Overall” lower than the rest.
+                - I rated “Focus” and “Overall” under 7.5.
                 - This was lower than last time.
 
                 My note:
@@ -423,6 +435,11 @@ mod tests {
         assert_eq!(
             link,
             "mailto:therapist%40example.org?subject=Check-in%20%26%20notes&body=Line%20one%0D%0Abcc%3Dme%40evil.example%3F%26cc%3Dx%0D%0A%250A"
+        );
+        // Old Mac line ends and mixed ones all become one CRLF each.
+        assert_eq!(
+            mailto_link("a@b.org", "s", "1\r2\r\n3\n\n4").unwrap(),
+            "mailto:a%40b.org?subject=s&body=1%0D%0A2%0D%0A3%0D%0A%0D%0A4"
         );
         for hostile in [
             "a@b.org?cc=c@d.org",

@@ -111,6 +111,35 @@ pub struct Text {
     pub summary_trend_line: &'static str,
     pub summary_footer: &'static str,
 
+    // The summary screen.
+    pub share_with_therapist: &'static str,
+    pub share_entry: &'static str,
+    /// `{date}`: the accessible name of a history entry's share button.
+    pub share_entry_label: &'static str,
+    pub summary_screen_heading: &'static str,
+    pub summary_screen_intro: &'static str,
+    pub include_note: &'static str,
+    pub include_trend: &'static str,
+    pub summary_text_label: &'static str,
+    pub summary_edited: &'static str,
+    pub summary_regenerate: &'static str,
+    pub copy: &'static str,
+    pub share: &'static str,
+    pub copied: &'static str,
+    pub copy_manual: &'static str,
+    pub shared: &'static str,
+    pub share_failed: &'static str,
+    pub leaves_device: &'static str,
+    pub back: &'static str,
+    /// `{name}`: the e-mail link's label when the practice named the therapist.
+    pub email_named_therapist: &'static str,
+    pub email_therapist: &'static str,
+    pub email_subject: &'static str,
+
+    // Practice settings that were refused.
+    pub setting_therapist_email_refused: &'static str,
+    pub setting_therapist_name_refused: &'static str,
+
     // Storage messages.
     pub storage_unavailable: &'static str,
     pub storage_full: &'static str,
@@ -164,7 +193,7 @@ pub const ENGLISH: Text = Text {
     lower_than_usual: "lower than your usual",
     suggestions_heading: "Something to consider",
     signal_total_below: "Your total is under {threshold} of {max}. That is worth mentioning to your therapist.",
-    signal_items_below: "You rated {items} lower than the rest. If you feel able, tell your therapist what would help.",
+    signal_items_below: "You gave {items} a lower rating. If you feel able, tell your therapist what would help.",
     signal_lower_than_last_time: "Today was lower than last time. Saying so early gives your therapist a chance to adjust how you work together.",
     signal_lower_than_usual: "Today was lower than your usual. Saying so early gives your therapist a chance to adjust how you work together.",
     signal_ceiling: "You have rated everything at or near the top {count} times in a row. That is good to hear. If anything, even something small, could work better, saying so helps your therapist too.",
@@ -193,7 +222,7 @@ pub const ENGLISH: Text = Text {
     summary_lower_than_usual: "lower than my usual",
     summary_signals_heading: "Worth talking about:",
     summary_signal_total_below: "My total is under {threshold} of {max}.",
-    summary_signal_items_below: "I rated {items} lower than the rest.",
+    summary_signal_items_below: "I rated {items} under {floor}.",
     summary_signal_lower_than_last_time: "This was lower than last time.",
     summary_signal_lower_than_usual: "This was lower than my usual.",
     summary_signal_ceiling: "I have rated everything at or near the top {count} times in a row, so small things may not show in the numbers.",
@@ -201,6 +230,31 @@ pub const ENGLISH: Text = Text {
     summary_trend_heading: "Recent check-ins (oldest first):",
     summary_trend_line: "{date}: {total} of {max} (lowest: {item} {score})",
     summary_footer: "From my Alliance Check-in (not a validated clinical questionnaire).",
+
+    share_with_therapist: "Share with my therapist",
+    share_entry: "Share",
+    share_entry_label: "Share the check-in from {date}",
+    summary_screen_heading: "Your summary for your therapist",
+    summary_screen_intro: "This is exactly what will be copied or shared. You can change it first.",
+    include_note: "Include my note",
+    include_trend: "Include my recent check-ins",
+    summary_text_label: "Summary text",
+    summary_edited: "You have changed the text, so the switches are paused.",
+    summary_regenerate: "Start again from the generated text",
+    copy: "Copy",
+    share: "Share…",
+    copied: "Copied. Paste it into your message to your therapist.",
+    copy_manual: "Could not copy automatically. The text is selected: use your device's Copy, then paste it into your message.",
+    shared: "Shared.",
+    share_failed: "Sharing did not work here. You can copy the text instead.",
+    leaves_device: "The copied text leaves this device through whatever app you paste it into.",
+    back: "Back",
+    email_named_therapist: "Email it to {name}",
+    email_therapist: "Email it to my therapist",
+    email_subject: "My check-in",
+
+    setting_therapist_email_refused: "Set-up problem for the practice: the therapist email (data-therapist-email) is not one plain email address, so the email button is left out. Copying and sharing still work.",
+    setting_therapist_name_refused: "Set-up problem for the practice: the therapist name (data-therapist-name) is longer than 80 characters or has a line break, so it is not shown.",
 
     storage_unavailable: "This browser is not letting the check-in save anything on this device (storage is blocked or turned off). You can still fill it in, but it will not be kept after you close the page.",
     storage_full: "There is no room left to save on this device, so this check-in was not saved. It is still shown here.",
@@ -294,6 +348,8 @@ mod tests {
             "score",
             "direction",
             "item",
+            "name",
+            "floor",
         ];
         let text = format!("{ENGLISH:?}");
         let mut rest = text.as_str();

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use leptos::{
-    either::{Either, EitherOf3},
+    either::{Either, EitherOf4},
     ev,
     prelude::*,
 };
@@ -23,12 +23,14 @@ use crate::domain::draft::{Draft, DraftDecision};
 use crate::domain::instrument::Instrument;
 use crate::domain::report::report_for_entry;
 use crate::domain::scoring::Answer;
+use crate::domain::settings::{HostSettings, SettingProblem};
 use crate::domain::text::{fill, Text, ENGLISH};
 use crate::ui::history_list::HistoryList;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
 use crate::ui::notices::{push_notice, Notice, Notices};
 use crate::ui::result_view::{ResultView, SaveStatus};
+use crate::ui::summary_view::SummaryView;
 
 /// The storage namespace used until configuration arrives.
 pub const DEFAULT_NAMESPACE: &str = "default";
@@ -43,7 +45,15 @@ fn next_id_prefix() -> String {
 #[derive(Clone, Debug, PartialEq)]
 enum Screen {
     Form,
-    Result { entry: CheckIn, saved: SaveStatus },
+    Result {
+        entry: CheckIn,
+        saved: SaveStatus,
+    },
+    /// The summary of `entry`; Back returns to `back_to`.
+    Summary {
+        entry: CheckIn,
+        back_to: Box<Screen>,
+    },
 }
 
 /// What the draft banner above the form shows.
@@ -136,6 +146,12 @@ pub fn App() -> impl IntoView {
     let id_prefix = next_id_prefix();
 
     let notices = RwSignal::new(Vec::<Notice>::new());
+    // The practice's settings from the host element (none when mounted without them).
+    let (settings, setting_problems) =
+        use_context::<(HostSettings, Vec<SettingProblem>)>().unwrap_or_default();
+    for problem in setting_problems {
+        push_notice(notices, Notice::of_setting_problem(problem));
+    }
     // What storage holds, and check-ins that could not be saved (kept for this page's life).
     let stored = RwSignal::new(Vec::<CheckIn>::new());
     let unsaved = RwSignal::new(Vec::<CheckIn>::new());
@@ -313,6 +329,19 @@ pub fn App() -> impl IntoView {
             draft_banner.set(DraftBanner::Hidden);
         }
     });
+    let open_summary = Callback::new({
+        let id_prefix = id_prefix.clone();
+        move |entry: CheckIn| {
+            let back_to = Box::new(screen.get_untracked());
+            screen.set(Screen::Summary { entry, back_to });
+            focus_when_rendered(format!("{id_prefix}-summary-heading"));
+        }
+    });
+    let close_summary = Callback::new(move |()| {
+        if let Screen::Summary { back_to, .. } = screen.get_untracked() {
+            screen.set(*back_to);
+        }
+    });
     let back_to_form = Callback::new({
         let id_prefix = id_prefix.clone();
         move |()| {
@@ -325,7 +354,7 @@ pub fn App() -> impl IntoView {
         let instrument = instrument.clone();
         let id_prefix = id_prefix.clone();
         move || match screen.get() {
-            Screen::Form => EitherOf3::A(view! {
+            Screen::Form => EitherOf4::A(view! {
                 <CheckInForm
                     instrument=instrument.clone()
                     values=answers.values.clone()
@@ -338,20 +367,35 @@ pub fn App() -> impl IntoView {
                     on_continue_draft=continue_draft
                 />
             }),
+            Screen::Summary { entry, .. } => EitherOf4::D(view! {
+                <SummaryView
+                    instrument=instrument.clone()
+                    entry=entry
+                    history=history.get_untracked()
+                    settings=settings.clone()
+                    text=text
+                    id_prefix=id_prefix.clone()
+                    on_back=close_summary
+                />
+            }),
             Screen::Result { entry, saved } => {
                 let all = history.get_untracked();
                 match report_for_entry(text, &instrument, &entry, &all) {
-                    Ok(report) => EitherOf3::B(view! {
+                    Ok(report) => EitherOf4::B(view! {
                         <ResultView
                             report=report
                             saved=saved
                             text=text
                             id_prefix=id_prefix.clone()
                             on_done=back_to_form
+                            on_share={
+                                let entry = entry.clone();
+                                Callback::new(move |()| open_summary.run(entry.clone()))
+                            }
                         />
                     }),
                     // Unreachable for an entry built from a complete form; show the form.
-                    Err(_) => EitherOf3::C(view! { <p>{text.save_failed}</p> }),
+                    Err(_) => EitherOf4::C(view! { <p>{text.save_failed}</p> }),
                 }
             }
         }
@@ -361,7 +405,7 @@ pub fn App() -> impl IntoView {
         <div class="aci" lang=text.language_tag>
             <Notices notices=notices text=text/>
             {screen_view}
-            <HistoryList history=history instrument=instrument text=text/>
+            <HistoryList history=history instrument=instrument text=text on_share=open_summary/>
             <p class="aci-footnote">{text.not_validated}</p>
         </div>
     }

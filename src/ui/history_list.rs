@@ -39,6 +39,8 @@ pub fn HistoryList(
     instrument: Arc<Instrument>,
     /// The language's strings.
     text: &'static Text,
+    /// Open the summary of a check-in.
+    on_share: Callback<CheckIn>,
 ) -> impl IntoView {
     let newest_first = move || {
         let mut entries = history.get();
@@ -60,12 +62,28 @@ pub fn HistoryList(
                     .into_iter()
                     .map(|entry| {
                         let total = entry_total_words(text, &instrument, &entry);
+                        let completed_at_ms = entry.completed_at_ms;
+                        let date = format_date_time(completed_at_ms);
+                        let label = fill(text.share_entry_label, &[("date", &date)]);
+                        let share = entry.instrument.is(&instrument).then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="aci-button aci-button--quiet aci-history__share"
+                                    aria-label=label
+                                    on:click=move |_| on_share.run(entry.clone())
+                                >
+                                    {text.share_entry}
+                                </button>
+                            }
+                        });
                         view! {
                             <li class="aci-history__entry">
-                                <time datetime=iso_date_time(entry.completed_at_ms)>
-                                    {format_date_time(entry.completed_at_ms)}
-                                </time>
-                                <span class="aci-history__total">{total}</span>
+                                <span class="aci-history__what">
+                                    <time datetime=iso_date_time(completed_at_ms)>{date}</time>
+                                    <span class="aci-history__total">{total}</span>
+                                </span>
+                                {share}
                             </li>
                         }
                     })

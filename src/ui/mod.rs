@@ -7,3 +7,4 @@ pub mod line_item;
 pub mod note_field;
 pub mod notices;
 pub mod result_view;
+pub mod summary_view;

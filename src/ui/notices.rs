@@ -1,9 +1,11 @@
-//! Messages about the device's storage: what happened to the client's data and what they can
-//! do. Each names a situation the storage adapter already dealt with safely.
+//! Messages about the device's storage (what happened to the client's data and what they can
+//! do) and about practice settings the widget refused. Each names a situation already dealt
+//! with safely.
 
 use leptos::prelude::*;
 
 use crate::browser::storage::{SaveError, StorageError, StoredDataProblem};
+use crate::domain::settings::SettingProblem;
 use crate::domain::text::Text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -15,6 +17,8 @@ pub enum Notice {
     HistoryUnreadableLeftInPlace,
     NewerVersionLeftAlone,
     DraftUnreadableKeptAside,
+    TherapistEmailRefused,
+    TherapistNameRefused,
 }
 
 impl Notice {
@@ -27,6 +31,8 @@ impl Notice {
             Notice::HistoryUnreadableLeftInPlace => text.unreadable_left_in_place,
             Notice::NewerVersionLeftAlone => text.newer_version_left_alone,
             Notice::DraftUnreadableKeptAside => text.draft_unreadable_kept_aside,
+            Notice::TherapistEmailRefused => text.setting_therapist_email_refused,
+            Notice::TherapistNameRefused => text.setting_therapist_name_refused,
         }
     }
 
@@ -40,6 +46,13 @@ impl Notice {
             }
             StoredDataProblem::HistoryFromNewerVersion { .. } => Notice::NewerVersionLeftAlone,
             StoredDataProblem::DraftUnreadableKeptAside { .. } => Notice::DraftUnreadableKeptAside,
+        }
+    }
+
+    pub fn of_setting_problem(problem: SettingProblem) -> Self {
+        match problem {
+            SettingProblem::TherapistEmailNotPlain => Notice::TherapistEmailRefused,
+            SettingProblem::TherapistNameUnusable => Notice::TherapistNameRefused,
         }
     }
 

@@ -27,6 +27,8 @@ pub fn ResultView(
     id_prefix: String,
     /// Called when the client is done reading.
     on_done: Callback<()>,
+    /// Open the summary of this check-in for the therapist.
+    on_share: Callback<()>,
 ) -> impl IntoView {
     let items = report
         .items
@@ -95,6 +97,9 @@ pub fn ResultView(
             {suggestions}
             {report.no_signal.map(|words| view! { <p>{words}</p> })}
             {saved_line}
+            <button type="button" class="aci-button aci-button--primary" on:click=move |_| on_share.run(())>
+                {text.share_with_therapist}
+            </button>
             <section class="aci-safety">
                 <h3 class="aci-safety__heading">{text.safety_heading}</h3>
                 <p class="aci-safety__text">{text.safety_text}</p>

@@ -105,7 +105,7 @@ describe('a check-in on a phone', () => {
     assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '32.5 of 40');
     const suggestions = await page.locator('.aci-suggestions').textContent();
     assert.match(suggestions, /under 36 of 40/);
-    assert.match(suggestions, /You rated “Focus” lower than the rest/);
+    assert.match(suggestions, /You gave “Focus” a lower rating/);
     assert.match(suggestions, /a lower rating is useful information, not a complaint/i);
     assert.match(await page.locator('.aci-safety').textContent(), /emergency number/);
     assert.equal(await page.locator('.aci-saved').textContent(), 'Saved on this device.');
@@ -158,8 +158,9 @@ describe('a check-in on a phone', () => {
     assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '30.8 of 40');
     assert.match(await page.locator('.aci-muted').first().textContent(), /first check-in/);
 
-    // Back to the form with the keyboard: focus lands on its heading.
-    await keys('Tab', 'Enter');
+    // Back to the form with the keyboard (past "Share with my therapist"): focus lands on its
+    // heading.
+    await keys('Tab', 'Tab', 'Enter');
     await page.waitForFunction(() => document.activeElement?.matches('form h2'));
     await keys('Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'Tab', 'Enter');
     await resultHeading(page).waitFor();

@@ -4,8 +4,8 @@ import { it } from 'node:test';
 import { formatSizeTable, measureDist } from '../support/sizes.mjs';
 import { DIST } from './harness.mjs';
 
-/** Issue 2's budget, in bytes (it will be tightened). */
-const BUDGET_BROTLI_BYTES = 90_000;
+/** The budget in bytes; ARCHITECTURE.md ("Size decisions") says what bought each raise. */
+const BUDGET_BROTLI_BYTES = 100_000;
 
 it(`a first visit downloads at most ${BUDGET_BROTLI_BYTES} bytes (brotli)`, () => {
   const sizes = measureDist(DIST);

@@ -1,0 +1,130 @@
+//! What the practice set on the host element (`data-therapist-email`, `data-therapist-name`),
+//! validated. A value that fails validation is dropped with a problem the widget shows; the
+//! widget keeps running without it. (The full configuration surface builds on this.)
+
+use super::summary::is_plain_email_address;
+
+/// The attribute naming the therapist's e-mail address.
+pub const THERAPIST_EMAIL_ATTRIBUTE: &str = "data-therapist-email";
+/// The attribute naming the therapist.
+pub const THERAPIST_NAME_ATTRIBUTE: &str = "data-therapist-name";
+/// Longest therapist name shown; longer values are refused rather than cut.
+pub const NAME_LIMIT: usize = 80;
+
+/// The practice's settings after validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostSettings {
+    /// One plain e-mail address for the summary's e-mail link.
+    pub therapist_email: Option<String>,
+    /// How the e-mail link names the therapist (plain text).
+    pub therapist_name: Option<String>,
+}
+
+/// A setting that was refused, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingProblem {
+    /// Not exactly one plain e-mail address (a second recipient, a header, spaces...).
+    TherapistEmailNotPlain,
+    /// Longer than [`NAME_LIMIT`] characters or containing a line break or control character.
+    TherapistNameUnusable,
+}
+
+/// Reads and validates the settings; `attribute` returns an attribute's value when present.
+/// Values are trimmed; empty ones count as absent.
+pub fn read_host_settings(
+    attribute: &dyn Fn(&str) -> Option<String>,
+) -> (HostSettings, Vec<SettingProblem>) {
+    let value = |name: &str| {
+        attribute(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let mut problems = Vec::new();
+    let therapist_email = value(THERAPIST_EMAIL_ATTRIBUTE).filter(|address| {
+        let plain = is_plain_email_address(address);
+        if !plain {
+            problems.push(SettingProblem::TherapistEmailNotPlain);
+        }
+        plain
+    });
+    let therapist_name = value(THERAPIST_NAME_ATTRIBUTE).filter(|name| {
+        let usable = name.chars().count() <= NAME_LIMIT && !name.chars().any(char::is_control);
+        if !usable {
+            problems.push(SettingProblem::TherapistNameUnusable);
+        }
+        usable
+    });
+    (
+        HostSettings {
+            therapist_email,
+            therapist_name,
+        },
+        problems,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(pairs: &[(&str, &str)]) -> (HostSettings, Vec<SettingProblem>) {
+        read_host_settings(&|name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn nothing_set_is_nothing_to_report() {
+        assert_eq!(read(&[]), (HostSettings::default(), vec![]));
+        assert_eq!(
+            read(&[(THERAPIST_EMAIL_ATTRIBUTE, "  ")]),
+            (HostSettings::default(), vec![])
+        );
+    }
+
+    #[test]
+    fn a_plain_address_and_name_are_kept_trimmed() {
+        let (settings, problems) = read(&[
+            (THERAPIST_EMAIL_ATTRIBUTE, " sam@practice.example "),
+            (THERAPIST_NAME_ATTRIBUTE, "Dr Sam <b>Lee</b>"),
+        ]);
+        assert!(problems.is_empty());
+        assert_eq!(
+            settings.therapist_email.as_deref(),
+            Some("sam@practice.example")
+        );
+        // Markup is not refused: the widget renders names as text, never as HTML.
+        assert_eq!(
+            settings.therapist_name.as_deref(),
+            Some("Dr Sam <b>Lee</b>")
+        );
+    }
+
+    #[test]
+    fn addresses_that_could_add_recipients_or_headers_are_refused() {
+        for hostile in [
+            "sam@practice.example,eve@evil.example",
+            "sam@practice.example?bcc=eve@evil.example",
+            "sam@practice.example\r\nBcc: eve@evil.example",
+            "Sam <sam@practice.example>",
+            "not an address",
+        ] {
+            let (settings, problems) = read(&[(THERAPIST_EMAIL_ATTRIBUTE, hostile)]);
+            assert_eq!(settings.therapist_email, None, "{hostile}");
+            assert_eq!(problems, vec![SettingProblem::TherapistEmailNotPlain]);
+        }
+    }
+
+    #[test]
+    fn names_too_long_or_with_line_breaks_are_refused() {
+        let long = "x".repeat(NAME_LIMIT + 1);
+        for unusable in [long.as_str(), "Sam\nLee"] {
+            let (settings, problems) = read(&[(THERAPIST_NAME_ATTRIBUTE, unusable)]);
+            assert_eq!(settings.therapist_name, None);
+            assert_eq!(problems, vec![SettingProblem::TherapistNameUnusable]);
+        }
+    }
+}

@@ -13,13 +13,39 @@ fn date_of(ms: u64) -> Date {
     Date::new(&JsValue::from_f64(ms as f64))
 }
 
-/// A short date and time in the browser's locale, e.g. "22 Nov 2026, 14:05".
-pub fn format_date_time(ms: u64) -> String {
+/// The browser's preferred languages, most preferred first (`navigator.languages`).
+pub fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|window| window.navigator().languages())
+        .map(|languages| languages.iter().filter_map(|tag| tag.as_string()).collect())
+        .unwrap_or_default()
+}
+
+/// The locale for dates in `language_tag`: the browser's own regional variant when it prefers
+/// one of that language ("en-GB" writes 22 Nov; "en-US" Nov 22), else the bare tag.
+fn date_locale(language_tag: &str) -> JsValue {
+    browser_languages()
+        .into_iter()
+        .find(|tag| {
+            tag.split('-')
+                .next()
+                .is_some_and(|primary| primary.eq_ignore_ascii_case(language_tag))
+        })
+        .map_or_else(
+            || JsValue::from_str(language_tag),
+            |tag| JsValue::from_str(&tag),
+        )
+}
+
+/// A short date and time in the widget's language (`language_tag`), e.g. "22 Nov 2026, 14:05"
+/// or "22 nov 2026, 14:05".
+pub fn format_date_time(language_tag: &str, ms: u64) -> String {
+    let locales = Array::of1(&date_locale(language_tag));
     let options = Object::new();
     // Setting plain string properties on a fresh object cannot fail.
     let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    let format: Function = Intl::DateTimeFormat::new(&Array::new(), &options).format();
+    let format: Function = Intl::DateTimeFormat::new(&locales, &options).format();
     format
         .call1(&JsValue::UNDEFINED, &date_of(ms))
         .ok()

@@ -94,6 +94,16 @@ impl Keys {
         format!("{}:draft", self.prefix)
     }
 
+    /// The client's chosen language (a BCP 47 tag).
+    pub fn language(&self) -> String {
+        format!("{}:language", self.prefix)
+    }
+
+    /// How the client answers (`AnswerStyle::as_str`).
+    pub fn answer_style(&self) -> String {
+        format!("{}:answer-style", self.prefix)
+    }
+
     fn backup_base(&self, of_key: &str, now_ms: u64) -> String {
         format!("{of_key}:unreadable:{now_ms}")
     }
@@ -292,4 +302,14 @@ pub fn write_draft(store: &LocalStore, keys: &Keys, draft: &Draft) -> Result<(),
 
 pub fn clear_draft(store: &LocalStore, keys: &Keys) -> Result<(), StorageError> {
     store.remove(&keys.draft())
+}
+
+/// A preference stored under `key` (a plain word), if any.
+pub fn read_preference(store: &LocalStore, key: &str) -> Result<Option<String>, StorageError> {
+    store.get(key)
+}
+
+/// Keeps a preference; the caller tells the client if this fails (the choice still applies now).
+pub fn write_preference(store: &LocalStore, key: &str, value: &str) -> Result<(), StorageError> {
+    store.set(key, value)
 }

@@ -4,6 +4,7 @@
 
 use super::instrument::{CeilingRule, Instrument, Item, Scale, Scoring, Thresholds};
 use super::tenths::Tenths;
+use super::text::{Text, ENGLISH};
 
 pub const BUILTIN_INSTRUMENT_ID: &str = "builtin.alliance-checkin";
 pub const BUILTIN_INSTRUMENT_VERSION: u32 = 1;
@@ -46,40 +47,46 @@ fn line(id: &str, title: &str, prompt: &str, low: &str, high: &str) -> Item {
     }
 }
 
-/// The built-in four-item check-in (English; translations arrive with the language catalogue).
+/// The built-in four-item check-in in English (tests and tools).
 pub fn builtin_instrument() -> Instrument {
+    builtin_instrument_in(&ENGLISH)
+}
+
+/// The built-in four-item check-in worded in `text`'s language. Every language shares the id,
+/// the version and the scoring, so check-ins compare across a change of language.
+pub fn builtin_instrument_in(text: &Text) -> Instrument {
     Instrument {
         id: BUILTIN_INSTRUMENT_ID.into(),
         version: BUILTIN_INSTRUMENT_VERSION,
-        title: "Session check-in".into(),
+        title: text.builtin_title.into(),
         items: vec![
             line(
                 "connection",
-                "Connection",
-                "Today, with my therapist…",
-                "I felt brushed aside",
-                "I felt listened to and taken seriously",
+                text.connection_title,
+                text.connection_prompt,
+                text.connection_low,
+                text.connection_high,
             ),
             line(
                 "focus",
-                "Focus",
-                "What we spent the time on…",
-                "wasn't what matters to me",
-                "was what matters to me most",
+                text.focus_title,
+                text.focus_prompt,
+                text.focus_low,
+                text.focus_high,
             ),
             line(
                 "way-of-working",
-                "Way of working",
-                "How we went about things…",
-                "didn't suit me",
-                "suited me well",
+                text.way_of_working_title,
+                text.way_of_working_prompt,
+                text.way_of_working_low,
+                text.way_of_working_high,
             ),
             line(
                 "overall",
-                "Overall",
-                "Looking back on today's session…",
-                "it wasn't worth my time",
-                "it was time well spent",
+                text.overall_title,
+                text.overall_prompt,
+                text.overall_low,
+                text.overall_high,
             ),
         ],
         subscales: Vec::new(),

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod fixtures;
 pub mod instrument;
 pub mod json;
+pub mod preferences;
 pub mod report;
 pub mod scoring;
 pub mod settings;

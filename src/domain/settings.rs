@@ -1,13 +1,16 @@
-//! What the practice set on the host element (`data-therapist-email`, `data-therapist-name`),
-//! validated. A value that fails validation is dropped with a problem the widget shows; the
+//! What the practice set on the host element (`data-therapist-email`, `data-therapist-name`,
+//! `data-language`), validated. A value that fails validation is dropped with a problem the widget shows; the
 //! widget keeps running without it. (The full configuration surface builds on this.)
 
 use super::summary::is_plain_email_address;
+use super::text::catalogue_for;
 
 /// The attribute naming the therapist's e-mail address.
 pub const THERAPIST_EMAIL_ATTRIBUTE: &str = "data-therapist-email";
 /// The attribute naming the therapist.
 pub const THERAPIST_NAME_ATTRIBUTE: &str = "data-therapist-name";
+/// The attribute naming the practice's language for its clients (a BCP 47 tag).
+pub const LANGUAGE_ATTRIBUTE: &str = "data-language";
 /// Longest therapist name shown; longer values are refused rather than cut.
 pub const NAME_LIMIT: usize = 80;
 
@@ -18,6 +21,8 @@ pub struct HostSettings {
     pub therapist_email: Option<String>,
     /// How the e-mail link names the therapist (plain text).
     pub therapist_name: Option<String>,
+    /// A language tag this widget has a catalogue for.
+    pub language: Option<String>,
 }
 
 /// A setting that was refused, and why.
@@ -27,6 +32,8 @@ pub enum SettingProblem {
     TherapistEmailNotPlain,
     /// Longer than [`NAME_LIMIT`] characters or containing a line break or control character.
     TherapistNameUnusable,
+    /// Not a language this widget has.
+    LanguageUnknown,
 }
 
 /// Reads and validates the settings; `attribute` returns an attribute's value when present.
@@ -54,10 +61,18 @@ pub fn read_host_settings(
         }
         usable
     });
+    let language = value(LANGUAGE_ATTRIBUTE).filter(|tag| {
+        let known = catalogue_for(tag).is_some();
+        if !known {
+            problems.push(SettingProblem::LanguageUnknown);
+        }
+        known
+    });
     (
         HostSettings {
             therapist_email,
             therapist_name,
+            language,
         },
         problems,
     )
@@ -116,6 +131,16 @@ mod tests {
             assert_eq!(settings.therapist_email, None, "{hostile}");
             assert_eq!(problems, vec![SettingProblem::TherapistEmailNotPlain]);
         }
+    }
+
+    #[test]
+    fn a_language_must_be_one_the_widget_has() {
+        let (settings, problems) = read(&[(LANGUAGE_ATTRIBUTE, "es-MX")]);
+        assert_eq!(settings.language.as_deref(), Some("es-MX"));
+        assert!(problems.is_empty());
+        let (settings, problems) = read(&[(LANGUAGE_ATTRIBUTE, "klingon")]);
+        assert_eq!(settings.language, None);
+        assert_eq!(problems, vec![SettingProblem::LanguageUnknown]);
     }
 
     #[test]

@@ -396,6 +396,48 @@ mod tests {
     }
 
     #[test]
+    fn spanish_with_a_drop_the_note_and_the_trend() {
+        use crate::domain::builtin::builtin_instrument_in;
+        use crate::domain::text::SPANISH;
+        let mut today = builtin_check_in("b", 2 * DAY, [65, 80, 90, 75]);
+        today.note = "Me sentí con prisa.".into();
+        let history = [builtin_check_in("a", DAY, [90, 90, 95, 90]), today];
+        let text = compose_summary(
+            &SPANISH,
+            &builtin_instrument_in(&SPANISH),
+            &history[1],
+            &history,
+            EVERYTHING,
+            &|ms| format!("día {}", ms / DAY),
+        )
+        .unwrap();
+        check(
+            text,
+            expect![[r#"
+            Valoración de la sesión, día 2
+            Conexión: 6,5 de 10, más bajo que la última vez
+            Enfoque: 8 de 10, más bajo que la última vez
+            Forma de trabajar: 9 de 10, más bajo que la última vez
+            En general: 7,5 de 10, más bajo que la última vez
+            Total: 31 de 40 (por debajo de 36, vale la pena comentarlo), más bajo que la última vez
+
+            Para comentar:
+            - Mi total está por debajo de 36 de 40.
+            - Puntué “Conexión” por debajo de 7,5.
+            - Esta valoración fue más baja que la anterior.
+
+            Mi nota:
+            Me sentí con prisa.
+
+            Valoraciones recientes (la más antigua primero):
+            - día 1: 36,5 de 40 (puntuación más baja: Conexión 9)
+            - día 2: 31 de 40 (puntuación más baja: Conexión 6,5)
+
+            De mi Alliance Check-in (no es un cuestionario clínico validado)."#]],
+        );
+    }
+
+    #[test]
     fn the_trend_keeps_the_last_six_up_to_this_check_in() {
         let history: Vec<CheckIn> = (1..=9)
             .map(|n| builtin_check_in(&format!("e{n}"), n * DAY, [90 + n as u16, 80, 90, 90]))

@@ -10,26 +10,28 @@ use leptos::{
     prelude::*,
 };
 
-use crate::browser::clock::{format_date_time, now_ms};
+use crate::browser::clock::{browser_languages, format_date_time, now_ms};
 use crate::browser::focus::focus_when_rendered;
 use crate::browser::ids::new_entry_id;
 use crate::browser::storage::{
-    append_check_in, clear_draft, read_draft, read_history, write_draft, DraftRead, Keys,
-    LocalStore, SaveError,
+    append_check_in, clear_draft, read_draft, read_history, read_preference, write_draft,
+    write_preference, DraftRead, Keys, LocalStore, SaveError,
 };
-use crate::domain::builtin::builtin_instrument;
+use crate::domain::builtin::builtin_instrument_in;
 use crate::domain::checkin::{merge_by_id, note_length, CheckIn, InstrumentRef, NoteLength};
 use crate::domain::draft::{Draft, DraftDecision};
 use crate::domain::instrument::Instrument;
+use crate::domain::preferences::{choose_language, AnswerStyle};
 use crate::domain::report::report_for_entry;
 use crate::domain::scoring::Answer;
 use crate::domain::settings::{HostSettings, SettingProblem};
-use crate::domain::text::{fill, Text, ENGLISH};
+use crate::domain::text::{catalogue_for, fill, Text};
 use crate::ui::history_list::HistoryList;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
 use crate::ui::notices::{push_notice, Notice, Notices};
 use crate::ui::result_view::{ResultView, SaveStatus};
+use crate::ui::settings_panel::SettingsPanel;
 use crate::ui::summary_view::SummaryView;
 
 /// The storage namespace used until configuration arrives.
@@ -140,8 +142,6 @@ impl Answers {
 /// The whole widget.
 #[component]
 pub fn App() -> impl IntoView {
-    let text: &'static Text = &ENGLISH;
-    let instrument = Arc::new(builtin_instrument());
     let keys = Keys::new(DEFAULT_NAMESPACE);
     let id_prefix = next_id_prefix();
 
@@ -152,6 +152,27 @@ pub fn App() -> impl IntoView {
     for problem in setting_problems {
         push_notice(notices, Notice::of_setting_problem(problem));
     }
+    // The client's own choices win over the practice's (see `choose_language`).
+    let preference = |key: String| {
+        LocalStore::open()
+            .ok()
+            .and_then(|store| read_preference(&store, &key).ok().flatten())
+    };
+    let language = RwSignal::new(choose_language(
+        preference(keys.language()).as_deref(),
+        settings.language.as_deref(),
+        &browser_languages(),
+    ));
+    let answer_style = RwSignal::new(
+        preference(keys.answer_style())
+            .and_then(|stored| AnswerStyle::parse(&stored))
+            .unwrap_or_default(),
+    );
+    // Open after a language switch, which re-renders the widget in the new language.
+    let settings_open = StoredValue::new(false);
+    // Scoring and records use this copy; the wording shown follows the language (same id,
+    // version and scoring in every language).
+    let instrument = Arc::new(builtin_instrument_in(language.get_untracked()));
     // What storage holds, and check-ins that could not be saved (kept for this page's life).
     let stored = RwSignal::new(Vec::<CheckIn>::new());
     let unsaved = RwSignal::new(Vec::<CheckIn>::new());
@@ -350,9 +371,34 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let screen_view = {
-        let instrument = instrument.clone();
-        let id_prefix = id_prefix.clone();
+    let keep_preference = move |key: String, value: &str| {
+        let kept = LocalStore::open().and_then(|store| write_preference(&store, &key, value));
+        if kept.is_err() {
+            push_notice(notices, Notice::SettingNotKept);
+        }
+    };
+    let on_language = Callback::new({
+        let (keys, id_prefix) = (keys.clone(), id_prefix.clone());
+        move |tag: String| {
+            if let Some(text) = catalogue_for(&tag) {
+                settings_open.set_value(true);
+                language.set(text);
+                keep_preference(keys.language(), text.language_tag);
+                focus_when_rendered(format!("{id_prefix}-language"));
+            }
+        }
+    });
+    let on_answer_style = Callback::new({
+        let keys = keys.clone();
+        move |style: AnswerStyle| {
+            answer_style.set(style);
+            keep_preference(keys.answer_style(), style.as_str());
+        }
+    });
+
+    // Everything the client reads is rebuilt when the language changes; the state above is not.
+    let screen_view = move |text: &'static Text, instrument: Arc<Instrument>, id_prefix: String| {
+        let (settings, answers) = (settings.clone(), answers.clone());
         move || match screen.get() {
             Screen::Form => EitherOf4::A(view! {
                 <CheckInForm
@@ -362,6 +408,7 @@ pub fn App() -> impl IntoView {
                     id_prefix=id_prefix.clone()
                     text=text
                     draft_banner=draft_banner
+                    answer_style=answer_style
                     on_submit=submit
                     on_start_over=start_over
                     on_continue_draft=continue_draft
@@ -401,13 +448,30 @@ pub fn App() -> impl IntoView {
         }
     };
 
-    view! {
-        <div class="aci" lang=text.language_tag>
-            <Notices notices=notices text=text/>
-            {screen_view}
-            <HistoryList history=history instrument=instrument text=text on_share=open_summary/>
-            <p class="aci-footnote">{text.not_validated}</p>
-        </div>
+    move || {
+        let text = language.get();
+        let shown_instrument = Arc::new(builtin_instrument_in(text));
+        view! {
+            <div class="aci" lang=text.language_tag>
+                <SettingsPanel
+                    text=text
+                    answer_style=answer_style
+                    open=settings_open.get_value()
+                    id_prefix=id_prefix.clone()
+                    on_language=on_language
+                    on_answer_style=on_answer_style
+                />
+                <Notices notices=notices text=text/>
+                {screen_view(text, shown_instrument.clone(), id_prefix.clone())}
+                <HistoryList
+                    history=history
+                    instrument=shown_instrument
+                    text=text
+                    on_share=open_summary
+                />
+                <p class="aci-footnote">{text.not_validated}</p>
+            </div>
+        }
     }
 }
 
@@ -426,6 +490,8 @@ fn CheckInForm(
     text: &'static Text,
     /// The draft banner's state.
     draft_banner: RwSignal<DraftBanner>,
+    /// Slider or whole numbers.
+    answer_style: RwSignal<AnswerStyle>,
     /// Finish the check-in (only called when every item is answered and the note fits).
     on_submit: Callback<()>,
     /// Clear the answers and the saved draft.
@@ -460,7 +526,15 @@ fn CheckInForm(
         .cloned()
         .zip(values)
         .map(|(item, value)| {
-            view! { <LineItem item=item value=value id_prefix=id_prefix.clone() text=text/> }
+            view! {
+                <LineItem
+                    item=item
+                    value=value
+                    answer_style=answer_style
+                    id_prefix=id_prefix.clone()
+                    text=text
+                />
+            }
         })
         .collect_view();
     let banner = move || match draft_banner.get() {
@@ -475,7 +549,7 @@ fn CheckInForm(
         })),
         DraftBanner::Offered(draft) => Some(Either::Right(view! {
             <div class="aci-banner" role="status">
-                <p>{fill(text.draft_offer, &[("date", &format_date_time(draft.saved_at_ms))])}</p>
+                <p>{fill(text.draft_offer, &[("date", &format_date_time(text.language_tag, draft.saved_at_ms))])}</p>
                 <div class="aci-banner__actions">
                     <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
                         {text.draft_continue}
@@ -506,7 +580,12 @@ fn CheckInForm(
             <p class="aci-lead">{text.form_intro}</p>
             <p class="aci-muted">{text.honest_answers}</p>
             {banner}
-            <p class="aci-hint">{text.slider_hint}</p>
+            <p class="aci-hint">
+                {move || match answer_style.get() {
+                    AnswerStyle::Slider => text.slider_hint,
+                    AnswerStyle::Numbers => text.number_hint,
+                }}
+            </p>
             <div class="aci-items">{items}</div>
             <NoteField note=note id_prefix=id_prefix.clone() text=text/>
             <div class="aci-submit">

@@ -63,7 +63,7 @@ pub fn HistoryList(
                     .map(|entry| {
                         let total = entry_total_words(text, &instrument, &entry);
                         let completed_at_ms = entry.completed_at_ms;
-                        let date = format_date_time(completed_at_ms);
+                        let date = format_date_time(text.language_tag, completed_at_ms);
                         let label = fill(text.share_entry_label, &[("date", &date)]);
                         let share = entry.instrument.is(&instrument).then(|| {
                             view! {

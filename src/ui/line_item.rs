@@ -1,10 +1,15 @@
-//! One 0-10 line (visual-analogue item): a native range input whose thumb stays hidden (the item
-//! lacks `aci-item--answered`) and whose `aria-valuetext` says "not answered yet" until the client places it, so no value is pre-set.
-//! A tap anywhere on the track places the value there (mobile Safari does not do this itself).
+//! One 0-10 item, answered one of two ways (the client chooses in settings; the stored answer is
+//! the same tenths either way):
+//! - a native range input whose thumb stays hidden (the item lacks `aci-item--answered`) and
+//!   whose `aria-valuetext` says "not answered yet" until the client places it, so no value is
+//!   pre-set; a tap anywhere on the track places the value there (mobile Safari does not);
+//! - eleven native radio buttons 0-10 for a whole number (no dragging: tremor, switch access),
+//!   with − and + buttons that fine-tune by 0.1.
 
-use leptos::{ev, html, prelude::*};
+use leptos::{either::Either, ev, html, prelude::*};
 
 use crate::domain::instrument::{Item, Scale, VISUAL_ANALOGUE_MAX};
+use crate::domain::preferences::AnswerStyle;
 use crate::domain::report::item_score_words;
 use crate::domain::tenths::Tenths;
 use crate::domain::text::{fill, Text};
@@ -51,6 +56,8 @@ pub fn LineItem(
     value: RwSignal<Option<u16>>,
     /// Prefix that makes element ids unique on the page (several widgets may share one).
     id_prefix: String,
+    /// Slider or whole numbers.
+    answer_style: RwSignal<AnswerStyle>,
     /// The language's strings.
     text: &'static Text,
 ) -> impl IntoView {
@@ -101,34 +108,111 @@ pub fn LineItem(
         }
     };
 
+    let title_id = format!("{input_id}-title");
+    let described_by = format!("{prompt_id} {ends_id}");
+    let slider = {
+        let (input_id, title_id, described_by) =
+            (input_id.clone(), title_id.clone(), described_by.clone());
+        move || {
+            view! {
+                <input
+                    type="range"
+                    class="aci-range"
+                    id=input_id.clone()
+                    min="0"
+                    max=VISUAL_ANALOGUE_MAX.to_string()
+                    step="1"
+                    aria-labelledby=title_id.clone()
+                    aria-describedby=described_by.clone()
+                    aria-valuetext=aria_value_text.clone()
+                    prop:value=move || value.get().unwrap_or(RESTING_VALUE).to_string()
+                    node_ref=input_ref
+                    on:pointerdown=move |_| moved_natively.set_value(false)
+                    on:input=on_input
+                    on:pointerup=on_pointer_up
+                />
+            }
+        }
+    };
+    let numbers = {
+        let (title, title_id) = (item.title.clone(), title_id.clone());
+        move || {
+            let name = format!("{input_id}-number");
+            let choices = (0..=10u16)
+                .map(|number| {
+                    let tenths = number * 10;
+                    let id = format!("{name}-{number}");
+                    view! {
+                        <span class="aci-number">
+                        <input
+                            type="radio"
+                            class="aci-number__input"
+                            id=id.clone()
+                            name=name.clone()
+                            prop:checked=move || value.get() == Some(tenths)
+                            on:change=move |_| value.set(Some(tenths))
+                        />
+                        <label class="aci-number__label" for=id>{number.to_string()}</label>
+                        </span>
+                    }
+                })
+                .collect_view();
+            // Fine-tune by one tenth; `limit` is where the button stops.
+            let tune = move |step: i16, limit: u16, symbol: &'static str, label: String| {
+                view! {
+                    <button
+                        type="button"
+                        class="aci-button aci-button--quiet aci-tune__button"
+                        aria-label=label
+                        disabled=move || value.get().is_none_or(|current| current == limit)
+                        on:click=move |_| {
+                            value.update(|current| {
+                                if let Some(current) = current {
+                                    *current = current.saturating_add_signed(step).min(VISUAL_ANALOGUE_MAX);
+                                }
+                            })
+                        }
+                    >
+                        {symbol}
+                    </button>
+                }
+            };
+            view! {
+                <fieldset
+                    class="aci-numbers"
+                    aria-labelledby=title_id.clone()
+                    aria-describedby=described_by.clone()
+                >
+                    <div class="aci-numbers__grid">{choices}</div>
+                    <div class="aci-tune">
+                        {tune(-1, 0, "−", fill(text.fine_tune_down, &[("title", &title)]))}
+                        <output class="aci-tune__value" aria-live="polite">
+                            {shown_value}
+                        </output>
+                        {tune(1, VISUAL_ANALOGUE_MAX, "+", fill(text.fine_tune_up, &[("title", &title)]))}
+                    </div>
+                </fieldset>
+            }
+        }
+    };
+
     view! {
         <div class="aci-item" class:aci-item--answered=move || value.get().is_some()>
             <div class="aci-item__head">
-                <label class="aci-item__title" for=input_id.clone()>
+                <span class="aci-item__title" id=title_id>
                     {item.title.clone()}
-                </label>
+                </span>
                 <span class="aci-item__value" aria-hidden="true">
                     {shown_value}
                 </span>
             </div>
-            <p class="aci-item__prompt" id=prompt_id.clone()>
+            <p class="aci-item__prompt" id=prompt_id>
                 {item.prompt.clone()}
             </p>
-            <input
-                type="range"
-                class="aci-range"
-                id=input_id
-                min="0"
-                max=VISUAL_ANALOGUE_MAX.to_string()
-                step="1"
-                aria-describedby=format!("{prompt_id} {ends_id}")
-                aria-valuetext=aria_value_text
-                prop:value=move || value.get().unwrap_or(RESTING_VALUE).to_string()
-                node_ref=input_ref
-                on:pointerdown=move |_| moved_natively.set_value(false)
-                on:input=on_input
-                on:pointerup=on_pointer_up
-            />
+            {move || match answer_style.get() {
+                AnswerStyle::Slider => Either::Left(slider()),
+                AnswerStyle::Numbers => Either::Right(numbers()),
+            }}
             <div class="aci-item__ends" id=ends_id>
                 <span class="aci-item__end">{low_label}</span>
                 <span class="aci-item__end aci-item__end--high">{high_label}</span>

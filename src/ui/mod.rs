@@ -7,4 +7,5 @@ pub mod line_item;
 pub mod note_field;
 pub mod notices;
 pub mod result_view;
+pub mod settings_panel;
 pub mod summary_view;

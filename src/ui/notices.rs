@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::browser::storage::{SaveError, StorageError, StoredDataProblem};
 use crate::domain::settings::SettingProblem;
-use crate::domain::text::Text;
+use crate::domain::text::{fill, join_list, Text, CATALOGUES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Notice {
@@ -19,11 +19,14 @@ pub enum Notice {
     DraftUnreadableKeptAside,
     TherapistEmailRefused,
     TherapistNameRefused,
+    LanguageRefused,
+    /// A setting applies now but could not be kept on this device.
+    SettingNotKept,
 }
 
 impl Notice {
-    pub fn message(self, text: &Text) -> &'static str {
-        match self {
+    pub fn message(self, text: &Text) -> String {
+        let message = match self {
             Notice::StorageUnavailable => text.storage_unavailable,
             Notice::StorageFull => text.storage_full,
             Notice::SaveFailed => text.save_failed,
@@ -33,7 +36,19 @@ impl Notice {
             Notice::DraftUnreadableKeptAside => text.draft_unreadable_kept_aside,
             Notice::TherapistEmailRefused => text.setting_therapist_email_refused,
             Notice::TherapistNameRefused => text.setting_therapist_name_refused,
-        }
+            Notice::SettingNotKept => text.setting_not_kept,
+            Notice::LanguageRefused => {
+                let tags: Vec<String> = CATALOGUES
+                    .iter()
+                    .map(|catalogue| catalogue.language_tag.to_owned())
+                    .collect();
+                return fill(
+                    text.setting_language_refused,
+                    &[("languages", &join_list(&tags, text.list_and))],
+                );
+            }
+        };
+        message.to_owned()
     }
 
     pub fn of_problem(problem: &StoredDataProblem) -> Self {
@@ -53,6 +68,7 @@ impl Notice {
         match problem {
             SettingProblem::TherapistEmailNotPlain => Notice::TherapistEmailRefused,
             SettingProblem::TherapistNameUnusable => Notice::TherapistNameRefused,
+            SettingProblem::LanguageUnknown => Notice::LanguageRefused,
         }
     }
 

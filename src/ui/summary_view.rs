@@ -31,8 +31,9 @@ pub fn SummaryView(
     /// Leave the summary.
     on_back: Callback<()>,
 ) -> impl IntoView {
+    let date = move |ms: u64| format_date_time(text.language_tag, ms);
     let has_note = !entry.note.trim().is_empty();
-    let has_trend = trend_lines(text, &instrument, &entry, &history, &format_date_time).len() >= 2;
+    let has_trend = trend_lines(text, &instrument, &entry, &history, &date).len() >= 2;
     let include_note = RwSignal::new(has_note);
     let include_trend = RwSignal::new(false);
     let compose = {
@@ -42,15 +43,8 @@ pub fn SummaryView(
                 include_note: include_note.get_untracked(),
                 include_trend: include_trend.get_untracked(),
             };
-            compose_summary(
-                text,
-                &instrument,
-                &entry,
-                &history,
-                options,
-                &format_date_time,
-            )
-            .unwrap_or_else(|_| title_fallback.to_owned())
+            compose_summary(text, &instrument, &entry, &history, options, &date)
+                .unwrap_or_else(|_| title_fallback.to_owned())
         }
     };
     let summary = RwSignal::new(compose());

@@ -1,0 +1,428 @@
+//! Every user-facing string, in one catalogue per language (`en.rs`, `es.rs`). Templates name
+//! their blanks (`{value}`), so a translation can reorder them; `fill` puts the values in.
+//! Adding a language is adding one file and naming it in [`CATALOGUES`].
+
+mod en;
+mod es;
+
+pub use en::ENGLISH;
+pub use es::SPANISH;
+
+/// Every language the widget speaks; the first is the fallback.
+pub const CATALOGUES: [&Text; 2] = [&ENGLISH, &SPANISH];
+
+/// The catalogue for a BCP 47 tag ("es", "es-MX", "EN-gb"), matched on the primary subtag.
+pub fn catalogue_for(tag: &str) -> Option<&'static Text> {
+    let primary = tag.split('-').next().unwrap_or_default();
+    CATALOGUES
+        .into_iter()
+        .find(|text| text.language_tag.eq_ignore_ascii_case(primary))
+}
+
+/// Declares [`Text`], one `&'static str` per key, and (for tests) the list of its entries, so
+/// every catalogue is checked key by key.
+macro_rules! catalogue {
+    ($($(#[$doc:meta])* $key:ident,)*) => {
+        /// One language's strings. A catalogue that misses a key does not compile.
+        #[derive(Debug)]
+        pub struct Text {
+            /// BCP 47 tag: the widget's `lang`, and the locale for dates.
+            pub language_tag: &'static str,
+            pub decimal_separator: char,
+            $($(#[$doc])* pub $key: &'static str,)*
+        }
+
+        impl Text {
+            /// Every key with its string, in declaration order.
+            #[cfg(test)]
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key),)*]
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// The language's own name, as the language menu shows it ("Español").
+    language_name,
+
+    // The built-in check-in's own wording (the questionnaire is data; its text lives here).
+    builtin_title,
+    connection_title,
+    connection_prompt,
+    connection_low,
+    connection_high,
+    focus_title,
+    focus_prompt,
+    focus_low,
+    focus_high,
+    way_of_working_title,
+    way_of_working_prompt,
+    way_of_working_low,
+    way_of_working_high,
+    overall_title,
+    overall_prompt,
+    overall_low,
+    overall_high,
+
+    // Settings (the client's own choices, kept on this device).
+    settings_heading,
+    language_label,
+    numbers_instead_of_slider,
+    settings_kept,
+    setting_not_kept,
+
+    // Answering with whole numbers instead of the slider.
+    number_hint,
+    /// The accessible name of the fine-tune buttons: `{title}`.
+    fine_tune_down,
+    fine_tune_up,
+
+    // The check-in form.
+    form_heading,
+    form_intro,
+    honest_answers,
+    not_validated,
+    slider_hint,
+    not_answered_yet,
+    not_answered_short,
+    /// `{value}` of 10.
+    value_of_ten,
+    /// Screen-reader value of a placed slider: `{value}`, `{label}` (the nearer end's label).
+    value_towards,
+    value_midway,
+    note_label,
+    note_hint,
+    /// `{used}`, `{limit}`.
+    note_counter,
+    /// `{excess}`, `{limit}`.
+    note_over_limit,
+    submit,
+    one_left,
+    /// `{count}`.
+    many_left,
+    note_blocks_submit,
+
+    // Drafts.
+    draft_restored,
+    start_over,
+    /// `{date}`.
+    draft_offer,
+    draft_continue,
+    draft_discard,
+
+    // The result screen.
+    result_heading,
+    result_intro,
+    /// `{total}`, `{max}`.
+    total_of_max,
+    total_label,
+    first_check_in,
+    higher_than_last_time,
+    same_as_last_time,
+    lower_than_last_time,
+    higher_than_usual,
+    same_as_usual,
+    lower_than_usual,
+    suggestions_heading,
+    /// `{threshold}`, `{max}`.
+    signal_total_below,
+    /// `{items}`.
+    signal_items_below,
+    signal_lower_than_last_time,
+    signal_lower_than_usual,
+    /// `{count}`.
+    signal_ceiling,
+    /// Shown once under suggestions about a low or lower rating.
+    lower_is_useful,
+    no_signal,
+    list_and,
+    saved_on_device,
+    safety_heading,
+    safety_text,
+    new_check_in,
+
+    // History.
+    history_heading,
+    history_empty,
+    /// `{total}`, `{max}`.
+    history_total,
+    history_other_questionnaire,
+
+    // The summary for the therapist (first person: the client sends it).
+    /// `{title}`, `{date}`.
+    summary_heading,
+    /// `{title}`, `{score}`.
+    summary_item,
+    /// `{title}`, `{score}`, `{direction}`.
+    summary_item_with_direction,
+    /// `{total}`, `{max}`, `{threshold}`.
+    summary_total_below,
+    /// `{total}`, `{max}`, `{threshold}`.
+    summary_total_at_or_above,
+    /// `{total}`, `{max}`.
+    summary_total,
+    summary_first_check_in,
+    summary_higher_than_usual,
+    summary_same_as_usual,
+    summary_lower_than_usual,
+    summary_signals_heading,
+    /// `{threshold}`, `{max}`.
+    summary_signal_total_below,
+    /// `{items}`.
+    summary_signal_items_below,
+    summary_signal_lower_than_last_time,
+    summary_signal_lower_than_usual,
+    /// `{count}`.
+    summary_signal_ceiling,
+    summary_note_heading,
+    summary_trend_heading,
+    /// `{date}`, `{total}`, `{max}`, `{item}`, `{score}`.
+    summary_trend_line,
+    summary_footer,
+
+    // The summary screen.
+    share_with_therapist,
+    share_entry,
+    /// `{date}`: the accessible name of a history entry's share button.
+    share_entry_label,
+    summary_screen_heading,
+    summary_screen_intro,
+    include_note,
+    include_trend,
+    summary_text_label,
+    summary_edited,
+    summary_regenerate,
+    copy,
+    share,
+    copied,
+    copy_manual,
+    shared,
+    share_failed,
+    leaves_device,
+    back,
+    /// `{name}`: the e-mail link's label when the practice named the therapist.
+    email_named_therapist,
+    email_therapist,
+    email_subject,
+
+    // Practice settings that were refused.
+    setting_therapist_email_refused,
+    setting_therapist_name_refused,
+    /// `{languages}`: the tags this widget has.
+    setting_language_refused,
+
+    // Storage messages.
+    storage_unavailable,
+    storage_full,
+    save_failed,
+    unreadable_kept_aside,
+    unreadable_left_in_place,
+    newer_version_left_alone,
+    draft_unreadable_kept_aside,
+}
+
+/// Replaces each `{name}` in `template` with its value; a blank with no value stays as written.
+/// (A single pass by hand: `str::replace` with a built pattern costs 2 KB of wasm.)
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut filled = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        filled.push_str(before);
+        let blank = after.split_once('}').and_then(|(name, tail)| {
+            values
+                .iter()
+                .find(|(candidate, _)| *candidate == name)
+                .map(|(_, value)| (*value, tail))
+        });
+        match blank {
+            Some((value, tail)) => {
+                filled.push_str(value);
+                rest = tail;
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
+
+/// Joins names as a sentence list: "A", "A and B", "A, B and C".
+pub fn join_list(names: &[String], and: &str) -> String {
+    match names {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_every_named_blank() {
+        assert_eq!(
+            fill(ENGLISH.note_counter, &[("used", "12"), ("limit", "1000")]),
+            "12 of 1000 characters"
+        );
+        // Values are inserted as they are (never filled again); unknown blanks stay visible.
+        assert_eq!(fill("{a}{a}{b}", &[("a", "x"), ("b", "{a}")]), "xx{a}");
+        assert_eq!(fill("{a} {zz} {", &[("a", "é")]), "é {zz} {");
+        assert_eq!(fill("no blanks", &[]), "no blanks");
+    }
+
+    #[test]
+    fn lists_read_as_sentences() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_list(&names(&[]), "and"), "");
+        assert_eq!(join_list(&names(&["Focus"]), "and"), "Focus");
+        assert_eq!(join_list(&names(&["A", "B"]), "and"), "A and B");
+        assert_eq!(join_list(&names(&["A", "B", "C"]), "and"), "A, B and C");
+    }
+
+    /// The `{blanks}` a template uses, in order of appearance.
+    fn blanks(template: &str) -> Vec<&str> {
+        template
+            .split('{')
+            .skip(1)
+            .filter_map(|after| after.split_once('}'))
+            .map(|(name, _)| name)
+            .filter(|name| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            })
+            .collect()
+    }
+
+    #[test]
+    fn templates_name_only_known_blanks() {
+        // Every blank a template uses must be one `fill` is given somewhere; a typo such as
+        // `{vlaue}` would otherwise reach the client as literal braces.
+        let known = [
+            "value",
+            "label",
+            "used",
+            "limit",
+            "excess",
+            "count",
+            "date",
+            "total",
+            "max",
+            "threshold",
+            "items",
+            "title",
+            "score",
+            "direction",
+            "item",
+            "name",
+            "floor",
+            "languages",
+        ];
+        for catalogue in CATALOGUES {
+            for (key, template) in catalogue.entries() {
+                for name in blanks(template) {
+                    assert!(
+                        known.contains(&name),
+                        "{}.{key}: unknown blank {{{name}}}",
+                        catalogue.language_tag
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_catalogue_has_every_key_with_the_same_blanks() {
+        let english = ENGLISH.entries();
+        for catalogue in CATALOGUES {
+            let entries = catalogue.entries();
+            assert_eq!(entries.len(), english.len());
+            for ((key, template), (_, english_template)) in entries.iter().zip(&english) {
+                assert!(
+                    !template.trim().is_empty(),
+                    "{}.{key} is empty",
+                    catalogue.language_tag
+                );
+                let mut theirs = blanks(template);
+                let mut ours = blanks(english_template);
+                theirs.sort_unstable();
+                ours.sort_unstable();
+                assert_eq!(
+                    theirs, ours,
+                    "{}.{key}: blanks differ",
+                    catalogue.language_tag
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn translations_are_translated() {
+        // A string left in English slips through easily; only names and symbols may match.
+        let same_in_every_language = [
+            "value_of_ten",
+            "summary_item",
+            "summary_item_with_direction",
+            "summary_heading",
+            "total_label",
+        ];
+        for catalogue in &CATALOGUES[1..] {
+            let untranslated: Vec<&str> = catalogue
+                .entries()
+                .into_iter()
+                .zip(ENGLISH.entries())
+                .filter(|((key, theirs), (_, ours))| {
+                    theirs == ours && !same_in_every_language.contains(key)
+                })
+                .map(|((key, _), _)| key)
+                .collect();
+            assert!(
+                untranslated.is_empty(),
+                "{}: still English: {untranslated:?}",
+                catalogue.language_tag
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_is_used_by_the_widget() {
+        // A key nothing reads is a string no client sees: dead weight in every catalogue.
+        fn sources(dir: &std::path::Path, into: &mut String) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if !path.ends_with("text") {
+                        sources(&path, into);
+                    }
+                } else if path.extension().is_some_and(|ext| ext == "rs") {
+                    into.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut code = String::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut code,
+        );
+        let unused: Vec<&str> = ENGLISH
+            .entries()
+            .into_iter()
+            .map(|(key, _)| key)
+            .filter(|key| !code.contains(&format!(".{key}")))
+            .collect();
+        assert!(unused.is_empty(), "keys no code reads: {unused:?}");
+    }
+
+    #[test]
+    fn languages_are_found_by_their_primary_subtag() {
+        assert_eq!(catalogue_for("es-MX").map(|t| t.language_tag), Some("es"));
+        assert_eq!(catalogue_for("EN-gb").map(|t| t.language_tag), Some("en"));
+        assert_eq!(catalogue_for("fr").map(|t| t.language_tag), None);
+        assert_eq!(catalogue_for("").map(|t| t.language_tag), None);
+        let tags: Vec<&str> = CATALOGUES.iter().map(|t| t.language_tag).collect();
+        assert_eq!(tags, ["en", "es"]);
+    }
+}

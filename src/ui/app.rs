@@ -452,7 +452,7 @@ pub fn App() -> impl IntoView {
         let text = language.get();
         let shown_instrument = Arc::new(builtin_instrument_in(text));
         view! {
-            <div class="aci" lang=text.language_tag>
+            <div class="aci" lang=text.language_tag dir=text.text_direction>
                 <SettingsPanel
                     text=text
                     answer_style=answer_style

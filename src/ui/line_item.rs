@@ -21,10 +21,16 @@ const THUMB_WIDTH_PX: f64 = 32.0;
 const RESTING_VALUE: u16 = VISUAL_ANALOGUE_MAX / 2;
 
 /// The value (in tenths) under a pointer at `client_x` on a range input spanning
-/// `left..left + width`, the way browsers map a thumb's centre.
-pub fn value_at(client_x: f64, left: f64, width: f64) -> u16 {
+/// `left..left + width`, the way browsers map a thumb's centre. In right-to-left text the
+/// range runs from the right.
+pub fn value_at(client_x: f64, left: f64, width: f64, right_to_left: bool) -> u16 {
     let travel = (width - THUMB_WIDTH_PX).max(1.0);
-    let fraction = ((client_x - left - THUMB_WIDTH_PX / 2.0) / travel).clamp(0.0, 1.0);
+    let from_left = ((client_x - left - THUMB_WIDTH_PX / 2.0) / travel).clamp(0.0, 1.0);
+    let fraction = if right_to_left {
+        1.0 - from_left
+    } else {
+        from_left
+    };
     (fraction * f64::from(VISUAL_ANALOGUE_MAX)).round() as u16
 }
 
@@ -104,6 +110,7 @@ pub fn LineItem(
                 f64::from(event.client_x()),
                 rect.left(),
                 rect.width(),
+                text.text_direction == "rtl",
             )));
         }
     };
@@ -186,10 +193,10 @@ pub fn LineItem(
                     <div class="aci-numbers__grid">{choices}</div>
                     <div class="aci-tune">
                         {tune(-1, 0, "−", fill(text.fine_tune_down, &[("title", &title)]))}
+                        {tune(1, VISUAL_ANALOGUE_MAX, "+", fill(text.fine_tune_up, &[("title", &title)]))}
                         <output class="aci-tune__value" aria-live="polite">
                             {shown_value}
                         </output>
-                        {tune(1, VISUAL_ANALOGUE_MAX, "+", fill(text.fine_tune_up, &[("title", &title)]))}
                     </div>
                 </fieldset>
             }
@@ -229,13 +236,16 @@ mod tests {
     #[test]
     fn taps_map_to_the_value_under_the_finger() {
         // A 332 px wide input: the thumb centre travels from 16 to 316.
-        assert_eq!(value_at(16.0, 0.0, 332.0), 0);
-        assert_eq!(value_at(316.0, 0.0, 332.0), 100);
-        assert_eq!(value_at(166.0, 0.0, 332.0), 50);
-        assert_eq!(value_at(241.0, 0.0, 332.0), 75);
-        assert_eq!(value_at(-50.0, 0.0, 332.0), 0);
-        assert_eq!(value_at(900.0, 0.0, 332.0), 100);
-        assert_eq!(value_at(116.0, 100.0, 332.0), 0);
+        assert_eq!(value_at(16.0, 0.0, 332.0, false), 0);
+        assert_eq!(value_at(316.0, 0.0, 332.0, false), 100);
+        assert_eq!(value_at(166.0, 0.0, 332.0, false), 50);
+        assert_eq!(value_at(241.0, 0.0, 332.0, false), 75);
+        assert_eq!(value_at(-50.0, 0.0, 332.0, false), 0);
+        assert_eq!(value_at(900.0, 0.0, 332.0, false), 100);
+        assert_eq!(value_at(116.0, 100.0, 332.0, false), 0);
+        // Right to left: 0 is at the right-hand end.
+        assert_eq!(value_at(316.0, 0.0, 332.0, true), 0);
+        assert_eq!(value_at(91.0, 0.0, 332.0, true), 75);
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub fn NoteField(
                 {text.note_hint}
             </p>
             <textarea
+                dir="auto"
                 class="aci-note__field"
                 id=field_id
                 rows="4"

@@ -143,6 +143,7 @@ pub fn SummaryView(
                 {text.summary_text_label}
             </label>
             <textarea
+                dir="auto"
                 class="aci-note__field aci-summary__text"
                 id=field_id
                 rows="12"

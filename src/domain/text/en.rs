@@ -4,6 +4,7 @@ use super::Text;
 
 pub const ENGLISH: Text = Text {
     language_tag: "en",
+    text_direction: "ltr",
     language_name: "English",
 
     builtin_title: "Session check-in",

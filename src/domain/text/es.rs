@@ -4,6 +4,7 @@ use super::Text;
 
 pub const SPANISH: Text = Text {
     language_tag: "es",
+    text_direction: "ltr",
     language_name: "Español",
     decimal_separator: ',',
 

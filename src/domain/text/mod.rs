@@ -28,6 +28,8 @@ macro_rules! catalogue {
         pub struct Text {
             /// BCP 47 tag: the widget's `lang`, and the locale for dates.
             pub language_tag: &'static str,
+            /// "ltr" or "rtl": the widget's `dir`, and which end of a slider is 0.
+            pub text_direction: &'static str,
             pub decimal_separator: char,
             $($(#[$doc])* pub $key: &'static str,)*
         }

@@ -50,6 +50,9 @@ fn check_in_with_id(id: String) -> impl Strategy<Value = CheckIn> {
                 },
                 answers,
                 note,
+                practice: None,
+                therapist: None,
+                edited_at_ms: None,
             },
         )
 }

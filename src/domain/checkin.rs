@@ -39,6 +39,30 @@ pub struct CheckIn {
     pub instrument: InstrumentRef,
     pub answers: Vec<Answer>,
     pub note: String,
+    /// The practice the check-in was about, when the configuration named one.
+    pub practice: Option<String>,
+    /// The therapist the check-in was about, when the configuration named one. Baselines and
+    /// trends compare check-ins about the same therapist only.
+    pub therapist: Option<String>,
+    /// When the client last corrected it (scores or note), if ever.
+    pub edited_at_ms: Option<u64>,
+}
+
+/// A check-in the client deleted: kept so that no merge with another tab's copy of the history
+/// brings it back (an explicit import of a backup may).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tombstone {
+    pub id: String,
+    pub deleted_at_ms: u64,
+}
+
+/// Everything the device keeps about the client's check-ins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    /// In completion order (oldest first, ties by id); never an id that is in `deleted`.
+    pub entries: Vec<CheckIn>,
+    /// Deleted ids, in no particular order; each id at most once.
+    pub deleted: Vec<Tombstone>,
 }
 
 /// How the note stands against the limit.

@@ -246,6 +246,9 @@ pub fn decode_history(text_in: &str) -> Result<Vec<CheckIn>, DecodeError> {
             instrument: decode_instrument(instrument, at)?,
             answers,
             note: text(note, at, "note")?,
+            practice: None,
+            therapist: None,
+            edited_at_ms: None,
         });
     }
     Ok(decoded)
@@ -304,6 +307,9 @@ mod tests {
                 },
             ],
             note: note.into(),
+            practice: None,
+            therapist: None,
+            edited_at_ms: None,
         }
     }
 

@@ -27,5 +27,8 @@ pub fn builtin_check_in(id: &str, completed_at_ms: u64, values: [u16; 4]) -> Che
         instrument: InstrumentRef::of(&builtin_instrument()),
         answers: builtin_answers(values),
         note: String::new(),
+        practice: None,
+        therapist: None,
+        edited_at_ms: None,
     }
 }

@@ -297,6 +297,9 @@ pub fn App() -> impl IntoView {
                 instrument: InstrumentRef::of(&instrument),
                 answers: placed,
                 note,
+                practice: None,
+                therapist: None,
+                edited_at_ms: None,
             };
             let outcome = LocalStore::open()
                 .map_err(SaveError::Storage)

@@ -35,6 +35,20 @@ fn mount_app() -> (HtmlElement, impl Sized) {
     (root, handle)
 }
 
+/// Lets pending work finish: reactive updates, and saves, which wait for a Web Lock.
+async fn settle() {
+    for _ in 0..3 {
+        tick().await;
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+    }
+}
+
 fn all<T: JsCast>(root: &HtmlElement, selector: &str) -> Vec<T> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
@@ -211,7 +225,7 @@ async fn finishing_saves_on_the_device_and_shows_the_result() {
     type_note(&root, "Thanks for today");
     tick().await;
     finish_button(&root).click();
-    tick().await;
+    settle().await;
     assert_eq!(
         text_of(&root, ".aci-result h2"),
         "Thank you for checking in"
@@ -244,7 +258,7 @@ async fn the_summary_previews_exactly_what_the_switches_choose() {
     type_note(&root, "Thanks for today");
     tick().await;
     finish_button(&root).click();
-    tick().await;
+    settle().await;
     one::<HtmlButtonElement>(&root, ".aci-result .aci-button--primary").click();
     // One tick renders the summary screen, the next runs its text area's value binding.
     tick().await;

@@ -1,12 +1,21 @@
-//! Property tests for the stored format (host only): any history survives a round trip, merging
-//! is idempotent and order-independent, and no input, however damaged, makes decoding panic.
+//! Property tests for the stored format, merging and backups (host only): any history survives
+//! a round trip, merging and importing obey their laws (idempotent, order-independent, a deleted
+//! check-in never comes back through a merge), and no input, however damaged, makes a reader
+//! panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use alliance_checkin::domain::checkin::{in_completion_order, merge_by_id, CheckIn, InstrumentRef};
-use alliance_checkin::domain::codec::{decode_draft, decode_history, encode_history, DecodeError};
+use alliance_checkin::domain::backup::{export_backup, import_into, read_import};
+use alliance_checkin::domain::checkin::{
+    canonical_history, in_completion_order, merge_by_id, merge_histories, CheckIn, History,
+    InstrumentRef, Tombstone,
+};
+use alliance_checkin::domain::codec::{
+    decode_draft, decode_history, decode_newer_history_leniently, encode_history, DecodeError,
+};
 use alliance_checkin::domain::json::{parse, write_string, Json};
 use alliance_checkin::domain::scoring::Answer;
 use proptest::collection::{btree_set, vec};
+use proptest::option;
 use proptest::prelude::*;
 
 /// Text as clients and other versions may write it: any Unicode, including controls and quotes.
@@ -35,13 +44,21 @@ fn answers() -> impl Strategy<Value = Vec<Answer>> {
 fn check_in_with_id(id: String) -> impl Strategy<Value = CheckIn> {
     (
         any::<u64>(),
-        any_text(),
-        any::<u32>(),
+        (any_text(), any::<u32>()),
         answers(),
         any_text(),
+        (option::of(any_text()), option::of(any_text())),
+        option::of(any::<u64>()),
     )
         .prop_map(
-            move |(completed_at_ms, instrument_id, version, answers, note)| CheckIn {
+            move |(
+                completed_at_ms,
+                (instrument_id, version),
+                answers,
+                note,
+                (practice, therapist),
+                edited_at_ms,
+            )| CheckIn {
                 id: id.clone(),
                 completed_at_ms,
                 instrument: InstrumentRef {
@@ -50,16 +67,20 @@ fn check_in_with_id(id: String) -> impl Strategy<Value = CheckIn> {
                 },
                 answers,
                 note,
-                practice: None,
-                therapist: None,
-                edited_at_ms: None,
+                practice,
+                therapist,
+                edited_at_ms,
             },
         )
 }
 
-/// A history: unique ids of 1 to 64 bytes, in any order.
-fn history() -> impl Strategy<Value = Vec<CheckIn>> {
-    btree_set("[0-9a-f]{1,16}-[0-9a-f]{1,16}", 0..12).prop_flat_map(|ids| {
+fn ids() -> impl Strategy<Value = std::collections::BTreeSet<String>> {
+    btree_set("[0-9a-f]{1,16}-[0-9a-f]{1,16}", 0..12)
+}
+
+/// Entries with unique ids of 1 to 64 bytes, in any order.
+fn entries() -> impl Strategy<Value = Vec<CheckIn>> {
+    ids().prop_flat_map(|ids| {
         ids.into_iter()
             .map(check_in_with_id)
             .collect::<Vec<_>>()
@@ -67,17 +88,86 @@ fn history() -> impl Strategy<Value = Vec<CheckIn>> {
     })
 }
 
+/// A history as it may be held in memory: entries and deletions (ids disjoint) in any order.
+fn raw_history() -> impl Strategy<Value = History> {
+    (entries(), ids(), any::<u64>()).prop_map(|(entries, deleted_ids, time)| {
+        // Reversed, so the deletions are out of order too.
+        let deleted = deleted_ids
+            .into_iter()
+            .rev()
+            .filter(|id| !entries.iter().any(|entry| entry.id == *id))
+            .enumerate()
+            .map(|(index, id)| Tombstone {
+                id,
+                deleted_at_ms: time.wrapping_add(index as u64 * 7_919),
+            })
+            .collect();
+        History { entries, deleted }
+    })
+}
+
+/// A history in the form every history function returns.
+fn history() -> impl Strategy<Value = History> {
+    raw_history().prop_map(canonical_history)
+}
+
+/// A few check-ins and, per history, a choice for each of them: absent, present (unedited or
+/// edited at one of three times) or deleted (at one of two times). Equal choices give equal
+/// entries, so two histories never hold different copies of an id with the same edit time.
+fn pool() -> impl Strategy<Value = Vec<CheckIn>> {
+    btree_set("[a-z]{1,3}", 1..8)
+        .prop_flat_map(|ids| ids.into_iter().map(check_in_with_id).collect::<Vec<_>>())
+}
+
+fn pick(pool: &[CheckIn], choices: &[u8]) -> History {
+    let mut entries = Vec::new();
+    let mut deleted = Vec::new();
+    for (entry, choice) in pool.iter().zip(choices) {
+        match choice {
+            0 | 1 => {}
+            2..=5 => {
+                let mut copy = entry.clone();
+                copy.edited_at_ms = (*choice > 2).then_some(u64::from(*choice));
+                copy.note.push_str(&choice.to_string());
+                entries.push(copy);
+            }
+            _ => deleted.push(Tombstone {
+                id: entry.id.clone(),
+                deleted_at_ms: u64::from(*choice),
+            }),
+        }
+    }
+    canonical_history(History { entries, deleted })
+}
+
+fn picks(count: usize) -> impl Strategy<Value = (Vec<CheckIn>, Vec<Vec<u8>>)> {
+    pool().prop_flat_map(move |pool| {
+        let size = pool.len();
+        (Just(pool), vec(vec(0u8..8, size), count))
+    })
+}
+
+fn deleted_ids(history: &History) -> Vec<&str> {
+    history.deleted.iter().map(|t| t.id.as_str()).collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn any_history_round_trips(entries in history()) {
-        prop_assert_eq!(decode_history(&encode_history(&entries)), Ok(entries));
+    fn any_history_round_trips(history in history()) {
+        prop_assert_eq!(decode_history(&encode_history(&history)), Ok(history));
     }
 
     #[test]
-    fn every_cut_short_history_is_reported_unreadable(entries in history(), cut in any::<prop::sample::Index>()) {
-        let text = encode_history(&entries);
+    fn any_order_decodes_to_the_settled_form(history in raw_history()) {
+        let text = encode_history(&history);
+        prop_assert_eq!(decode_history(&text), Ok(canonical_history(history)));
+    }
+
+    #[test]
+    fn every_cut_short_history_is_reported_unreadable(history in history(), cut in any::<prop::sample::Index>()) {
+        let text = encode_history(&history);
         let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
         let end = boundaries[cut.index(boundaries.len())];
         let result = decode_history(&text[..end]);
@@ -86,11 +176,13 @@ proptest! {
             "a truncated history decoded: {:?}",
             result
         );
+        prop_assert!(decode_newer_history_leniently(&text[..end]).is_none());
+        prop_assert!(read_import(&text[..end]).is_err());
     }
 
     #[test]
-    fn damaged_histories_never_panic(entries in history(), position in any::<prop::sample::Index>(), replacement in any::<char>()) {
-        let text = encode_history(&entries);
+    fn damaged_histories_never_panic(history in history(), position in any::<prop::sample::Index>(), replacement in any::<char>()) {
+        let text = encode_history(&history);
         let mut characters: Vec<char> = text.chars().collect();
         let index = position.index(characters.len());
         characters[index] = replacement;
@@ -98,6 +190,27 @@ proptest! {
         // Ok or Err are both fine; a panic fails the test.
         let _ = decode_history(&damaged);
         let _ = decode_draft(&damaged);
+        let _ = decode_newer_history_leniently(&damaged);
+        if let Ok(file) = read_import(&damaged) {
+            let _ = import_into(history, &file);
+        }
+    }
+
+    #[test]
+    fn damaged_backups_never_panic(history in history(), position in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
+        let text = export_backup(&history.entries, 42);
+        let mut bytes = text.clone().into_bytes();
+        let index = position.index(bytes.len());
+        bytes[index] = byte;
+        let damaged = String::from_utf8_lossy(&bytes);
+        if let Ok(file) = read_import(&damaged) {
+            let (imported, report) = import_into(history.clone(), &file);
+            prop_assert_eq!(report.added + report.already_present, file.entries().len());
+            prop_assert_eq!(imported.clone(), canonical_history(imported));
+        }
+        let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+        let end = boundaries[cut.index(boundaries.len())];
+        prop_assert!(read_import(&text[..end]).is_err(), "a cut-short backup was read");
     }
 
     #[test]
@@ -105,6 +218,14 @@ proptest! {
         let _ = parse(&text);
         let _ = decode_history(&text);
         let _ = decode_draft(&text);
+        let _ = decode_newer_history_leniently(&text);
+        let _ = read_import(&text);
+    }
+
+    #[test]
+    fn what_strict_decoding_reads_lenient_decoding_reads_the_same(history in history()) {
+        let text = encode_history(&history);
+        prop_assert_eq!(decode_newer_history_leniently(&text), Some(history.entries));
     }
 
     #[test]
@@ -115,14 +236,14 @@ proptest! {
     }
 
     #[test]
-    fn completion_order_matches_a_reference_sort(entries in history()) {
+    fn completion_order_matches_a_reference_sort(entries in entries()) {
         let mut expected = entries.clone();
         expected.sort_by(|a, b| (a.completed_at_ms, &a.id).cmp(&(b.completed_at_ms, &b.id)));
         prop_assert_eq!(in_completion_order(entries), expected);
     }
 
     #[test]
-    fn merging_is_idempotent_and_order_independent(entries in history(), split in any::<prop::sample::Index>()) {
+    fn merging_is_idempotent_and_order_independent(entries in entries(), split in any::<prop::sample::Index>()) {
         let at = split.index(entries.len() + 1);
         let (ours, theirs) = entries.split_at(at);
         let merged = merge_by_id(ours.to_vec(), theirs);
@@ -130,5 +251,78 @@ proptest! {
         prop_assert_eq!(merge_by_id(merged.clone(), ours), merged.clone());
         prop_assert_eq!(merge_by_id(theirs.to_vec(), ours), merged.clone());
         prop_assert_eq!(merged.len(), entries.len());
+    }
+
+    #[test]
+    fn merge_histories_laws((pool, choices) in picks(3)) {
+        let [a, b, c] = [0, 1, 2].map(|at| pick(&pool, &choices[at]));
+        let ab = merge_histories(a.clone(), &b);
+        // Idempotent.
+        prop_assert_eq!(merge_histories(a.clone(), &a), a.clone());
+        prop_assert_eq!(merge_histories(ab.clone(), &b), ab.clone());
+        prop_assert_eq!(merge_histories(ab.clone(), &ab), ab.clone());
+        // Commutative (no two different copies of an id share an edit time here).
+        prop_assert_eq!(merge_histories(b.clone(), &a), ab.clone());
+        // Associative.
+        prop_assert_eq!(
+            merge_histories(ab.clone(), &c),
+            merge_histories(a.clone(), &merge_histories(b.clone(), &c))
+        );
+        // A deleted id never comes back through a merge, and nothing else is lost.
+        for side in [&a, &b] {
+            for id in deleted_ids(side) {
+                prop_assert!(deleted_ids(&ab).contains(&id));
+                prop_assert!(!ab.entries.iter().any(|entry| entry.id == id));
+            }
+            for entry in &side.entries {
+                if deleted_ids(&ab).contains(&entry.id.as_str()) {
+                    continue;
+                }
+                let kept = ab.entries.iter().find(|kept| kept.id == entry.id);
+                prop_assert!(kept.is_some_and(|kept| kept.edited_at_ms >= entry.edited_at_ms));
+            }
+        }
+        prop_assert_eq!(ab.clone(), canonical_history(ab));
+    }
+
+    #[test]
+    fn a_backup_restores_its_entries_into_an_empty_history(history in history(), at in any::<u64>()) {
+        let file = read_import(&export_backup(&history.entries, at)).unwrap();
+        prop_assert!(file.rejected().is_empty());
+        let (restored, report) = import_into(History::default(), &file);
+        prop_assert_eq!(report.added, history.entries.len());
+        prop_assert_eq!(restored.entries, history.entries.clone());
+        prop_assert!(restored.deleted.is_empty());
+        // A stored history imports its entries the same way.
+        let file = read_import(&encode_history(&history)).unwrap();
+        prop_assert_eq!(file.entries(), history.entries.as_slice());
+    }
+
+    #[test]
+    fn importing_twice_is_importing_once((pool, choices) in picks(2)) {
+        let base = pick(&pool, &choices[0]);
+        let theirs = pick(&pool, &choices[1]);
+        let file = read_import(&export_backup(&theirs.entries, 1)).unwrap();
+        let (once, first) = import_into(base, &file);
+        let (twice, second) = import_into(once.clone(), &file);
+        prop_assert_eq!(twice, once.clone());
+        prop_assert_eq!(second.added, 0);
+        prop_assert_eq!(second.already_present, first.added + first.already_present);
+        // Everything imported is there, deletions of it forgotten.
+        for entry in file.entries() {
+            prop_assert!(once.entries.iter().any(|kept| kept.id == entry.id));
+            prop_assert!(!deleted_ids(&once).contains(&entry.id.as_str()));
+        }
+    }
+
+    #[test]
+    fn the_order_of_imports_does_not_matter((pool, choices) in picks(3)) {
+        let base = pick(&pool, &choices[0]);
+        let [one, two] = [1, 2].map(|at| {
+            read_import(&export_backup(&pick(&pool, &choices[at]).entries, 1)).unwrap()
+        });
+        let one_then_two = import_into(import_into(base.clone(), &one).0, &two).0;
+        let two_then_one = import_into(import_into(base, &two).0, &one).0;
+        prop_assert_eq!(one_then_two, two_then_one);
     }
 }

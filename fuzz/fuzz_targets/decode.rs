@@ -1,16 +1,45 @@
-//! Fuzz target for everything that reads stored text: the JSON reader and the history and draft
-//! decoders. No input may panic, and whatever a decoder accepts must survive a re-encode.
+//! Fuzz target for everything that reads stored text: the JSON reader, the history and draft
+//! decoders and the lenient reader of a newer version's history. No input may panic, whatever a
+//! decoder accepts must survive a re-encode, and what strict decoding reads, lenient decoding
+//! reads the same.
 #![no_main]
 
-use alliance_checkin::domain::codec::{decode_draft, decode_history, encode_draft, encode_history};
+use alliance_checkin::domain::checkin::CheckIn;
+use alliance_checkin::domain::codec::{
+    decode_draft, decode_history, decode_newer_history_leniently, encode_draft, encode_history,
+};
 use alliance_checkin::domain::json::parse;
 use libfuzzer_sys::fuzz_target;
+
+/// Completion order (oldest first, ties by id), which also means no id twice.
+fn in_order(entries: &[CheckIn]) -> bool {
+    entries
+        .windows(2)
+        .all(|pair| (pair[0].completed_at_ms, &pair[0].id) < (pair[1].completed_at_ms, &pair[1].id))
+}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = parse(&text);
-    if let Ok(entries) = decode_history(&text) {
-        assert_eq!(decode_history(&encode_history(&entries)), Ok(entries));
+    let lenient = decode_newer_history_leniently(&text);
+    if let Some(entries) = &lenient {
+        assert!(in_order(entries));
+    }
+    if let Ok(history) = decode_history(&text) {
+        assert!(in_order(&history.entries));
+        assert!(history
+            .deleted
+            .windows(2)
+            .all(|pair| pair[0].id < pair[1].id));
+        assert!(!history
+            .entries
+            .iter()
+            .any(|entry| history.deleted.iter().any(|gone| gone.id == entry.id)));
+        assert_eq!(
+            decode_history(&encode_history(&history)),
+            Ok(history.clone())
+        );
+        assert_eq!(lenient, Some(history.entries));
     }
     if let Ok(draft) = decode_draft(&text) {
         assert_eq!(decode_draft(&encode_draft(&draft)), Ok(draft));

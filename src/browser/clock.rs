@@ -53,7 +53,29 @@ pub fn format_date_time(language_tag: &str, ms: u64) -> String {
         .unwrap_or_default()
 }
 
+/// A short date without the time, e.g. "22 Nov 2026" or "Nov 22, 2026" (the trend chart's
+/// axis and table, where the time would crowd a phone's width).
+pub fn format_date(language_tag: &str, ms: u64) -> String {
+    let locales = Array::of1(&date_locale(language_tag));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let format: Function = Intl::DateTimeFormat::new(&locales, &options).format();
+    format
+        .call1(&JsValue::UNDEFINED, &date_of(ms))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
 /// The machine-readable form for a `<time datetime>` attribute.
 pub fn iso_date_time(ms: u64) -> String {
     String::from(date_of(ms).to_iso_string())
+}
+
+/// Marks a moment on the page's performance timeline (`performance.mark`), so the benchmark
+/// can time the widget's own steps from outside. Costs nothing when nobody reads it.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
 }

@@ -2,6 +2,8 @@
 //! Each returns typed errors for the UI to explain; none of them panics on a browser refusal.
 
 pub mod clock;
+pub mod durability;
+pub mod files;
 pub mod focus;
 pub mod ids;
 pub mod sharing;

@@ -9,9 +9,10 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::DomException;
 
-use crate::domain::checkin::{merge_by_id, CheckIn};
+use crate::domain::checkin::{merge_histories, CheckIn, History};
 use crate::domain::codec::{
-    decode_draft, decode_history, encode_draft, encode_history, DecodeError, Unreadable,
+    decode_draft, decode_history, decode_newer_history_leniently, encode_draft, encode_history,
+    DecodeError, Unreadable,
 };
 use crate::domain::draft::Draft;
 
@@ -104,6 +105,22 @@ impl Keys {
         format!("{}:answer-style", self.prefix)
     }
 
+    /// "no" when the client chose not to keep check-ins on this device.
+    pub fn keep_history(&self) -> String {
+        format!("{}:keep-history", self.prefix)
+    }
+
+    /// The last backup or backup reminder (`BackupMark::encode`).
+    pub fn last_backup(&self) -> String {
+        format!("{}:last-backup", self.prefix)
+    }
+
+    /// Whether `key` belongs to this namespace.
+    pub fn owns(&self, key: &str) -> bool {
+        key.strip_prefix(self.prefix.as_str())
+            .is_some_and(|rest| rest.starts_with(':'))
+    }
+
     fn backup_base(&self, of_key: &str, now_ms: u64) -> String {
         format!("{of_key}:unreadable:{now_ms}")
     }
@@ -139,7 +156,10 @@ pub enum StoredDataProblem {
 /// entries may safely be written (`None` when nowhere is safe).
 #[derive(Debug)]
 pub struct HistoryRead {
-    pub entries: Vec<CheckIn>,
+    /// The check-ins and deletions this version can read and write.
+    pub history: History,
+    /// Check-ins a newer version saved (read leniently): shown, never written.
+    pub read_only: Vec<CheckIn>,
     pub problems: Vec<StoredDataProblem>,
     write_key: Option<String>,
 }
@@ -165,7 +185,7 @@ fn move_aside(
     Ok(backup_key)
 }
 
-/// Reads the history at `key`, moving unreadable data aside. Returns the entries, the problems
+/// Reads the history at `key`, moving unreadable data aside. Returns the history, the problems
 /// dealt with, and whether `key` is safe to write.
 fn read_key(
     store: &LocalStore,
@@ -173,25 +193,25 @@ fn read_key(
     key: &str,
     now_ms: u64,
     problems: &mut Vec<StoredDataProblem>,
-) -> Result<(Vec<CheckIn>, bool), StorageError> {
+) -> Result<(History, bool), StorageError> {
     let Some(text) = store.get(key)? else {
-        return Ok((Vec::new(), true));
+        return Ok((History::default(), true));
     };
     match decode_history(&text) {
-        Ok(entries) => Ok((entries, true)),
+        Ok(history) => Ok((history, true)),
         Err(DecodeError::NewerVersion { version }) => {
             problems.push(StoredDataProblem::HistoryFromNewerVersion { version });
-            Ok((Vec::new(), false))
+            Ok((History::default(), false))
         }
         Err(DecodeError::Unreadable(reason)) => match move_aside(store, keys, key, &text, now_ms) {
             Ok(backup_key) => {
                 problems.push(StoredDataProblem::HistoryUnreadableKeptAside { backup_key, reason });
-                Ok((Vec::new(), true))
+                Ok((History::default(), true))
             }
             Err(StorageError::Unavailable) => Err(StorageError::Unavailable),
             Err(_) => {
                 problems.push(StoredDataProblem::HistoryUnreadableLeftInPlace { reason });
-                Ok((Vec::new(), false))
+                Ok((History::default(), false))
             }
         },
     }
@@ -206,13 +226,14 @@ pub fn read_history(
 ) -> Result<HistoryRead, StorageError> {
     let mut problems = Vec::new();
     let main_key = keys.history();
-    let (entries, main_is_writable) = read_key(store, keys, &main_key, now_ms, &mut problems)?;
+    let (history, main_is_writable) = read_key(store, keys, &main_key, now_ms, &mut problems)?;
     let newer_in_main = problems
         .iter()
         .any(|problem| matches!(problem, StoredDataProblem::HistoryFromNewerVersion { .. }));
     if main_is_writable {
         return Ok(HistoryRead {
-            entries,
+            history,
+            read_only: Vec::new(),
             problems,
             write_key: Some(main_key),
         });
@@ -220,15 +241,21 @@ pub fn read_history(
     if !newer_in_main {
         // Unreadable and could not be moved aside: nowhere is safe to write.
         return Ok(HistoryRead {
-            entries,
+            history,
+            read_only: Vec::new(),
             problems,
             write_key: None,
         });
     }
+    let read_only = store
+        .get(&main_key)?
+        .and_then(|text| decode_newer_history_leniently(&text))
+        .unwrap_or_default();
     let beside_key = keys.history_beside_newer();
-    let (entries, beside_is_writable) = read_key(store, keys, &beside_key, now_ms, &mut problems)?;
+    let (history, beside_is_writable) = read_key(store, keys, &beside_key, now_ms, &mut problems)?;
     Ok(HistoryRead {
-        entries,
+        history,
+        read_only,
         problems,
         write_key: beside_is_writable.then_some(beside_key),
     })
@@ -245,30 +272,68 @@ pub enum SaveError {
 /// The stored history after a successful save, and the problems met on the way.
 #[derive(Debug)]
 pub struct Saved {
-    pub entries: Vec<CheckIn>,
+    /// What storage holds now.
+    pub history: History,
     pub problems: Vec<StoredDataProblem>,
 }
 
-/// Saves `entry`: re-reads what is stored now (another tab may have added to it), adds the entry
-/// by id, and writes the result back.
+/// Applies `change` to what storage holds now (another tab may have written since this page
+/// read it) and writes the result back. Every change to the history goes through here:
+/// adding, correcting, deleting, restoring, importing. Deletions travel with every write.
+pub fn change_history(
+    store: &LocalStore,
+    keys: &Keys,
+    now_ms: u64,
+    change: impl FnOnce(History) -> History,
+) -> Result<Saved, SaveError> {
+    let read = read_history(store, keys, now_ms).map_err(SaveError::Storage)?;
+    let Some(write_key) = read.write_key else {
+        return Err(SaveError::UnreadableDataInTheWay);
+    };
+    let history = change(read.history);
+    store
+        .set(&write_key, &encode_history(&history))
+        .map_err(SaveError::Storage)?;
+    Ok(Saved {
+        history,
+        problems: read.problems,
+    })
+}
+
+/// Saves `entry`: re-reads what is stored now, merges the entry in by id, and writes the
+/// result back (a deleted id stays deleted).
 pub fn append_check_in(
     store: &LocalStore,
     keys: &Keys,
     entry: &CheckIn,
     now_ms: u64,
 ) -> Result<Saved, SaveError> {
-    let read = read_history(store, keys, now_ms).map_err(SaveError::Storage)?;
-    let Some(write_key) = read.write_key else {
-        return Err(SaveError::UnreadableDataInTheWay);
+    let adding = History {
+        entries: vec![entry.clone()],
+        deleted: Vec::new(),
     };
-    let entries = merge_by_id(read.entries, std::slice::from_ref(entry));
-    store
-        .set(&write_key, &encode_history(&entries))
-        .map_err(SaveError::Storage)?;
-    Ok(Saved {
-        entries,
-        problems: read.problems,
+    change_history(store, keys, now_ms, |history| {
+        merge_histories(history, &adding)
     })
+}
+
+/// Removes every key this widget keeps under its namespace: history, backups of unreadable
+/// data, the draft and the client's settings. Keys of other namespaces and other sites' data
+/// are left alone.
+pub fn delete_everything(store: &LocalStore, keys: &Keys) -> Result<(), StorageError> {
+    let count = store.storage.length().map_err(classify)?;
+    let mut ours = Vec::new();
+    for index in 0..count {
+        if let Some(key) = store.storage.key(index).map_err(classify)? {
+            if keys.owns(&key) {
+                ours.push(key);
+            }
+        }
+    }
+    for key in ours {
+        store.remove(&key)?;
+    }
+    Ok(())
 }
 
 /// What was found under the draft key.

@@ -1,7 +1,8 @@
-//! Test fixtures shared by the crate's unit tests: built-in check-ins in one line each.
+//! Test fixtures shared by the crate's unit tests: built-in check-ins, answers, deletions and
+//! histories in one line each.
 
 use super::builtin::builtin_instrument;
-use super::checkin::{CheckIn, InstrumentRef};
+use super::checkin::{canonical_history, CheckIn, History, InstrumentRef, Tombstone};
 use super::scoring::Answer;
 
 /// The built-in check-in's item ids, in order.
@@ -31,4 +32,33 @@ pub fn builtin_check_in(id: &str, completed_at_ms: u64, values: [u16; 4]) -> Che
         therapist: None,
         edited_at_ms: None,
     }
+}
+
+/// One answer, in the stored unit of its scale.
+pub fn answer(item_id: &str, value: u16) -> Answer {
+    Answer {
+        item_id: item_id.into(),
+        value,
+    }
+}
+
+/// A deletion of `id` at `deleted_at_ms`.
+pub fn tombstone(id: &str, deleted_at_ms: u64) -> Tombstone {
+    Tombstone {
+        id: id.into(),
+        deleted_at_ms,
+    }
+}
+
+/// `entry` as corrected by the client at `edited_at_ms`, with `note` as its new note.
+pub fn edited(mut entry: CheckIn, edited_at_ms: u64, note: &str) -> CheckIn {
+    entry.edited_at_ms = Some(edited_at_ms);
+    entry.note = note.into();
+    entry
+}
+
+/// A history of `entries` (put in completion order) and `deleted`, as the history functions
+/// keep it.
+pub fn history(entries: Vec<CheckIn>, deleted: Vec<Tombstone>) -> History {
+    canonical_history(History { entries, deleted })
 }

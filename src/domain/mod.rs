@@ -2,7 +2,9 @@
 //! codec and every user-facing string. Nothing here touches a web API; it is deterministic
 //! (time is passed in) and tested on the host with `cargo test`.
 
+pub mod backup;
 pub mod builtin;
+pub mod chart;
 pub mod checkin;
 pub mod codec;
 pub mod draft;
@@ -12,6 +14,7 @@ pub mod fixtures;
 pub mod instrument;
 pub mod json;
 pub mod preferences;
+pub mod reminders;
 pub mod report;
 pub mod scoring;
 pub mod settings;

@@ -2,8 +2,8 @@
 //! against their own recent ratings, and kind suggestions), composed without any web API so
 //! every sentence can be tested on the host.
 
-use super::checkin::{score_sheets_for, CheckIn};
-use super::feedback::{assess, BaselineKind, Direction, Feedback, Signal};
+use super::checkin::CheckIn;
+use super::feedback::{assess, BaselineKind, Direction, Feedback, Signal, USUAL_WINDOW};
 use super::instrument::Instrument;
 use super::scoring::{score, ScoreError, ScoreSheet};
 use super::tenths::Tenths;
@@ -185,25 +185,39 @@ pub fn build_report(
 
 /// Scores `entry` and assesses it against the check-ins that came before it in `history`
 /// (same instrument and version only): the one place that decides what "before" means.
+/// Whether two check-ins are about the same relationship (practice and therapist), so that
+/// changing therapist starts a fresh comparison instead of mixing two relationships.
+pub fn same_relationship(a: &CheckIn, b: &CheckIn) -> bool {
+    a.therapist == b.therapist && a.practice == b.practice
+}
+
 pub fn assess_entry(
     instrument: &Instrument,
     entry: &CheckIn,
     history: &[CheckIn],
 ) -> Result<(ScoreSheet, Feedback), ScoreError> {
     let current = score(instrument, &entry.answers)?;
-    let earlier: Vec<CheckIn> = history
+    // The rules look back at most this far (the usual's window, or a ceiling run), so only
+    // that many earlier check-ins are scored: a long history costs a scan, not a rescoring.
+    let look_back = instrument
+        .thresholds
+        .ceiling
+        .map_or(0, |rule| usize::from(rule.run_length))
+        .max(USUAL_WINDOW);
+    let mut earlier: Vec<ScoreSheet> = history
         .iter()
+        .rev()
         .filter(|other| {
             other.id != entry.id
                 && (other.completed_at_ms, &other.id) < (entry.completed_at_ms, &entry.id)
+                && same_relationship(other, entry)
+                && other.instrument.is(instrument)
         })
-        .cloned()
+        .filter_map(|other| score(instrument, &other.answers).ok())
+        .take(look_back)
         .collect();
-    let feedback = assess(
-        instrument,
-        &current,
-        &score_sheets_for(instrument, &earlier),
-    );
+    earlier.reverse();
+    let feedback = assess(instrument, &current, &earlier);
     Ok((current, feedback))
 }
 
@@ -227,6 +241,22 @@ mod tests {
 
     fn report(current: &CheckIn, history: &[CheckIn]) -> ResultReport {
         report_for_entry(&ENGLISH, &builtin_instrument(), current, history).unwrap()
+    }
+
+    #[test]
+    fn a_new_therapist_starts_a_fresh_comparison() {
+        let mut before = check_in("a", 1, [100, 100, 100, 100]);
+        before.therapist = Some("Sam".into());
+        let mut today = check_in("b", 2, [60, 60, 60, 60]);
+        today.therapist = Some("Alex".into());
+        let fresh = report(&today, &[before.clone(), today.clone()]);
+        assert_eq!(
+            fresh.first_check_in.as_deref(),
+            Some(ENGLISH.first_check_in)
+        );
+        today.therapist = Some("Sam".into());
+        let compared = report(&today, &[before, today.clone()]);
+        assert_eq!(compared.first_check_in, None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! What the practice set on the host element (`data-therapist-email`, `data-therapist-name`,
-//! `data-language`), validated. A value that fails validation is dropped with a problem the widget shows; the
+//! `data-practice-name`, `data-language`), validated. A value that fails validation is dropped with a problem the widget shows; the
 //! widget keeps running without it. (The full configuration surface builds on this.)
 
 use super::summary::is_plain_email_address;
@@ -9,6 +9,8 @@ use super::text::catalogue_for;
 pub const THERAPIST_EMAIL_ATTRIBUTE: &str = "data-therapist-email";
 /// The attribute naming the therapist.
 pub const THERAPIST_NAME_ATTRIBUTE: &str = "data-therapist-name";
+/// The attribute naming the practice (recorded with each check-in).
+pub const PRACTICE_NAME_ATTRIBUTE: &str = "data-practice-name";
 /// The attribute naming the practice's language for its clients (a BCP 47 tag).
 pub const LANGUAGE_ATTRIBUTE: &str = "data-language";
 /// Longest therapist name shown; longer values are refused rather than cut.
@@ -23,6 +25,8 @@ pub struct HostSettings {
     pub therapist_name: Option<String>,
     /// A language tag this widget has a catalogue for.
     pub language: Option<String>,
+    /// The practice's name (plain text), recorded with each check-in.
+    pub practice_name: Option<String>,
 }
 
 /// A setting that was refused, and why.
@@ -34,6 +38,8 @@ pub enum SettingProblem {
     TherapistNameUnusable,
     /// Not a language this widget has.
     LanguageUnknown,
+    /// Longer than [`NAME_LIMIT`] characters or containing a line break or control character.
+    PracticeNameUnusable,
 }
 
 /// Reads and validates the settings; `attribute` returns an attribute's value when present.
@@ -54,10 +60,19 @@ pub fn read_host_settings(
         }
         plain
     });
+    let usable_name =
+        |name: &String| name.chars().count() <= NAME_LIMIT && !name.chars().any(char::is_control);
     let therapist_name = value(THERAPIST_NAME_ATTRIBUTE).filter(|name| {
-        let usable = name.chars().count() <= NAME_LIMIT && !name.chars().any(char::is_control);
+        let usable = usable_name(name);
         if !usable {
             problems.push(SettingProblem::TherapistNameUnusable);
+        }
+        usable
+    });
+    let practice_name = value(PRACTICE_NAME_ATTRIBUTE).filter(|name| {
+        let usable = usable_name(name);
+        if !usable {
+            problems.push(SettingProblem::PracticeNameUnusable);
         }
         usable
     });
@@ -73,6 +88,7 @@ pub fn read_host_settings(
             therapist_email,
             therapist_name,
             language,
+            practice_name,
         },
         problems,
     )
@@ -150,6 +166,9 @@ mod tests {
             let (settings, problems) = read(&[(THERAPIST_NAME_ATTRIBUTE, unusable)]);
             assert_eq!(settings.therapist_name, None);
             assert_eq!(problems, vec![SettingProblem::TherapistNameUnusable]);
+            let (settings, problems) = read(&[(PRACTICE_NAME_ATTRIBUTE, unusable)]);
+            assert_eq!(settings.practice_name, None);
+            assert_eq!(problems, vec![SettingProblem::PracticeNameUnusable]);
         }
     }
 }

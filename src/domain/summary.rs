@@ -65,6 +65,7 @@ fn up_to<'a>(instrument: &Instrument, entry: &CheckIn, history: &'a [CheckIn]) -
     history
         .iter()
         .filter(|other| other.instrument.is(instrument))
+        .filter(|other| report::same_relationship(other, entry))
         .filter(|other| (other.completed_at_ms, &other.id) <= (entry.completed_at_ms, &entry.id))
         .collect()
 }

@@ -5,34 +5,43 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use leptos::{
-    either::{Either, EitherOf4},
+    either::{Either, EitherOf5},
     ev,
     prelude::*,
 };
 
-use crate::browser::clock::{browser_languages, format_date_time, now_ms};
+use crate::browser::clock::{browser_languages, format_date_time, mark, now_ms};
+use crate::browser::durability::{request_persistent_storage, with_exclusive_lock};
 use crate::browser::focus::focus_when_rendered;
 use crate::browser::ids::new_entry_id;
 use crate::browser::storage::{
-    append_check_in, clear_draft, read_draft, read_history, read_preference, write_draft,
-    write_preference, DraftRead, Keys, LocalStore, SaveError,
+    change_history, clear_draft, delete_everything, read_draft, read_history, read_preference,
+    write_draft, write_preference, DraftRead, Keys, LocalStore, SaveError, StoredDataProblem,
 };
+use crate::domain::backup::{export_backup, export_csv, import_into, read_import, ImportError};
 use crate::domain::builtin::builtin_instrument_in;
-use crate::domain::checkin::{merge_by_id, note_length, CheckIn, InstrumentRef, NoteLength};
+use crate::domain::chart::chart_points;
+use crate::domain::checkin::{
+    delete_entry, in_completion_order, merge_by_id, merge_histories, note_length, restore_entry,
+    CheckIn, History, InstrumentRef, NoteLength,
+};
 use crate::domain::draft::{Draft, DraftDecision};
 use crate::domain::instrument::Instrument;
 use crate::domain::preferences::{choose_language, AnswerStyle};
-use crate::domain::report::report_for_entry;
+use crate::domain::reminders::{backup_reminder_due, BackupMark};
+use crate::domain::report::{report_for_entry, same_relationship};
 use crate::domain::scoring::Answer;
 use crate::domain::settings::{HostSettings, SettingProblem};
 use crate::domain::text::{catalogue_for, fill, Text};
+use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
 use crate::ui::history_list::HistoryList;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
-use crate::ui::notices::{push_notice, Notice, Notices};
+use crate::ui::notices::{push_notice, Notice, Notices, UnreadableData};
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
 use crate::ui::summary_view::SummaryView;
+use crate::ui::trend_chart::TrendChart;
 
 /// The storage namespace used until configuration arrives.
 pub const DEFAULT_NAMESPACE: &str = "default";
@@ -56,6 +65,42 @@ enum Screen {
         entry: CheckIn,
         back_to: Box<Screen>,
     },
+    /// Correcting `entry`, the latest check-in.
+    Edit {
+        entry: CheckIn,
+    },
+}
+
+/// Where changes to the stored history go: each one is applied to what storage holds at that
+/// moment (re-read inside the Web Lock, merged by id with deletions kept, written back), and
+/// the page's copy follows.
+#[derive(Clone)]
+struct HistoryWriter {
+    keys: Keys,
+    stored: RwSignal<History>,
+    notices: RwSignal<Vec<Notice>>,
+}
+
+impl HistoryWriter {
+    fn write(
+        &self,
+        change: impl FnOnce(History) -> History + 'static,
+        done: impl FnOnce(Result<(), SaveError>) + 'static,
+    ) {
+        let this = self.clone();
+        with_exclusive_lock(&self.keys.history(), move || {
+            let outcome = LocalStore::open()
+                .map_err(SaveError::Storage)
+                .and_then(|store| change_history(&store, &this.keys, now_ms(), change))
+                .map(|saved| {
+                    this.stored.set(saved.history);
+                    for problem in &saved.problems {
+                        push_notice(this.notices, Notice::of_problem(problem));
+                    }
+                });
+            done(outcome);
+        });
+    }
 }
 
 /// What the draft banner above the form shows.
@@ -123,6 +168,18 @@ impl Answers {
         self.note.set(String::new());
     }
 
+    /// Puts a saved check-in's answers and note in, to correct it.
+    fn restore_entry(&self, instrument: &Instrument, entry: &CheckIn) {
+        for (item, value) in instrument.items.iter().zip(&self.values) {
+            let answer = entry
+                .answers
+                .iter()
+                .find(|answer| answer.item_id == item.id);
+            value.set(answer.map(|answer| answer.value));
+        }
+        self.note.set(entry.note.clone());
+    }
+
     /// Puts a draft's answers back (answers outside an item's range are skipped).
     fn restore(&self, instrument: &Instrument, draft: &Draft) {
         for (item, value) in instrument.items.iter().zip(&self.values) {
@@ -173,10 +230,27 @@ pub fn App() -> impl IntoView {
     // Scoring and records use this copy; the wording shown follows the language (same id,
     // version and scoring in every language).
     let instrument = Arc::new(builtin_instrument_in(language.get_untracked()));
-    // What storage holds, and check-ins that could not be saved (kept for this page's life).
-    let stored = RwSignal::new(Vec::<CheckIn>::new());
+    let keep_history = RwSignal::new(preference(keys.keep_history()).as_deref() != Some("no"));
+    let backup_mark =
+        RwSignal::new(preference(keys.last_backup()).and_then(|stored| BackupMark::parse(&stored)));
+    // What storage holds (with its deletions), check-ins a newer version saved (shown, never
+    // changed), and check-ins this page holds but the device does not (not saved, or the client
+    // chose not to keep them): kept for this page's life.
+    let stored = RwSignal::new(History::default());
+    let read_only = RwSignal::new(Vec::<CheckIn>::new());
     let unsaved = RwSignal::new(Vec::<CheckIn>::new());
-    let history = Signal::derive(move || merge_by_id(stored.get(), &unsaved.get()));
+    // A memo: every reader shares one merged copy instead of re-merging on each read.
+    let history: Signal<Vec<CheckIn>> =
+        Memo::new(move |_| merge_by_id(stored.with(|kept| kept.entries.clone()), &unsaved.get()))
+            .into();
+    let not_kept = Signal::derive(move || {
+        unsaved.with(|kept| kept.iter().map(|entry| entry.id.clone()).collect())
+    });
+    // Backup keys of stored data that could not be read, so the client can copy or download it.
+    let unreadable_keys = RwSignal::new(Vec::<String>::new());
+    let last_deleted = RwSignal::new(None::<CheckIn>);
+    let restore_outcome = RwSignal::new(None::<RestoreOutcome>);
+    let edit_answers = Answers::new(&instrument);
     let answers = Answers::new(&instrument);
     let screen = RwSignal::new(Screen::Form);
     let draft_banner = RwSignal::new(DraftBanner::Hidden);
@@ -190,12 +264,25 @@ pub fn App() -> impl IntoView {
     let load_history = {
         let keys = keys.clone();
         move || {
+            mark("aci-history-read-start");
             let result = LocalStore::open().and_then(|store| read_history(&store, &keys, now_ms()));
+            mark("aci-history-read-end");
             match result {
                 Ok(read) => {
-                    stored.set(read.entries);
+                    stored.set(read.history);
+                    read_only.set(read.read_only);
                     for problem in &read.problems {
                         push_notice(notices, Notice::of_problem(problem));
+                        if let StoredDataProblem::HistoryUnreadableKeptAside {
+                            backup_key, ..
+                        } = problem
+                        {
+                            unreadable_keys.update(|keys| {
+                                if !keys.contains(backup_key) {
+                                    keys.push(backup_key.clone());
+                                }
+                            });
+                        }
                     }
                 }
                 Err(error) => push_notice(notices, Notice::of_storage_error(&error)),
@@ -217,11 +304,17 @@ pub fn App() -> impl IntoView {
         Err(_) => draft_writable.set_value(false),
     }
 
+    let writer = HistoryWriter {
+        keys: keys.clone(),
+        stored,
+        notices,
+    };
     // Another tab wrote the history: show its check-ins too, and put back any check-in saved
-    // here that its write replaced. (Two tabs can read before either write is visible to the
-    // other; whichever write lands last would otherwise drop the other tab's entry.)
+    // here that its write replaced. (Without Web Locks, two tabs can read before either write
+    // is visible to the other, and the write that lands last would otherwise win. A deleted
+    // check-in is never put back: its tombstone travels with every write.)
     let storage_listener = {
-        let keys = keys.clone();
+        let (keys, writer) = (keys.clone(), writer.clone());
         window_event_listener(ev::storage, move |event| {
             if !keys.concerns_history(event.key().as_deref()) {
                 return;
@@ -231,19 +324,22 @@ pub fn App() -> impl IntoView {
                 saved_here.with_value(|saved| {
                     saved
                         .iter()
-                        .filter(|entry| !stored.iter().any(|kept| kept.id == entry.id))
+                        .filter(|entry| {
+                            !stored.entries.iter().any(|kept| kept.id == entry.id)
+                                && !stored.deleted.iter().any(|gone| gone.id == entry.id)
+                        })
                         .cloned()
                         .collect()
                 })
             });
-            for entry in missing {
-                let restored = LocalStore::open()
-                    .map_err(SaveError::Storage)
-                    .and_then(|store| append_check_in(&store, &keys, &entry, now_ms()));
-                if let Ok(saved) = restored {
-                    stored.set(saved.entries);
-                }
+            if missing.is_empty() {
+                return;
             }
+            let adding = History {
+                entries: missing,
+                deleted: Vec::new(),
+            };
+            writer.write(move |history| merge_histories(history, &adding), |_| {});
         })
     };
     on_cleanup(move || storage_listener.remove());
@@ -263,6 +359,13 @@ pub fn App() -> impl IntoView {
             let Ok(store) = LocalStore::open() else {
                 return;
             };
+            // The client chose not to keep check-ins here: nor the one in progress.
+            if !keep_history.get() {
+                if clear_draft(&store, &keys).is_ok() {
+                    wrote_draft.set_value(false);
+                }
+                return;
+            }
             let draft = Draft {
                 saved_at_ms: now_ms(),
                 instrument: InstrumentRef::of(&instrument),
@@ -280,8 +383,17 @@ pub fn App() -> impl IntoView {
     });
 
     let submit = Callback::new({
-        let (instrument, keys, answers) = (instrument.clone(), keys.clone(), answers.clone());
+        let (instrument, keys, answers, writer) = (
+            instrument.clone(),
+            keys.clone(),
+            answers.clone(),
+            writer.clone(),
+        );
         let result_prefix = id_prefix.clone();
+        let (practice, therapist) = (
+            settings.practice_name.clone(),
+            settings.therapist_name.clone(),
+        );
         move |()| {
             let placed = answers.placed_now(&instrument);
             let note = answers.note.get_untracked();
@@ -297,39 +409,197 @@ pub fn App() -> impl IntoView {
                 instrument: InstrumentRef::of(&instrument),
                 answers: placed,
                 note,
-                practice: None,
-                therapist: None,
+                practice: practice.clone(),
+                therapist: therapist.clone(),
                 edited_at_ms: None,
-            };
-            let outcome = LocalStore::open()
-                .map_err(SaveError::Storage)
-                .and_then(|store| {
-                    let saved = append_check_in(&store, &keys, &entry, now)?;
-                    // Saved: the draft has done its job.
-                    let _ = clear_draft(&store, &keys);
-                    Ok(saved)
-                });
-            let saved = match outcome {
-                Ok(saved) => {
-                    stored.set(saved.entries);
-                    saved_here.update_value(|saved| saved.push(entry.clone()));
-                    for problem in &saved.problems {
-                        push_notice(notices, Notice::of_problem(problem));
-                    }
-                    SaveStatus::Saved
-                }
-                Err(error) => {
-                    // Not lost: kept in this page, and the draft (if any) stays on the device.
-                    unsaved.update(|kept| kept.push(entry.clone()));
-                    SaveStatus::NotSaved(Notice::of_save_error(&error))
-                }
             };
             wrote_draft.set_value(false);
             answers.clear();
             draft_banner.set(DraftBanner::Hidden);
-            screen.set(Screen::Result { entry, saved });
-            // Keyboard and screen-reader users land on the result, not on a vanished button.
-            focus_when_rendered(format!("{result_prefix}-result-heading"));
+            let show = {
+                let result_prefix = result_prefix.clone();
+                move |entry: CheckIn, saved: SaveStatus| {
+                    screen.set(Screen::Result { entry, saved });
+                    // Keyboard and screen-reader users land on the result, not on a vanished
+                    // button.
+                    focus_when_rendered(format!("{result_prefix}-result-heading"));
+                }
+            };
+            if !keep_history.get_untracked() {
+                unsaved.update(|kept| kept.push(entry.clone()));
+                show(entry, SaveStatus::NotSaved(Notice::NotKeptByChoice));
+                return;
+            }
+            let keys = keys.clone();
+            let adding = History {
+                entries: vec![entry.clone()],
+                deleted: Vec::new(),
+            };
+            writer.write(
+                move |history| merge_histories(history, &adding),
+                move |outcome| match outcome {
+                    Ok(()) => {
+                        saved_here.update_value(|saved| saved.push(entry.clone()));
+                        // Saved: the draft has done its job.
+                        if let Ok(store) = LocalStore::open() {
+                            let _ = clear_draft(&store, &keys);
+                        }
+                        request_persistent_storage();
+                        show(entry, SaveStatus::Saved);
+                    }
+                    Err(error) => {
+                        // Not lost: kept in this page, and the draft (if any) stays on the device.
+                        unsaved.update(|kept| kept.push(entry.clone()));
+                        show(entry, SaveStatus::NotSaved(Notice::of_save_error(&error)));
+                    }
+                },
+            );
+        }
+    });
+
+    let save_correction = Callback::new({
+        let (instrument, edit_answers, writer) =
+            (instrument.clone(), edit_answers.clone(), writer.clone());
+        let result_prefix = id_prefix.clone();
+        move |()| {
+            let Screen::Edit { entry } = screen.get_untracked() else {
+                return;
+            };
+            let placed = edit_answers.placed_now(&instrument);
+            let note = edit_answers.note.get_untracked();
+            if placed.len() != instrument.items.len()
+                || matches!(note_length(&note), NoteLength::Over { .. })
+            {
+                return;
+            }
+            let corrected = CheckIn {
+                answers: placed,
+                note,
+                edited_at_ms: Some(now_ms()),
+                ..entry
+            };
+            let show = {
+                let result_prefix = result_prefix.clone();
+                move |entry: CheckIn, saved: SaveStatus| {
+                    screen.set(Screen::Result { entry, saved });
+                    focus_when_rendered(format!("{result_prefix}-result-heading"));
+                }
+            };
+            if unsaved.with_untracked(|kept| kept.iter().any(|kept| kept.id == corrected.id)) {
+                unsaved.update(|kept| {
+                    for kept in kept.iter_mut().filter(|kept| kept.id == corrected.id) {
+                        *kept = corrected.clone();
+                    }
+                });
+                show(corrected, SaveStatus::NotSaved(Notice::NotKeptByChoice));
+                return;
+            }
+            let replacing = History {
+                entries: vec![corrected.clone()],
+                deleted: Vec::new(),
+            };
+            writer.write(
+                move |history| merge_histories(history, &replacing),
+                move |outcome| match outcome {
+                    Ok(()) => show(corrected, SaveStatus::Saved),
+                    Err(error) => show(
+                        corrected,
+                        SaveStatus::NotSaved(Notice::of_save_error(&error)),
+                    ),
+                },
+            );
+        }
+    });
+    let start_correction = Callback::new({
+        let (instrument, edit_answers) = (instrument.clone(), edit_answers.clone());
+        let id_prefix = id_prefix.clone();
+        move |entry: CheckIn| {
+            edit_answers.restore_entry(&instrument, &entry);
+            screen.set(Screen::Edit { entry });
+            focus_when_rendered(format!("{id_prefix}-form-heading"));
+        }
+    });
+
+    let delete = Callback::new({
+        let writer = writer.clone();
+        move |entry: CheckIn| {
+            last_deleted.set(Some(entry.clone()));
+            if unsaved.with_untracked(|kept| kept.iter().any(|kept| kept.id == entry.id)) {
+                unsaved.update(|kept| kept.retain(|kept| kept.id != entry.id));
+                return;
+            }
+            saved_here.update_value(|saved| saved.retain(|saved| saved.id != entry.id));
+            let id = entry.id.clone();
+            writer.write(move |history| delete_entry(history, &id, now_ms()), |_| {});
+        }
+    });
+    let undo_delete = Callback::new({
+        let writer = writer.clone();
+        move |()| {
+            let Some(entry) = last_deleted.get_untracked() else {
+                return;
+            };
+            last_deleted.set(None);
+            if !keep_history.get_untracked() {
+                unsaved.update(|kept| kept.push(entry));
+                return;
+            }
+            saved_here.update_value(|saved| saved.push(entry.clone()));
+            writer.write(move |history| restore_entry(history, entry), |_| {});
+        }
+    });
+
+    let backup_request = Callback::new({
+        let (keys, writer) = (keys.clone(), writer.clone());
+        move |request: BackupRequest| match request {
+            BackupRequest::MarkBackedUp => {
+                let mark = BackupMark {
+                    at_ms: now_ms(),
+                    check_ins: stored.with_untracked(|kept| kept.entries.len()),
+                };
+                backup_mark.set(Some(mark));
+                let kept = LocalStore::open().and_then(|store| {
+                    write_preference(&store, &keys.last_backup(), &mark.encode())
+                });
+                if kept.is_err() {
+                    push_notice(notices, Notice::SettingNotKept);
+                }
+            }
+            BackupRequest::Import(file) => {
+                let report = std::rc::Rc::new(std::cell::RefCell::new(None));
+                let filled = report.clone();
+                writer.write(
+                    move |history| {
+                        let (history, import_report) = import_into(history, &file);
+                        *filled.borrow_mut() = Some(import_report);
+                        history
+                    },
+                    move |outcome| match outcome {
+                        Ok(()) => {
+                            let report = report.borrow_mut().take();
+                            restore_outcome.set(report.map(RestoreOutcome::Done));
+                        }
+                        Err(error) => push_notice(notices, Notice::of_save_error(&error)),
+                    },
+                );
+            }
+            BackupRequest::DeleteEverything => {
+                match LocalStore::open().and_then(|store| delete_everything(&store, &keys)) {
+                    Ok(()) => {
+                        stored.set(History::default());
+                        read_only.set(Vec::new());
+                        unsaved.set(Vec::new());
+                        unreadable_keys.set(Vec::new());
+                        last_deleted.set(None);
+                        restore_outcome.set(None);
+                        backup_mark.set(None);
+                        saved_here.set_value(Vec::new());
+                        wrote_draft.set_value(false);
+                        notices.set(vec![Notice::DeletedEverything]);
+                    }
+                    Err(error) => push_notice(notices, Notice::of_storage_error(&error)),
+                }
+            }
         }
     });
 
@@ -399,11 +669,47 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let on_keep_history = Callback::new({
+        let keys = keys.clone();
+        move |keep: bool| {
+            keep_history.set(keep);
+            keep_preference(keys.keep_history(), if keep { "yes" } else { "no" });
+        }
+    });
+    let cancel_correction = Callback::new(move |()| screen.set(Screen::Form));
+    let no_draft_banner = RwSignal::new(DraftBanner::Hidden);
+    let reminder_due = Signal::derive(move || {
+        stored.with(|kept| {
+            backup_reminder_due(
+                now_ms(),
+                kept.entries.len(),
+                kept.entries.first().map(|entry| entry.completed_at_ms),
+                backup_mark.get(),
+            )
+        })
+    });
+    let backup_text = Callback::new(move |()| {
+        let mut entries = history.get_untracked();
+        entries.extend(read_only.get_untracked());
+        export_backup(&in_completion_order(entries), now_ms())
+    });
+    let read_file = Callback::new(move |contents: String| {
+        read_import(&contents).map_err(|error| {
+            let text = language.get_untracked();
+            match error {
+                ImportError::NotOurs(_) => text.import_not_a_backup,
+                ImportError::Damaged(_) => text.import_damaged,
+                ImportError::NewerVersion { .. } => text.import_newer,
+            }
+        })
+    });
+
     // Everything the client reads is rebuilt when the language changes; the state above is not.
     let screen_view = move |text: &'static Text, instrument: Arc<Instrument>, id_prefix: String| {
-        let (settings, answers) = (settings.clone(), answers.clone());
+        let (settings, answers, edit_answers) =
+            (settings.clone(), answers.clone(), edit_answers.clone());
         move || match screen.get() {
-            Screen::Form => EitherOf4::A(view! {
+            Screen::Form => EitherOf5::A(view! {
                 <CheckInForm
                     instrument=instrument.clone()
                     values=answers.values.clone()
@@ -417,7 +723,22 @@ pub fn App() -> impl IntoView {
                     on_continue_draft=continue_draft
                 />
             }),
-            Screen::Summary { entry, .. } => EitherOf4::D(view! {
+            Screen::Edit { entry } => EitherOf5::E(view! {
+                <CheckInForm
+                    instrument=instrument.clone()
+                    values=edit_answers.values.clone()
+                    note=edit_answers.note
+                    id_prefix=id_prefix.clone()
+                    text=text
+                    draft_banner=no_draft_banner
+                    answer_style=answer_style
+                    on_submit=save_correction
+                    on_start_over=cancel_correction
+                    on_continue_draft=cancel_correction
+                    correcting=(entry.completed_at_ms, cancel_correction)
+                />
+            }),
+            Screen::Summary { entry, .. } => EitherOf5::D(view! {
                 <SummaryView
                     instrument=instrument.clone()
                     entry=entry
@@ -431,7 +752,7 @@ pub fn App() -> impl IntoView {
             Screen::Result { entry, saved } => {
                 let all = history.get_untracked();
                 match report_for_entry(text, &instrument, &entry, &all) {
-                    Ok(report) => EitherOf4::B(view! {
+                    Ok(report) => EitherOf5::B(view! {
                         <ResultView
                             report=report
                             saved=saved
@@ -445,7 +766,7 @@ pub fn App() -> impl IntoView {
                         />
                     }),
                     // Unreachable for an entry built from a complete form; show the form.
-                    Err(_) => EitherOf4::C(view! { <p>{text.save_failed}</p> }),
+                    Err(_) => EitherOf5::C(view! { <p>{text.save_failed}</p> }),
                 }
             }
         }
@@ -454,6 +775,7 @@ pub fn App() -> impl IntoView {
     move || {
         let text = language.get();
         let shown_instrument = Arc::new(builtin_instrument_in(text));
+        let chart_prefix = id_prefix.clone();
         view! {
             <div class="aci" lang=text.language_tag dir=text.text_direction>
                 <SettingsPanel
@@ -463,14 +785,88 @@ pub fn App() -> impl IntoView {
                     id_prefix=id_prefix.clone()
                     on_language=on_language
                     on_answer_style=on_answer_style
+                    keep_history=keep_history
+                    on_keep_history=on_keep_history
                 />
                 <Notices notices=notices text=text/>
+                <UnreadableData keys=unreadable_keys text=text/>
                 {screen_view(text, shown_instrument.clone(), id_prefix.clone())}
+                <section class="aci-history">
+                    <h2 class="aci-history__heading">
+                        {text.history_heading}
+                        " "
+                        <span class="aci-history__count">
+                            {move || history.with(Vec::len) + read_only.with(Vec::len)}
+                        </span>
+                    </h2>
+                    {
+                        let (instrument, id_prefix) = (shown_instrument.clone(), chart_prefix);
+                        move || {
+                            let entries = history.get();
+                            let latest = entries.last().cloned();
+                            let points = latest
+                                .map(|latest| {
+                                    let same: Vec<CheckIn> = entries
+                                        .into_iter()
+                                        .filter(|entry| same_relationship(entry, &latest))
+                                        .collect();
+                                    chart_points(&instrument, &same)
+                                })
+                                .unwrap_or_default();
+                            (points.len() >= 2).then(|| view! {
+                                <TrendChart
+                                    points=points
+                                    instrument=instrument.clone()
+                                    text=text
+                                    id_prefix=id_prefix.clone()
+                                />
+                            })
+                        }
+                    }
+                    {move || last_deleted.get().map(|entry| view! {
+                        <div class="aci-banner" role="status">
+                            <p>
+                                {fill(
+                                    text.deleted_entry,
+                                    &[("date", &format_date_time(text.language_tag, entry.completed_at_ms))],
+                                )}
+                            </p>
+                            <button
+                                type="button"
+                                class="aci-button"
+                                on:click=move |_| undo_delete.run(())
+                            >
+                                {text.undo}
+                            </button>
+                        </div>
+                    })}
                 <HistoryList
                     history=history
-                    instrument=shown_instrument
+                    not_kept=not_kept
+                    read_only=read_only.into()
+                    instrument=shown_instrument.clone()
                     text=text
                     on_share=open_summary
+                    on_delete=delete
+                    on_edit=start_correction
+                />
+                </section>
+                <BackupPanel
+                    text=text
+                    backup_text=backup_text
+                    csv_text={
+                        let instrument = shown_instrument.clone();
+                        Callback::new(move |()| {
+                            let mut entries = history.get_untracked();
+                            entries.extend(read_only.get_untracked());
+                            export_csv(&in_completion_order(entries), &instrument)
+                        })
+                    }
+                    reminder_due=reminder_due
+                    restore_outcome=restore_outcome
+                    read_file=read_file
+                    on_request=backup_request
+                    id_prefix=id_prefix.clone()
                 />
                 <p class="aci-footnote">{text.not_validated}</p>
             </div>
@@ -501,8 +897,27 @@ fn CheckInForm(
     on_start_over: Callback<()>,
     /// Restore an offered old draft.
     on_continue_draft: Callback<()>,
+    /// Set when correcting a saved check-in: when it was made, and how to cancel.
+    #[prop(optional)]
+    correcting: Option<(u64, Callback<()>)>,
 ) -> impl IntoView {
     let heading_id = format!("{id_prefix}-form-heading");
+    let (heading, intro, submit_label) = match correcting {
+        Some(_) => (text.edit_heading, text.edit_intro, text.save_correction),
+        None => (text.form_heading, text.form_intro, text.submit),
+    };
+    let cancel = correcting.map(|(made_at_ms, on_cancel)| {
+        view! {
+            <p class="aci-muted">{format_date_time(text.language_tag, made_at_ms)}</p>
+            <button
+                type="button"
+                class="aci-button aci-button--quiet"
+                on:click=move |_| on_cancel.run(())
+            >
+                {text.cancel}
+            </button>
+        }
+    });
     let unanswered = {
         let values = values.clone();
         move || values.iter().filter(|value| value.get().is_none()).count()
@@ -578,9 +993,9 @@ fn CheckInForm(
             }
         >
             <h2 class="aci-heading" id=heading_id tabindex="-1">
-                {text.form_heading}
+                {heading}
             </h2>
-            <p class="aci-lead">{text.form_intro}</p>
+            <p class="aci-lead">{intro}</p>
             <p class="aci-muted">{text.honest_answers}</p>
             {banner}
             <p class="aci-hint">
@@ -598,8 +1013,9 @@ fn CheckInForm(
                     disabled=move || !can_submit()
                     aria-describedby=hint_id.clone()
                 >
-                    {text.submit}
+                    {submit_label}
                 </button>
+                {cancel}
                 <p class="aci-submit__hint" id=hint_id aria-live="polite">
                     {submit_hint}
                 </p>

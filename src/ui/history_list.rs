@@ -1,13 +1,15 @@
-//! The list of past check-ins (newest first, date and total), so the client sees each one was
-//! kept. The full history screen (trends, export) builds on this.
+//! The history: past check-ins newest first, each with its date, total, item scores, whether it
+//! is worth talking about, and the note; paged twenty at a time. Each can be shared or deleted,
+//! and the latest corrected for a day. Check-ins from a newer version are shown, never changed.
 
 use std::sync::Arc;
 
 use leptos::{either::Either, prelude::*};
 
-use crate::browser::clock::{format_date_time, iso_date_time};
-use crate::domain::checkin::CheckIn;
+use crate::browser::clock::{format_date_time, iso_date_time, now_ms};
+use crate::domain::checkin::{in_completion_order, CheckIn};
 use crate::domain::instrument::Instrument;
+use crate::domain::report::{assess_entry, item_title};
 use crate::domain::scoring::score;
 use crate::domain::text::{fill, Text};
 
@@ -31,66 +33,193 @@ pub fn entry_total_words(text: &Text, instrument: &Instrument, entry: &CheckIn) 
     }
 }
 
+/// How long after making it the latest check-in can still be corrected (one day).
+pub const EDIT_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
+/// Rows shown at first, and added by "Show more": nobody reads 1,000 rows at once.
+const PAGE: usize = 20;
+
+/// "Connection 9 · Focus 8.5 · …" for an entry of `instrument`.
+fn item_scores(text: &Text, instrument: &Instrument, entry: &CheckIn) -> Option<String> {
+    let sheet = score(instrument, &entry.answers).ok()?;
+    let parts: Vec<String> = sheet
+        .items
+        .iter()
+        .map(|item| {
+            let mut part = item_title(instrument, &item.item_id).to_owned();
+            part.push(' ');
+            part.push_str(&item.score.format_with(text.decimal_separator));
+            part
+        })
+        .collect();
+    Some(parts.join(" · "))
+}
+
 #[component]
 pub fn HistoryList(
     /// Every check-in known on this device (oldest first).
     history: Signal<Vec<CheckIn>>,
+    /// Ids of check-ins this page holds but the device does not (not saved, or not kept).
+    not_kept: Signal<Vec<String>>,
+    /// Check-ins saved by a newer version: shown, never changed here.
+    read_only: Signal<Vec<CheckIn>>,
     /// The questionnaire whose totals are shown.
     instrument: Arc<Instrument>,
     /// The language's strings.
     text: &'static Text,
     /// Open the summary of a check-in.
     on_share: Callback<CheckIn>,
+    /// Delete a check-in (the caller offers undo).
+    on_delete: Callback<CheckIn>,
+    /// Correct the latest check-in.
+    on_edit: Callback<CheckIn>,
 ) -> impl IntoView {
-    let newest_first = move || {
-        let mut entries = history.get();
-        entries.reverse();
-        entries
-    };
-    let count = move || history.with(Vec::len);
+    let shown = RwSignal::new(PAGE);
     view! {
-        <section class="aci-history">
-            <h2 class="aci-history__heading">
-                {text.history_heading} <span class="aci-history__count">{count}</span>
-            </h2>
             {move || {
-                let entries = newest_first();
+                let newer: Vec<CheckIn> = read_only.get();
+                let mut entries =
+                    in_completion_order(history.get().into_iter().chain(newer.iter().cloned()).collect());
                 if entries.is_empty() {
                     return Either::Left(view! { <p class="aci-muted">{text.history_empty}</p> });
                 }
+                entries.reverse();
+                let entries = entries.into_iter().map(|entry| {
+                    let read_only = newer.iter().any(|other| other.id == entry.id);
+                    (entry, read_only)
+                });
+                let total_count = history.with_untracked(Vec::len) + newer.len();
+                let all: Vec<CheckIn> = history.get_untracked();
+                let latest_id = all.last().map(|entry| entry.id.clone());
+                let now = now_ms();
+                let limit = shown.get();
+                let not_kept = not_kept.get();
                 let rows = entries
                     .into_iter()
-                    .map(|entry| {
+                    .take(limit)
+                    .map(|(entry, read_only)| {
                         let total = entry_total_words(text, &instrument, &entry);
                         let completed_at_ms = entry.completed_at_ms;
                         let date = format_date_time(text.language_tag, completed_at_ms);
-                        let label = fill(text.share_entry_label, &[("date", &date)]);
-                        let share = entry.instrument.is(&instrument).then(|| {
+                        let scores = entry
+                            .instrument
+                            .is(&instrument)
+                            .then(|| item_scores(text, &instrument, &entry))
+                            .flatten();
+                        let flagged = entry.instrument.is(&instrument)
+                            && assess_entry(&instrument, &entry, &all)
+                                .is_ok_and(|(_, feedback)| !feedback.signals.is_empty());
+                        let note = (!entry.note.trim().is_empty()).then(|| {
                             view! {
-                                <button
-                                    type="button"
-                                    class="aci-button aci-button--quiet aci-history__share"
-                                    aria-label=label
-                                    on:click=move |_| on_share.run(entry.clone())
-                                >
-                                    {text.share_entry}
-                                </button>
+                                <p class="aci-history__note" dir="auto">
+                                    <span class="aci-history__label">{text.history_note}</span>
+                                    " "
+                                    {entry.note.clone()}
+                                </p>
                             }
+                        });
+                        let kept_here = !not_kept.contains(&entry.id);
+                        let mut tags: Vec<&'static str> = Vec::new();
+                        if flagged {
+                            tags.push(text.history_flag);
+                        }
+                        if entry.edited_at_ms.is_some() {
+                            tags.push(text.history_edited);
+                        }
+                        if !kept_here {
+                            tags.push(text.not_kept_here);
+                        }
+                        if read_only {
+                            tags.push(text.history_read_only);
+                        }
+                        let tags = tags
+                            .into_iter()
+                            .map(|tag| view! { <span class="aci-tag">{tag}</span> })
+                            .collect_view();
+                        let can_edit = !read_only
+                            && latest_id.as_deref() == Some(entry.id.as_str())
+                            && now.saturating_sub(completed_at_ms) < EDIT_WINDOW_MS
+                            && entry.instrument.is(&instrument);
+                        let actions = (!read_only).then(|| {
+                            let share = entry.instrument.is(&instrument).then(|| {
+                                let entry = entry.clone();
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="aci-button aci-button--quiet aci-history__share"
+                                        aria-label=fill(text.share_entry_label, &[("date", &date)])
+                                        on:click=move |_| on_share.run(entry.clone())
+                                    >
+                                        {text.share_entry}
+                                    </button>
+                                }
+                            });
+                            let edit = can_edit.then(|| {
+                                let entry = entry.clone();
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="aci-button aci-button--quiet"
+                                        aria-label=fill(text.edit_entry_label, &[("date", &date)])
+                                        on:click=move |_| on_edit.run(entry.clone())
+                                    >
+                                        {text.edit_entry}
+                                    </button>
+                                }
+                            });
+                            let delete = {
+                                let entry = entry.clone();
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="aci-button aci-button--quiet aci-history__delete"
+                                        aria-label=fill(text.delete_entry_label, &[("date", &date)])
+                                        on:click=move |_| on_delete.run(entry.clone())
+                                    >
+                                        {text.delete_entry}
+                                    </button>
+                                }
+                            };
+                            view! { <div class="aci-history__actions">{share} {edit} {delete}</div> }
                         });
                         view! {
                             <li class="aci-history__entry">
-                                <span class="aci-history__what">
-                                    <time datetime=iso_date_time(completed_at_ms)>{date}</time>
+                                <p class="aci-history__what">
+                                    <time datetime=iso_date_time(completed_at_ms)>{date.clone()}</time>
                                     <span class="aci-history__total">{total}</span>
-                                </span>
-                                {share}
+                                </p>
+                                {scores.map(|scores| view! { <p class="aci-history__scores">{scores}</p> })}
+                                <p class="aci-history__tags">{tags}</p>
+                                {note}
+                                {actions}
                             </li>
                         }
                     })
                     .collect_view();
-                Either::Right(view! { <ol class="aci-history__list">{rows}</ol> })
+                let more = (total_count > limit).then(|| {
+                    view! {
+                        <p class="aci-history__more">
+                            <span class="aci-muted">
+                                {fill(
+                                    text.history_showing,
+                                    &[("shown", &limit.to_string()), ("count", &total_count.to_string())],
+                                )}
+                            </span>
+                            " "
+                            <button
+                                type="button"
+                                class="aci-button aci-button--quiet"
+                                on:click=move |_| shown.update(|shown| *shown += PAGE)
+                            >
+                                {text.history_show_more}
+                            </button>
+                        </p>
+                    }
+                });
+                Either::Right(view! {
+                    <ol class="aci-history__list">{rows}</ol>
+                    {more}
+                })
             }}
-        </section>
     }
 }
 

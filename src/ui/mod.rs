@@ -2,6 +2,7 @@
 //! adapters. No scoring rule or stored format is decided here.
 
 pub mod app;
+pub mod backup_panel;
 pub mod history_list;
 pub mod line_item;
 pub mod note_field;
@@ -9,3 +10,4 @@ pub mod notices;
 pub mod result_view;
 pub mod settings_panel;
 pub mod summary_view;
+pub mod trend_chart;

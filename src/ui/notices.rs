@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::browser::storage::{SaveError, StorageError, StoredDataProblem};
+use crate::browser::files::{copy_string, download};
+use crate::browser::sharing::CopyOutcome;
+use crate::browser::storage::{LocalStore, SaveError, StorageError, StoredDataProblem};
 use crate::domain::settings::SettingProblem;
 use crate::domain::text::{fill, join_list, Text, CATALOGUES};
 
@@ -20,6 +22,10 @@ pub enum Notice {
     TherapistEmailRefused,
     TherapistNameRefused,
     LanguageRefused,
+    PracticeNameRefused,
+    /// The client chose not to keep check-ins on this device.
+    NotKeptByChoice,
+    DeletedEverything,
     /// A setting applies now but could not be kept on this device.
     SettingNotKept,
 }
@@ -37,6 +43,9 @@ impl Notice {
             Notice::TherapistEmailRefused => text.setting_therapist_email_refused,
             Notice::TherapistNameRefused => text.setting_therapist_name_refused,
             Notice::SettingNotKept => text.setting_not_kept,
+            Notice::PracticeNameRefused => text.setting_practice_name_refused,
+            Notice::NotKeptByChoice => text.keep_history_off,
+            Notice::DeletedEverything => text.deleted_all,
             Notice::LanguageRefused => {
                 let tags: Vec<String> = CATALOGUES
                     .iter()
@@ -69,6 +78,7 @@ impl Notice {
             SettingProblem::TherapistEmailNotPlain => Notice::TherapistEmailRefused,
             SettingProblem::TherapistNameUnusable => Notice::TherapistNameRefused,
             SettingProblem::LanguageUnknown => Notice::LanguageRefused,
+            SettingProblem::PracticeNameUnusable => Notice::PracticeNameRefused,
         }
     }
 
@@ -113,5 +123,61 @@ pub fn Notices(
                     .collect_view()
             }}
         </div>
+    }
+}
+
+/// For each backup key holding stored data that could not be read: copy it or download it, so
+/// the client (or someone helping them) can rescue it.
+#[component]
+pub fn UnreadableData(
+    /// The backup keys.
+    keys: RwSignal<Vec<String>>,
+    /// The language's strings.
+    text: &'static Text,
+) -> impl IntoView {
+    let raw = |key: &str| {
+        LocalStore::open()
+            .ok()
+            .and_then(|store| store.get(key).ok().flatten())
+            .unwrap_or_default()
+    };
+    move || {
+        keys.get()
+            .into_iter()
+            .map(|key| {
+                let copied = RwSignal::new(None::<&'static str>);
+                let download_key = key.clone();
+                view! {
+                    <div class="aci-actions">
+                        <button
+                            type="button"
+                            class="aci-button aci-button--quiet"
+                            on:click=move |_| {
+                                copy_string(&raw(&key), move |outcome| {
+                                    copied.set(Some(match outcome {
+                                        CopyOutcome::Copied => text.copied,
+                                        CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
+                                    }));
+                                });
+                            }
+                        >
+                            {text.unreadable_copy}
+                        </button>
+                        <button
+                            type="button"
+                            class="aci-button aci-button--quiet"
+                            on:click=move |_| {
+                                if download("alliance-checkin-unreadable.txt", "text/plain", &raw(&download_key)).is_err() {
+                                    copied.set(Some(text.backup_copy_failed));
+                                }
+                            }
+                        >
+                            {text.unreadable_download}
+                        </button>
+                        <p class="aci-status" role="status">{move || copied.get()}</p>
+                    </div>
+                }
+            })
+            .collect_view()
     }
 }

@@ -1,5 +1,5 @@
-//! The client's settings: the language and whether to answer with whole numbers instead of the
-//! slider. A native disclosure (`<details>`), a native select and a native checkbox; each choice
+//! The client's settings: the language, whether to answer with whole numbers instead of the
+//! slider, and whether to keep new check-ins on this device. A native disclosure (`<details>`), a native select and a native checkbox; each choice
 //! applies at once and is kept on this device.
 
 use leptos::prelude::*;
@@ -21,6 +21,10 @@ pub fn SettingsPanel(
     on_language: Callback<String>,
     /// The client chose how to answer.
     on_answer_style: Callback<AnswerStyle>,
+    /// Whether new check-ins are kept on this device.
+    keep_history: RwSignal<bool>,
+    /// The client chose whether to keep new check-ins on this device.
+    on_keep_history: Callback<bool>,
 ) -> impl IntoView {
     let language_id = format!("{id_prefix}-language");
     let options = CATALOGUES
@@ -69,6 +73,16 @@ pub fn SettingsPanel(
                     />
                     <span>{text.numbers_instead_of_slider}</span>
                 </label>
+                <label class="aci-switch">
+                    <input
+                        type="checkbox"
+                        class="aci-switch__box"
+                        prop:checked=move || keep_history.get()
+                        on:change=move |event| on_keep_history.run(event_target_checked(&event))
+                    />
+                    <span>{text.keep_history}</span>
+                </label>
+                {move || (!keep_history.get()).then(|| view! { <p class="aci-hint">{text.keep_history_off}</p> })}
                 <p class="aci-muted">{text.settings_kept}</p>
             </div>
         </details>

@@ -115,7 +115,8 @@ describe('a check-in on a phone', () => {
 
     const stored = await storedHistory(page);
     assert.equal(stored.format, 'alliance-checkin/history');
-    assert.equal(stored.version, 1);
+    assert.equal(stored.version, 2);
+    assert.deepEqual(stored.deleted, []);
     assert.equal(stored.entries.length, 1);
     assert.deepEqual(
       stored.entries[0].answers.map((answer) => answer.value),

@@ -250,12 +250,12 @@ describe('every screen, both themes, both languages', () => {
         const state = (name) => `${name} (${colorScheme}, ${locale})`;
         await expectNoAxeViolations(page, state('empty form'));
         await openSettings(page);
-        await page.locator('.aci-settings input[type=checkbox]').check();
+        await page.locator('.aci-settings input[type=checkbox]').first().check();
         await page.locator('.aci-numbers').first().waitFor();
         await expectNoAxeViolations(page, state('settings open, numbers'));
         await page.locator('.aci-number__input').first().check();
         await expectNoAxeViolations(page, state('numbers, one answered'));
-        await page.locator('.aci-settings input[type=checkbox]').uncheck();
+        await page.locator('.aci-settings input[type=checkbox]').first().uncheck();
         await answerAll(page, [60, 70, 95, 100]);
         await page.locator('form textarea').fill('x'.repeat(1010));
         await expectNoAxeViolations(page, state('note over the limit'));
@@ -283,7 +283,7 @@ describe('every screen, both themes, both languages', () => {
     await page.locator('form textarea').fill('שלום, תודה על הפגישה 🙂');
     assert.equal(await page.locator('form textarea').evaluate((field) => getComputedStyle(field).direction), 'rtl');
     await openSettings(page);
-    await page.locator('.aci-settings input[type=checkbox]').check();
+    await page.locator('.aci-settings input[type=checkbox]').first().check();
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
@@ -305,7 +305,7 @@ describe('every screen, both themes, both languages', () => {
       }, textScale);
       const page = await openPage(context, server.url);
       await openSettings(page);
-      await page.locator('.aci-settings input[type=checkbox]').check();
+      await page.locator('.aci-settings input[type=checkbox]').first().check();
       await page.locator('.aci-number__input').nth(7).check();
       const overflow = () =>
         page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -147,7 +147,7 @@ describe('the summary for the therapist', () => {
     assert.equal(await summaryText(page).inputValue(), withTrend);
     assert.equal(await includeNote(page).isDisabled(), false);
 
-    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.locator('.aci-result h2').waitFor();
     assert.deepEqual(page.problems, []);
     await context.close();
@@ -309,7 +309,7 @@ describe('the summary for the therapist', () => {
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
     assert.equal(await clipboardContents(context), text);
-    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.locator('form h2').waitFor();
     await context.close();
   });

@@ -65,3 +65,81 @@ const format = (values) =>
 console.log('\n== timings (headless Chromium, 360x640, served from 127.0.0.1, no throttling)');
 console.log(`navigation start -> widget rendered:   ${format(firstRender)}`);
 console.log(`"Finish" click -> saved + result shown: ${format(saveToResult)}`);
+
+// The history at 10 / 100 / 1,000 / 5,000 weekly check-ins: bytes stored per check-in, reading
+// and decoding it (between the widget's own performance marks), and load to the history screen's
+// first render (navigation start -> the count and the first page of rows are in the page).
+const DAY = 24 * 60 * 60 * 1000;
+function storedHistory(n) {
+  const end = Date.now() - DAY;
+  // Weekly, except that 5,000 weekly check-ins would start before 1970: then every other day.
+  const spacing = n > 2000 ? 2 * DAY : 7 * DAY;
+  const entries = Array.from({ length: n }, (_, index) => ({
+    id: `${(end - (n - 1 - index) * spacing).toString(16)}-${(index % 65536).toString(16).padStart(4, '0')}`,
+    completed_at: end - (n - 1 - index) * spacing,
+    instrument: { id: 'builtin.alliance-checkin', version: 1 },
+    answers: ['connection', 'focus', 'way-of-working', 'overall'].map((item, at) => ({
+      item,
+      value: 60 + ((index * (at + 3) * 7) % 41),
+    })),
+    note: index % 4 === 0 ? 'Felt heard today; we changed the plan for next week.' : '',
+  }));
+  return JSON.stringify({ format: 'alliance-checkin/history', version: 2, entries, deleted: [] });
+}
+
+const historyServer = await serveDist();
+const historyBrowser = await launchBrowser();
+const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 5);
+console.log('\n== the history (median of', HISTORY_RUNS, 'runs each)');
+console.log('check-ins   bytes stored   per check-in   read + decode   read -> history rendered   load -> history rendered');
+try {
+  for (const n of [10, 100, 1000, 5000]) {
+    const text = storedHistory(n);
+    const reads = [];
+    const renders = [];
+    const afterRead = [];
+    for (let run = 0; run < HISTORY_RUNS; run += 1) {
+      const context = await phoneContext(historyBrowser);
+      await context.addInitScript(
+        ({ value, expected }) => {
+          if (!sessionStorage.getItem('seeded')) {
+            sessionStorage.setItem('seeded', '1');
+            localStorage.setItem('alliance-checkin:default:history', value);
+          }
+          new MutationObserver((_, observer) => {
+            const count = document.querySelector('.aci-history__count');
+            if (count?.textContent === expected && document.querySelector('.aci-history__entry')) {
+              window.__aciHistoryRendered = performance.now();
+              observer.disconnect();
+            }
+          }).observe(document, { childList: true, subtree: true, characterData: true });
+        },
+        { value: text, expected: String(n) },
+      );
+      const page = await context.newPage();
+      await page.goto(historyServer.url);
+      await page.waitForFunction(() => window.__aciHistoryRendered !== undefined, null, {
+        timeout: 60_000,
+      });
+      renders.push(await page.evaluate(() => window.__aciHistoryRendered));
+      const [read, rendered] = await page.evaluate(() => {
+        const [start] = performance.getEntriesByName('aci-history-read-start');
+        const [end] = performance.getEntriesByName('aci-history-read-end');
+        return [end.startTime - start.startTime, window.__aciHistoryRendered - end.startTime];
+      });
+      reads.push(read);
+      afterRead.push(rendered);
+      await context.close();
+    }
+    console.log(
+      `${String(n).padStart(9)}   ${String(text.length).padStart(12)}   ${(text.length / n)
+        .toFixed(0)
+        .padStart(12)}   ${median(reads).toFixed(1).padStart(10)} ms   ${median(afterRead)
+        .toFixed(1)
+        .padStart(21)} ms   ${median(renders).toFixed(1).padStart(21)} ms`,
+    );
+  }
+} finally {
+  await historyBrowser.close();
+  await historyServer.close();
+}

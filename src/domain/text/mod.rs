@@ -151,6 +151,55 @@ catalogue! {
     history_total,
     history_other_questionnaire,
 
+    // The history screen, backups and the client's data.
+    /// `{shown}`, `{count}`.
+    history_showing,
+    history_show_more,
+    history_note,
+    history_edited,
+    history_flag,
+    history_read_only,
+    delete_entry,
+    /// `{date}`.
+    delete_entry_label,
+    /// `{date}`.
+    deleted_entry,
+    undo,
+    edit_entry,
+    /// `{date}`.
+    edit_entry_label,
+    edit_heading,
+    edit_intro,
+    save_correction,
+    cancel,
+    backup_heading,
+    backup_intro,
+    download_backup,
+    copy_backup,
+    download_csv,
+    backup_copied,
+    backup_copy_failed,
+    restore_label,
+    /// `{added}`, `{present}`, `{rejected}`.
+    import_report,
+    /// `{number}`, `{field}`.
+    import_rejected_entry,
+    import_not_a_backup,
+    import_damaged,
+    import_newer,
+    delete_all,
+    delete_all_confirm,
+    delete_all_yes,
+    deleted_all,
+    keep_history,
+    keep_history_off,
+    not_kept_here,
+    reminder_backup,
+    reminder_later,
+    home_screen_hint,
+    unreadable_copy,
+    unreadable_download,
+
     // The summary for the therapist (first person: the client sends it).
     /// `{title}`, `{date}`.
     summary_heading,
@@ -211,6 +260,7 @@ catalogue! {
     // Practice settings that were refused.
     setting_therapist_email_refused,
     setting_therapist_name_refused,
+    setting_practice_name_refused,
     /// `{languages}`: the tags this widget has.
     setting_language_refused,
 
@@ -222,6 +272,23 @@ catalogue! {
     unreadable_left_in_place,
     newer_version_left_alone,
     draft_unreadable_kept_aside,
+
+    // The trend chart of the client's check-ins.
+    trend_heading,
+    /// `{total}`, `{max}`: the chart's accessible name.
+    trend_chart_label,
+    /// `{threshold}`: the dashed threshold line's entry in the chart's key.
+    trend_threshold,
+    /// `{limit}` (check-ins drawn), `{count}` (check-ins in all).
+    trend_thinned,
+    trend_show_items,
+    /// `{max}`: the largest item score.
+    trend_items_scale,
+    trend_show_table,
+    trend_table_caption,
+    trend_date,
+    /// `{count}`: how many more rows.
+    trend_show_more,
 }
 
 /// Replaces each `{name}` in `template` with its value; a blank with no value stays as written.
@@ -322,6 +389,12 @@ mod tests {
             "name",
             "floor",
             "languages",
+            "shown",
+            "added",
+            "present",
+            "rejected",
+            "number",
+            "field",
         ];
         for catalogue in CATALOGUES {
             for (key, template) in catalogue.entries() {

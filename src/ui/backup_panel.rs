@@ -1,0 +1,237 @@
+//! Keeping a copy: download or copy a backup, download a CSV for a spreadsheet, restore from a
+//! backup file (with a report of what was added, already here, or unreadable), the gentle
+//! backup reminder, the home-screen hint where Safari would delete the data, and "delete all
+//! my data" behind a confirmation.
+
+use leptos::{either::Either, ev, prelude::*};
+
+use crate::browser::durability::storage_expires_without_home_screen;
+use crate::browser::files::{copy_string, download, read_picked_file};
+use crate::browser::sharing::CopyOutcome;
+use crate::domain::backup::{ImportFile, ImportReport};
+use crate::domain::text::{fill, Text};
+
+/// What the client asked the panel to do; the app does the storage work and reports back.
+#[derive(Clone, Debug)]
+pub enum BackupRequest {
+    /// A file was read and parsed; merge it in.
+    Import(ImportFile),
+    /// The reminder was answered or a backup was made: count from now.
+    MarkBackedUp,
+    /// Delete everything this widget keeps on the device.
+    DeleteEverything,
+}
+
+/// The outcome of a restore, as the panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreOutcome {
+    Done(ImportReport),
+    /// The file could not be read at all: nothing changed. The text says why.
+    Refused(&'static str),
+}
+
+#[component]
+pub fn BackupPanel(
+    /// The language's strings.
+    text: &'static Text,
+    /// The backup file's text, made on demand.
+    backup_text: Callback<(), String>,
+    /// The CSV's text, made on demand.
+    csv_text: Callback<(), String>,
+    /// Whether to show the backup reminder.
+    reminder_due: Signal<bool>,
+    /// The last restore's outcome, if any.
+    restore_outcome: RwSignal<Option<RestoreOutcome>>,
+    /// Reads a picked file into an import (the domain's reader), or says why it cannot.
+    read_file: Callback<String, Result<ImportFile, &'static str>>,
+    /// Carries out the client's requests.
+    on_request: Callback<BackupRequest>,
+    /// Prefix that makes element ids unique on the page.
+    id_prefix: String,
+) -> impl IntoView {
+    let status = RwSignal::new(None::<&'static str>);
+    let confirming = RwSignal::new(false);
+    let file_id = format!("{id_prefix}-restore");
+    // "2026-11-22": the day, for file names.
+    let stamp = || {
+        let mut stamp = String::from(js_sys::Date::new_0().to_iso_string());
+        stamp.truncate(10);
+        stamp
+    };
+    let on_download = move |_| {
+        let name = format!("alliance-checkin-backup-{}.json", stamp());
+        match download(&name, "application/json", &backup_text.run(())) {
+            Ok(()) => {
+                on_request.run(BackupRequest::MarkBackedUp);
+                status.set(None);
+            }
+            Err(_) => status.set(Some(text.backup_copy_failed)),
+        }
+    };
+    let on_copy = move |_| {
+        copy_string(&backup_text.run(()), move |outcome| {
+            status.set(Some(match outcome {
+                CopyOutcome::Copied => {
+                    on_request.run(BackupRequest::MarkBackedUp);
+                    text.backup_copied
+                }
+                CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
+            }));
+        });
+    };
+    let on_csv = move |_| {
+        let name = format!("alliance-checkin-{}.csv", stamp());
+        if download(&name, "text/csv", &csv_text.run(())).is_err() {
+            status.set(Some(text.backup_copy_failed));
+        }
+    };
+    let on_file = move |event: ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        leptos::task::spawn_local(async move {
+            let outcome = match read_picked_file(&input).await {
+                None => RestoreOutcome::Refused(text.import_damaged),
+                Some(contents) => match read_file.run(contents) {
+                    Ok(file) => {
+                        on_request.run(BackupRequest::Import(file));
+                        input.set_value("");
+                        return;
+                    }
+                    Err(reason) => RestoreOutcome::Refused(reason),
+                },
+            };
+            input.set_value("");
+            restore_outcome.set(Some(outcome));
+        });
+    };
+    let report = move || {
+        restore_outcome.get().map(|outcome| match outcome {
+            RestoreOutcome::Refused(reason) => Either::Left(view! {
+                <p class="aci-notice" role="alert">{reason}</p>
+            }),
+            RestoreOutcome::Done(report) => {
+                let rejected = report
+                    .rejected
+                    .iter()
+                    .map(|entry| {
+                        let number = (entry.index + 1).to_string();
+                        view! {
+                            <li>
+                                {fill(
+                                    text.import_rejected_entry,
+                                    &[("number", &number), ("field", entry.problem.field)],
+                                )}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                Either::Right(view! {
+                    <div class="aci-banner" role="status">
+                        <p>
+                            {fill(
+                                text.import_report,
+                                &[
+                                    ("added", &report.added.to_string()),
+                                    ("present", &report.already_present.to_string()),
+                                    ("rejected", &report.rejected.len().to_string()),
+                                ],
+                            )}
+                        </p>
+                        <ul>{rejected}</ul>
+                    </div>
+                })
+            }
+        })
+    };
+    let reminder = move || {
+        reminder_due.get().then(|| {
+            view! {
+                <div class="aci-banner" role="status">
+                    <p>{text.reminder_backup}</p>
+                    <div class="aci-banner__actions">
+                        <button type="button" class="aci-button" on:click=on_download>
+                            {text.download_backup}
+                        </button>
+                        <button
+                            type="button"
+                            class="aci-button aci-button--quiet"
+                            on:click=move |_| on_request.run(BackupRequest::MarkBackedUp)
+                        >
+                            {text.reminder_later}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    };
+    let home_screen_hint = storage_expires_without_home_screen()
+        .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> });
+    let delete_all = move || {
+        if confirming.get() {
+            Either::Left(view! {
+                <div class="aci-banner" role="alert">
+                    <p>{text.delete_all_confirm}</p>
+                    <div class="aci-banner__actions">
+                        <button
+                            type="button"
+                            class="aci-button aci-button--danger"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                on_request.run(BackupRequest::DeleteEverything);
+                            }
+                        >
+                            {text.delete_all_yes}
+                        </button>
+                        <button
+                            type="button"
+                            class="aci-button aci-button--quiet"
+                            on:click=move |_| confirming.set(false)
+                        >
+                            {text.cancel}
+                        </button>
+                    </div>
+                </div>
+            })
+        } else {
+            Either::Right(view! {
+                <button
+                    type="button"
+                    class="aci-button aci-button--quiet aci-button--danger-quiet"
+                    on:click=move |_| confirming.set(true)
+                >
+                    {text.delete_all}
+                </button>
+            })
+        }
+    };
+
+    view! {
+        <section class="aci-backup">
+            <h3 class="aci-backup__heading">{text.backup_heading}</h3>
+            {reminder}
+            <p class="aci-muted">{text.backup_intro}</p>
+            {home_screen_hint}
+            <div class="aci-actions">
+                <button type="button" class="aci-button" on:click=on_download>
+                    {text.download_backup}
+                </button>
+                <button type="button" class="aci-button aci-button--quiet" on:click=on_copy>
+                    {text.copy_backup}
+                </button>
+                <button type="button" class="aci-button aci-button--quiet" on:click=on_csv>
+                    {text.download_csv}
+                </button>
+            </div>
+            <p class="aci-status" role="status">{move || status.get()}</p>
+            <label class="aci-settings__label" for=file_id.clone()>{text.restore_label}</label>
+            <input
+                type="file"
+                class="aci-file"
+                id=file_id
+                accept=".json,application/json,text/plain"
+                on:change=on_file
+            />
+            {report}
+            <div class="aci-backup__danger">{delete_all}</div>
+        </section>
+    }
+}

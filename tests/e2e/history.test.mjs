@@ -1,0 +1,347 @@
+// End-to-end: the history the client can trust. Damaged and newer stored data kept and
+// reported (and rescuable); a deletion in one tab never undone by a save in another; delete
+// with undo; delete everything; export, clear and restore; a malformed backup changes nothing;
+// the CSV neutralises formulas; correcting the latest check-in; not keeping history; and the
+// history screen with 1, 12 and 1,000 check-ins (screenshots).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  HISTORY_KEY,
+  axeViolations,
+  launchBrowser,
+  openPage,
+  phoneContext,
+  screenshot,
+  serveDist,
+  storedHistory,
+  widgetReady,
+} from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+const count = (page) => page.locator('.aci-history__count');
+const rows = (page) => page.locator('.aci-history__entry');
+
+/** Waits until the history shows `n` check-ins (saves wait for a Web Lock, so they land a
+ * moment after the click). */
+async function expectCount(page, n) {
+  await page.waitForFunction(
+    (expected) => document.querySelector('.aci-history__count')?.textContent === expected,
+    String(n),
+  );
+}
+
+/** A version-2 history of `n` weekly check-ins ending a day ago, as the widget stores it. */
+function historyOf(n, { version = 2, extra = {} } = {}) {
+  const end = Date.now() - DAY;
+  const entries = Array.from({ length: n }, (_, index) => {
+    const wobble = (index * 37) % 23;
+    return {
+      id: `seed-${String(index).padStart(5, '0')}`,
+      completed_at: end - (n - 1 - index) * 7 * DAY,
+      instrument: { id: 'builtin.alliance-checkin', version: 1 },
+      answers: [
+        { item: 'connection', value: 78 + wobble },
+        { item: 'focus', value: 70 + ((wobble * 3) % 31) },
+        { item: 'way-of-working', value: 85 + (wobble % 16) },
+        { item: 'overall', value: 80 + (wobble % 21) },
+      ],
+      note: index % 5 === 0 ? `Week ${index}: a note` : '',
+      ...extra,
+    };
+  });
+  return JSON.stringify({ format: 'alliance-checkin/history', version, entries, deleted: [] });
+}
+
+/** A phone whose storage holds `values` (key -> text) before the widget loads. */
+async function seededPhone(values, options) {
+  const context = await phoneContext(browser, options);
+  await context.addInitScript((seed) => {
+    if (sessionStorage.getItem('seeded')) return;
+    sessionStorage.setItem('seeded', '1');
+    for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
+  }, values);
+  const page = await openPage(context, server.url);
+  return { context, page };
+}
+
+async function checkIn(page, tenths, note = '') {
+  await page.locator('input.aci-range').evaluateAll((lines, values) => {
+    lines.forEach((line, index) => {
+      line.value = String(values[index]);
+      line.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }, tenths);
+  await page.locator('form textarea').fill(note);
+  await page.locator('button[type=submit]').click();
+  await page.locator('.aci-result h2').waitFor();
+  await page.getByRole('button', { name: 'Back to the start' }).click();
+  await page.locator('form h2').waitFor();
+}
+
+async function expectNoAxeViolations(page, state) {
+  assert.deepEqual(await axeViolations(page), [], `axe found problems on: ${state}`);
+}
+
+/** Clicks `button` and returns the text of the file it downloads. */
+async function downloaded(page, button) {
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+function tempFile(name, text) {
+  const path = join(tmpdir(), `aci-${process.pid}-${name}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('stored data that cannot be used as it is', () => {
+  for (const [name, text] of [
+    ['truncated', historyOf(3).slice(0, 200)],
+    ['wrong types', historyOf(2).replace('"completed_at":', '"completed_at":"yesterday","x":')],
+    ['not ours', '{"hello":"world"}'],
+  ]) {
+    it(`keeps ${name} data aside, byte for byte, and lets the client copy or download it`, async () => {
+      const { context, page } = await seededPhone({ [HISTORY_KEY]: text });
+      assert.match(await page.locator('.aci-notices').textContent(), /could not be read/);
+      const backups = await page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((key) => key.includes(':history:unreadable:'))
+          .map((key) => localStorage.getItem(key)),
+      );
+      assert.deepEqual(backups, [text], 'kept exactly as it was');
+      const file = await downloaded(page, page.getByRole('button', { name: 'Download it' }));
+      assert.equal(file.text, text);
+      await checkIn(page, [80, 80, 80, 80]);
+      await expectCount(page, 1);
+      await context.close();
+    });
+  }
+
+  it('shows a newer version’s check-ins read-only and never rewrites them', async () => {
+    const newer = historyOf(2, { version: 3, extra: { mood: 'calm' } }).replace(
+      '"deleted":[]',
+      '"deleted":[],"sync":{"device":"tablet"}',
+    );
+    const { context, page } = await seededPhone({ [HISTORY_KEY]: newer });
+    await expectCount(page, 2);
+    assert.equal(await page.locator('.aci-tag', { hasText: 'Saved by a newer version' }).count(), 2);
+    assert.equal(await page.locator('.aci-history__delete').count(), 0, 'nothing to delete');
+    await checkIn(page, [90, 90, 90, 90]);
+    await expectCount(page, 3);
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), newer);
+    await context.close();
+  });
+});
+
+describe('deleting', () => {
+  it('deletes one check-in with undo, and a deletion is kept through a reload', async () => {
+    const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(3) });
+    await page.getByRole('button', { name: /^Delete the check-in from/ }).first().click();
+    await expectCount(page, 2);
+    assert.match(await page.locator('.aci-history').textContent(), /was deleted/);
+    await expectNoAxeViolations(page, 'deleted, with undo');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expectCount(page, 3);
+    assert.equal((await storedHistory(page)).entries.length, 3);
+
+    await page.getByRole('button', { name: /^Delete the check-in from/ }).first().click();
+    await expectCount(page, 2);
+    const stored = await storedHistory(page);
+    assert.equal(stored.entries.length, 2);
+    assert.deepEqual(stored.deleted.map((gone) => gone.id), ['seed-00002']);
+    await page.reload();
+    await widgetReady(page);
+    await expectCount(page, 2);
+    await context.close();
+  });
+
+  it('never brings back a check-in deleted in one tab when another tab saves', async () => {
+    const context = await phoneContext(browser);
+    const first = await openPage(context, server.url);
+    await checkIn(first, [90, 90, 90, 90], 'to be deleted');
+    const second = await openPage(context, server.url);
+    await expectCount(second, 1);
+    await first.getByRole('button', { name: /^Delete the check-in from/ }).click();
+    await expectCount(first, 0);
+    // The second tab still shows it, and now saves a check-in of its own.
+    await checkIn(second, [60, 60, 60, 60], 'from the second tab');
+    const stored = await storedHistory(second);
+    assert.deepEqual(stored.entries.map((entry) => entry.note), ['from the second tab']);
+    assert.equal(stored.deleted.length, 1);
+    await second.reload();
+    await widgetReady(second);
+    await expectCount(second, 1);
+    await context.close();
+  });
+
+  it('deletes everything only after confirming, and leaves other data alone', async () => {
+    const { context, page } = await seededPhone({
+      [HISTORY_KEY]: historyOf(4),
+      'alliance-checkin:default:language': 'en',
+      'alliance-checkin:other:history': 'another widget’s data',
+      'unrelated-site-key': 'keep me',
+    });
+    await page.getByRole('button', { name: 'Delete all my data' }).click();
+    assert.match(await page.locator('.aci-backup').textContent(), /cannot be undone/);
+    await expectNoAxeViolations(page, 'delete all confirmation');
+    await screenshot(page, 'history-delete-all-confirm');
+    await page.getByRole('button', { name: 'Yes, delete everything' }).click();
+    assert.match(await page.locator('.aci-notices').textContent(), /has been deleted/);
+    await expectCount(page, 0);
+    const keys = await page.evaluate(() => Object.keys(localStorage).sort());
+    assert.deepEqual(keys, ['alliance-checkin:other:history', 'unrelated-site-key']);
+    await context.close();
+  });
+});
+
+describe('backup and restore', () => {
+  it('exports, clears, and restores everything; a second restore adds nothing', async () => {
+    const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(5) });
+    const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
+    assert.match(backup.name, /^alliance-checkin-backup-\d{4}-\d{2}-\d{2}\.json$/);
+    const parsed = JSON.parse(backup.text);
+    assert.equal(parsed.format, 'alliance-checkin/backup');
+    assert.equal(parsed.entries.length, 5);
+    const before = (await storedHistory(page)).entries;
+
+    await page.getByRole('button', { name: 'Delete all my data' }).click();
+    await page.getByRole('button', { name: 'Yes, delete everything' }).click();
+    await expectCount(page, 0);
+
+    const file = tempFile('backup.json', backup.text);
+    await page.getByLabel('Restore from a backup file').setInputFiles(file);
+    await page.getByText('Restored: 5 added, 0 already here, 0 could not be read.').waitFor();
+    await expectCount(page, 5);
+    assert.deepEqual((await storedHistory(page)).entries, before, 'exactly what was exported');
+    await expectNoAxeViolations(page, 'restore report');
+
+    await page.getByLabel('Restore from a backup file').setInputFiles(file);
+    await page.getByText('Restored: 0 added, 5 already here, 0 could not be read.').waitFor();
+    await expectCount(page, 5);
+    await context.close();
+  });
+
+  it('refuses a malformed or foreign file without changing anything, and reports bad entries', async () => {
+    const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(2) });
+    const original = await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY);
+    const picker = page.getByLabel('Restore from a backup file');
+    await picker.setInputFiles(tempFile('cut.json', '{"format":"alliance-checkin/backup","version":1,"entr'));
+    await page.getByText(/damaged or incomplete, so nothing was changed/).waitFor();
+    await picker.setInputFiles(tempFile('photo.json', '{"name":"holiday.jpg"}'));
+    await page.getByText(/is not an Alliance Check-in backup, so nothing was changed/).waitFor();
+    assert.equal(await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), original);
+
+    const mixed = JSON.stringify({
+      format: 'alliance-checkin/backup',
+      version: 1,
+      exported_at: Date.now(),
+      entries: [
+        JSON.parse(historyOf(1).replace('seed-00000', 'fresh-00001')).entries[0],
+        { id: 'broken', completed_at: 'soon' },
+      ],
+    });
+    await picker.setInputFiles(tempFile('mixed.json', mixed));
+    await page.getByText('Restored: 1 added, 0 already here, 1 could not be read.').waitFor();
+    assert.match(await page.locator('.aci-backup').textContent(), /Check-in 2 in the file could not be read/);
+    await expectCount(page, 3);
+    await context.close();
+  });
+
+  it('downloads a CSV whose cells can never run as formulas', async () => {
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await checkIn(page, [75, 80, 90, 100], '=HYPERLINK("http://evil.example","click")');
+    await checkIn(page, [60, 70, 80, 90], '+1 and -2, "quoted"');
+    const csv = await downloaded(page, page.getByRole('button', { name: /spreadsheet/ }));
+    assert.match(csv.name, /^alliance-checkin-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = csv.text.trim().split('\r\n');
+    assert.equal(
+      lines[0],
+      'id,completed_at,questionnaire,questionnaire_version,practice,therapist,edited_at,item_connection,item_focus,item_way-of-working,item_overall,total,note',
+    );
+    assert.equal(lines.length, 3);
+    assert.match(lines[1], /,7\.5,8,9,10,34\.5,"'=HYPERLINK\(""http:\/\/evil\.example"",""click""\)"$/);
+    assert.match(lines[2], /,"'\+1 and -2, ""quoted"""$/);
+    await context.close();
+  });
+});
+
+describe('correcting and choosing not to keep', () => {
+  it('corrects the latest check-in, and the correction is noted', async () => {
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await checkIn(page, [50, 50, 50, 50], 'typo hre');
+    await page.getByRole('button', { name: /^Correct it: the check-in from/ }).click();
+    await page.locator('form h2', { hasText: 'Correct your latest check-in' }).waitFor();
+    await page.locator('input.aci-range').first().evaluate((line) => {
+      line.value = '90';
+      line.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator('form textarea').fill('typo here');
+    await page.getByRole('button', { name: 'Save the correction' }).click();
+    await page.locator('.aci-result h2').waitFor();
+    const [entry] = (await storedHistory(page)).entries;
+    assert.equal(entry.answers[0].value, 90);
+    assert.equal(entry.note, 'typo here');
+    assert.equal(typeof entry.edited_at, 'number');
+    assert.match(await rows(page).first().textContent(), /Corrected/);
+    await context.close();
+  });
+
+  it('keeps nothing on the device when the client says so', async () => {
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await page.locator('details.aci-settings summary').click();
+    await page.getByRole('checkbox', { name: 'Keep my check-ins on this device' }).uncheck();
+    await checkIn(page, [70, 70, 70, 70], 'private');
+    await expectCount(page, 1);
+    assert.match(await rows(page).first().textContent(), /Not kept on this device/);
+    const keys = await page.evaluate(() => Object.keys(localStorage));
+    assert.deepEqual(keys, ['alliance-checkin:default:keep-history']);
+    const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
+    assert.equal(JSON.parse(backup.text).entries.length, 1, 'it can still be exported');
+    await page.reload();
+    await widgetReady(page);
+    await expectCount(page, 0);
+    await context.close();
+  });
+});
+
+describe('the history screen', () => {
+  for (const n of [1, 12, 1000]) {
+    it(`reads well with ${n} check-in${n === 1 ? '' : 's'}`, async () => {
+      const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(n) });
+      assert.equal(await count(page).textContent(), String(n));
+      assert.equal(await rows(page).count(), Math.min(n, 20), 'paged twenty at a time');
+      if (n > 1) {
+        await page.locator('.aci-trend').first().waitFor();
+      }
+      await page.locator('.aci-history').scrollIntoViewIfNeeded();
+      await expectNoAxeViolations(page, `history with ${n}`);
+      await screenshot(page, `history-${n}`);
+      if (n > 20) {
+        await page.getByRole('button', { name: 'Show 20 more' }).click();
+        assert.equal(await rows(page).count(), 40);
+      }
+      assert.deepEqual(page.problems, []);
+      await context.close();
+    });
+  }
+});

@@ -99,8 +99,15 @@ pub fn storage_expires_without_home_screen() -> bool {
     };
     let navigator = window.navigator();
     let agent = navigator.user_agent().unwrap_or_default();
-    let touch_mac = agent.contains("Macintosh") && navigator.max_touch_points() > 1;
-    let apple_mobile = agent.contains("iPhone") || agent.contains("iPad") || touch_mac;
+    // Byte windows, not `str::contains`: the string searcher costs 0.7 KB of download.
+    let has = |needle: &str| {
+        agent
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+    };
+    let touch_mac = has("Macintosh") && navigator.max_touch_points() > 1;
+    let apple_mobile = has("iPhone") || has("iPad") || touch_mac;
     let standalone = Reflect::get(&navigator, &"standalone".into())
         .ok()
         .and_then(|value| value.as_bool())

@@ -571,12 +571,14 @@ pub fn table_markup(
     push_escaped(&mut out, words.caption);
     out.push_str(r#"</caption><thead><tr><th scope="col">"#);
     push_escaped(&mut out, words.date);
+    // The total comes right after the date, so a narrow phone that scrolls the table sideways
+    // still shows it first.
+    out.push_str(r#"</th><th scope="col">"#);
+    push_escaped(&mut out, words.total);
     for item in words.items {
         out.push_str(r#"</th><th scope="col">"#);
         push_escaped(&mut out, &item.title);
     }
-    out.push_str(r#"</th><th scope="col">"#);
-    push_escaped(&mut out, words.total);
     out.push_str("</th></tr></thead><tbody>");
     for (row, point) in points.iter().rev().take(rows).enumerate() {
         if row > 0 && row % page.max(1) == 0 {
@@ -587,15 +589,15 @@ pub fn table_markup(
             out.push_str(r#"<tr><th scope="row">"#);
         }
         push_escaped(&mut out, &date(point.completed_at_ms));
-        out.push_str("</th>");
+        out.push_str(r#"</th><td class="aci-trend__total-cell">"#);
+        out.push_str(&point.total.format_with(words.decimal_separator));
+        out.push_str("</td>");
         for score in &point.items {
             out.push_str("<td>");
             out.push_str(&score.format_with(words.decimal_separator));
             out.push_str("</td>");
         }
-        out.push_str(r#"<td class="aci-trend__total-cell">"#);
-        out.push_str(&point.total.format_with(words.decimal_separator));
-        out.push_str("</td></tr>");
+        out.push_str("</tr>");
     }
     out.push_str("</tbody>");
     out
@@ -1022,13 +1024,13 @@ mod tests {
         let markup = table_markup(&points, 20, 20, &words, &date);
         assert!(markup.starts_with(concat!(
             r#"<caption id="w1-trend-caption">Your check-ins, newest first</caption>"#,
-            r#"<thead><tr><th scope="col">Date</th><th scope="col">Connection</th>"#,
-            r#"<th scope="col">Focus</th><th scope="col">Way of working</th>"#,
-            r#"<th scope="col">Overall</th><th scope="col">Total &amp; more</th></tr></thead>"#,
-            r#"<tbody><tr><th scope="row">day &lt;44&gt;</th><td>7,5</td><td>8</td>"#,
-            r#"<td>9,5</td><td>10</td><td class="aci-trend__total-cell">35</td></tr>"#,
+            r#"<thead><tr><th scope="col">Date</th><th scope="col">Total &amp; more</th>"#,
+            r#"<th scope="col">Connection</th><th scope="col">Focus</th>"#,
+            r#"<th scope="col">Way of working</th><th scope="col">Overall</th></tr></thead>"#,
+            r#"<tbody><tr><th scope="row">day &lt;44&gt;</th><td class="aci-trend__total-cell">35</td>"#,
+            r#"<td>7,5</td><td>8</td><td>9,5</td><td>10</td></tr>"#,
         )));
-        assert!(markup.ends_with(r#"<th scope="row">day &lt;25&gt;</th><td>7,5</td><td>8</td><td>9,5</td><td>10</td><td class="aci-trend__total-cell">35</td></tr></tbody>"#));
+        assert!(markup.ends_with(r#"<th scope="row">day &lt;25&gt;</th><td class="aci-trend__total-cell">35</td><td>7,5</td><td>8</td><td>9,5</td><td>10</td></tr></tbody>"#));
         assert_eq!(markup.matches("<tr>").count(), 21);
         assert!(!markup.contains("tabindex"));
         // The second and third pages start with a focus target; no more rows than there are.

@@ -344,4 +344,14 @@ describe('the history screen', () => {
       await context.close();
     });
   }
+
+  it('passes axe with the chart, the table and every question shown, in the dark theme', async () => {
+    const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(12) }, { colorScheme: 'dark' });
+    await page.getByRole('checkbox', { name: 'Show each question' }).check();
+    await page.getByText('Show the numbers as a table').click();
+    await page.locator('.aci-trend table').waitFor();
+    await expectNoAxeViolations(page, 'dark history with chart, items and table');
+    await page.locator('.aci-trend').first().screenshot({ path: 'tests/e2e/screenshots/history-chart-dark.png' });
+    await context.close();
+  });
 });

@@ -37,14 +37,16 @@ fn date_locale(language_tag: &str) -> JsValue {
         )
 }
 
-/// A short date and time in the widget's language (`language_tag`), e.g. "22 Nov 2026, 14:05"
-/// or "22 nov 2026, 14:05".
-pub fn format_date_time(language_tag: &str, ms: u64) -> String {
+/// `ms` written by Intl in the widget's language: a medium date, with a short time when
+/// `with_time`.
+fn format_with_intl(language_tag: &str, ms: u64, with_time: bool) -> String {
     let locales = Array::of1(&date_locale(language_tag));
     let options = Object::new();
     // Setting plain string properties on a fresh object cannot fail.
     let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    if with_time {
+        let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    }
     let format: Function = Intl::DateTimeFormat::new(&locales, &options).format();
     format
         .call1(&JsValue::UNDEFINED, &date_of(ms))
@@ -53,18 +55,16 @@ pub fn format_date_time(language_tag: &str, ms: u64) -> String {
         .unwrap_or_default()
 }
 
+/// A short date and time in the widget's language (`language_tag`), e.g. "22 Nov 2026, 14:05"
+/// or "22 nov 2026, 14:05".
+pub fn format_date_time(language_tag: &str, ms: u64) -> String {
+    format_with_intl(language_tag, ms, true)
+}
+
 /// A short date without the time, e.g. "22 Nov 2026" or "Nov 22, 2026" (the trend chart's
 /// axis and table, where the time would crowd a phone's width).
 pub fn format_date(language_tag: &str, ms: u64) -> String {
-    let locales = Array::of1(&date_locale(language_tag));
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let format: Function = Intl::DateTimeFormat::new(&locales, &options).format();
-    format
-        .call1(&JsValue::UNDEFINED, &date_of(ms))
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_default()
+    format_with_intl(language_tag, ms, false)
 }
 
 /// The machine-readable form for a `<time datetime>` attribute.

@@ -382,6 +382,15 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Shows the result of a finished or corrected check-in. Keyboard and screen-reader users
+    // land on its heading, not on a vanished button.
+    let show = Callback::new({
+        let result_prefix = id_prefix.clone();
+        move |(entry, saved): (CheckIn, SaveStatus)| {
+            screen.set(Screen::Result { entry, saved });
+            focus_when_rendered(format!("{result_prefix}-result-heading"));
+        }
+    });
     let submit = Callback::new({
         let (instrument, keys, answers, writer) = (
             instrument.clone(),
@@ -389,7 +398,6 @@ pub fn App() -> impl IntoView {
             answers.clone(),
             writer.clone(),
         );
-        let result_prefix = id_prefix.clone();
         let (practice, therapist) = (
             settings.practice_name.clone(),
             settings.therapist_name.clone(),
@@ -416,18 +424,9 @@ pub fn App() -> impl IntoView {
             wrote_draft.set_value(false);
             answers.clear();
             draft_banner.set(DraftBanner::Hidden);
-            let show = {
-                let result_prefix = result_prefix.clone();
-                move |entry: CheckIn, saved: SaveStatus| {
-                    screen.set(Screen::Result { entry, saved });
-                    // Keyboard and screen-reader users land on the result, not on a vanished
-                    // button.
-                    focus_when_rendered(format!("{result_prefix}-result-heading"));
-                }
-            };
             if !keep_history.get_untracked() {
                 unsaved.update(|kept| kept.push(entry.clone()));
-                show(entry, SaveStatus::NotSaved(Notice::NotKeptByChoice));
+                show.run((entry, SaveStatus::NotSaved(Notice::NotKeptByChoice)));
                 return;
             }
             let keys = keys.clone();
@@ -445,12 +444,12 @@ pub fn App() -> impl IntoView {
                             let _ = clear_draft(&store, &keys);
                         }
                         request_persistent_storage();
-                        show(entry, SaveStatus::Saved);
+                        show.run((entry, SaveStatus::Saved));
                     }
                     Err(error) => {
                         // Not lost: kept in this page, and the draft (if any) stays on the device.
                         unsaved.update(|kept| kept.push(entry.clone()));
-                        show(entry, SaveStatus::NotSaved(Notice::of_save_error(&error)));
+                        show.run((entry, SaveStatus::NotSaved(Notice::of_save_error(&error))));
                     }
                 },
             );
@@ -460,7 +459,6 @@ pub fn App() -> impl IntoView {
     let save_correction = Callback::new({
         let (instrument, edit_answers, writer) =
             (instrument.clone(), edit_answers.clone(), writer.clone());
-        let result_prefix = id_prefix.clone();
         move |()| {
             let Screen::Edit { entry } = screen.get_untracked() else {
                 return;
@@ -478,20 +476,13 @@ pub fn App() -> impl IntoView {
                 edited_at_ms: Some(now_ms()),
                 ..entry
             };
-            let show = {
-                let result_prefix = result_prefix.clone();
-                move |entry: CheckIn, saved: SaveStatus| {
-                    screen.set(Screen::Result { entry, saved });
-                    focus_when_rendered(format!("{result_prefix}-result-heading"));
-                }
-            };
             if unsaved.with_untracked(|kept| kept.iter().any(|kept| kept.id == corrected.id)) {
                 unsaved.update(|kept| {
                     for kept in kept.iter_mut().filter(|kept| kept.id == corrected.id) {
                         *kept = corrected.clone();
                     }
                 });
-                show(corrected, SaveStatus::NotSaved(Notice::NotKeptByChoice));
+                show.run((corrected, SaveStatus::NotSaved(Notice::NotKeptByChoice)));
                 return;
             }
             let replacing = History {
@@ -501,11 +492,11 @@ pub fn App() -> impl IntoView {
             writer.write(
                 move |history| merge_histories(history, &replacing),
                 move |outcome| match outcome {
-                    Ok(()) => show(corrected, SaveStatus::Saved),
-                    Err(error) => show(
+                    Ok(()) => show.run((corrected, SaveStatus::Saved)),
+                    Err(error) => show.run((
                         corrected,
                         SaveStatus::NotSaved(Notice::of_save_error(&error)),
-                    ),
+                    )),
                 },
             );
         }

@@ -2,40 +2,29 @@
 // touch and one by keyboard only, reloads, drafts, unreadable and newer stored data, two tabs
 // saving at once, axe on every screen and state in both themes, and reflow at 320 px / 200%.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   BESIDE_NEWER_KEY,
   DRAFT_KEY,
   HISTORY_KEY,
+  answerAll,
   axeViolations,
-  launchBrowser,
   openPage,
   phoneContext,
   screenshot,
-  serveDist,
   storedHistory,
   tapLine,
   valueTexts,
   widgetReady,
+  withServerAndBrowser,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withServerAndBrowser();
 
 /** A fresh phone with empty storage, and a page on the widget. */
 async function freshPhone(options) {
-  const context = await phoneContext(browser, options);
-  const page = await openPage(context, server.url);
+  const context = await phoneContext(env.browser, options);
+  const page = await openPage(context, env.server.url);
   return { context, page };
 }
 
@@ -52,15 +41,6 @@ const finish = (page) => page.locator('button[type=submit]');
 const historyCount = (page) => page.locator('.aci-history__count');
 const resultHeading = (page) => page.locator('.aci-result h2');
 
-/** Answers every line through the DOM the way a drag does (for tests about something else). */
-async function answerAll(page, tenths) {
-  await page.locator('input.aci-range').evaluateAll((lines, values) => {
-    lines.forEach((line, index) => {
-      line.value = String(values[index]);
-      line.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-  }, tenths);
-}
 
 /** The texts kept aside under backup keys because they could not be read. */
 function unreadableBackups(page) {
@@ -278,9 +258,9 @@ describe('nothing is lost', () => {
   });
 
   it('keeps both check-ins when two open tabs save at the same moment', async () => {
-    const context = await phoneContext(browser);
-    const first = await openPage(context, server.url);
-    const second = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const first = await openPage(context, env.server.url);
+    const second = await openPage(context, env.server.url);
     await answerAll(first, [100, 100, 100, 100]);
     await answerAll(second, [10, 20, 30, 40]);
     await Promise.all([finish(first).click(), finish(second).click()]);
@@ -294,7 +274,7 @@ describe('nothing is lost', () => {
         { timeout: 5000 },
       );
     }
-    const reader = await openPage(context, server.url);
+    const reader = await openPage(context, env.server.url);
     const stored = await storedHistory(reader);
     assert.equal(stored.entries.length, 2, 'neither tab erased the other\'s check-in');
     assert.equal(await historyCount(reader).textContent(), '2');
@@ -303,9 +283,9 @@ describe('nothing is lost', () => {
     await context.close();
   });
   it('puts back its own check-in when another tab\'s write replaced it', async () => {
-    const context = await phoneContext(browser);
-    const saver = await openPage(context, server.url);
-    const other = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const saver = await openPage(context, env.server.url);
+    const other = await openPage(context, env.server.url);
     await answerAll(saver, [60, 60, 60, 60]);
     await finish(saver).click();
     await resultHeading(saver).waitFor();
@@ -374,7 +354,7 @@ describe('nothing is lost', () => {
   });
 
   it('works with storage blocked (as in a sandboxed frame) and says nothing will be kept', async () => {
-    const context = await phoneContext(browser);
+    const context = await phoneContext(env.browser);
     await context.addInitScript(() => {
       Object.defineProperty(window, 'localStorage', {
         get() {
@@ -382,7 +362,7 @@ describe('nothing is lost', () => {
         },
       });
     });
-    const page = await openPage(context, server.url);
+    const page = await openPage(context, env.server.url);
     assert.match(await page.locator('.aci-notices').textContent(), /not letting the check-in save anything/);
     await answerAll(page, [100, 100, 100, 90]);
     await finish(page).click();
@@ -420,14 +400,14 @@ describe('looks right for everyone', () => {
     { name: 'reflow-200-percent-text', width: 360, textScale: 2 },
   ]) {
     it(`has no horizontal scrolling at ${width} px wide with text at ${textScale * 100}%`, async () => {
-      const context = await phoneContext(browser, { viewport: { width, height: 640 } });
+      const context = await phoneContext(env.browser, { viewport: { width, height: 640 } });
       await context.addInitScript((scale) => {
         // The browser's text-size setting scales the root font size.
         document.addEventListener('DOMContentLoaded', () => {
           document.documentElement.style.fontSize = `${scale * 100}%`;
         });
       }, textScale);
-      const page = await openPage(context, server.url);
+      const page = await openPage(context, env.server.url);
       await answerAll(page, [85, 90, 95, 100]);
       const overflow = () =>
         page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -446,7 +426,7 @@ describe('looks right for everyone', () => {
     const { context, page } = await freshPhone();
     const foreign = [];
     page.on('request', (request) => {
-      if (!request.url().startsWith(server.url) && !request.url().startsWith('data:')) {
+      if (!request.url().startsWith(env.server.url) && !request.url().startsWith('data:')) {
         foreign.push(request.url());
       }
     });

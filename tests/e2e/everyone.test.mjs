@@ -6,32 +6,23 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DIST,
+  answerAll,
   axeViolations,
-  launchBrowser,
+  clipboardContents,
+  grantClipboard,
   openPage,
   phoneContext,
   screenshot,
-  serveDist,
   storedHistory,
   valueTexts,
   widgetReady,
+  withServerAndBrowser,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withServerAndBrowser();
 
 const LANGUAGE_KEY = 'alliance-checkin:default:language';
 const ANSWER_STYLE_KEY = 'alliance-checkin:default:answer-style';
@@ -40,22 +31,7 @@ async function expectNoAxeViolations(page, state) {
   assert.deepEqual(await axeViolations(page), [], `axe found problems on: ${state}`);
 }
 
-async function answerAll(page, tenths) {
-  await page.locator('input.aci-range').evaluateAll((lines, values) => {
-    lines.forEach((line, index) => {
-      line.value = String(values[index]);
-      line.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-  }, tenths);
-}
 
-async function clipboardContents(context) {
-  const reader = await context.newPage();
-  await reader.goto(`${server.url}blank`);
-  const text = await reader.evaluate(() => navigator.clipboard.readText());
-  await reader.close();
-  return text;
-}
 
 async function openSettings(page) {
   const details = page.locator('details.aci-settings');
@@ -66,11 +42,9 @@ async function openSettings(page) {
 
 describe('in the client’s language', () => {
   it('speaks Spanish to a Spanish browser, from the check-in to the copied summary', async () => {
-    const context = await phoneContext(browser, { locale: 'es-MX' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: server.url.replace(/\/$/, ''),
-    });
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser, { locale: 'es-MX' });
+    await grantClipboard(context, env.server.url);
+    const page = await openPage(context, env.server.url);
     assert.equal(await page.locator('.aci').getAttribute('lang'), 'es');
     assert.equal(await page.locator('form h2').textContent(), '¿Cómo fue la sesión de hoy?');
     assert.deepEqual(await valueTexts(page), Array(4).fill('aún sin responder'));
@@ -98,7 +72,7 @@ describe('in the client’s language', () => {
     await screenshot(page, 'es-summary');
     await page.getByRole('button', { name: 'Copiar', exact: true }).click();
     await page.locator('.aci-summary [role=status]').getByText(/Copiado/).waitFor();
-    assert.equal(await clipboardContents(context), summary);
+    assert.equal(await clipboardContents(context, env.server.url), summary);
 
     // Dates in the history follow the language: "22 nov 2026", not "Nov 22, 2026".
     const date = await page.locator('.aci-history time').first().textContent();
@@ -108,7 +82,7 @@ describe('in the client’s language', () => {
   });
 
   it('lets the client switch language; their choice wins over the practice’s and is kept', async () => {
-    const context = await phoneContext(browser);
+    const context = await phoneContext(env.browser);
     const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace(
       '<div data-alliance-checkin>',
       '<div data-alliance-checkin data-language="es">',
@@ -116,7 +90,7 @@ describe('in the client’s language', () => {
     await context.route('**/practice', (route) =>
       route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
     );
-    const page = await openPage(context, `${server.url}practice`);
+    const page = await openPage(context, `${env.server.url}practice`);
     assert.equal(await page.locator('.aci').getAttribute('lang'), 'es', 'the practice chose Spanish');
 
     await openSettings(page);
@@ -141,7 +115,7 @@ describe('in the client’s language', () => {
   });
 
   it('names a practice language it does not have, and follows the browser', async () => {
-    const context = await phoneContext(browser, { locale: 'es-ES' });
+    const context = await phoneContext(env.browser, { locale: 'es-ES' });
     const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace(
       '<div data-alliance-checkin>',
       '<div data-alliance-checkin data-language="<b>klingon</b>">',
@@ -149,7 +123,7 @@ describe('in the client’s language', () => {
     await context.route('**/practice', (route) =>
       route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
     );
-    const page = await openPage(context, `${server.url}practice`);
+    const page = await openPage(context, `${env.server.url}practice`);
     assert.equal(await page.locator('.aci').getAttribute('lang'), 'es');
     assert.match(await page.locator('.aci-notices').textContent(), /data-language.*\(en y es\)/);
     await context.close();
@@ -158,8 +132,8 @@ describe('in the client’s language', () => {
 
 describe('answering without dragging', () => {
   it('chooses whole numbers, fine-tunes by 0.1, and stores the same answers as the slider', async () => {
-    const context = await phoneContext(browser, { hasTouch: false, isMobile: false });
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser, { hasTouch: false, isMobile: false });
+    const page = await openPage(context, env.server.url);
     await openSettings(page);
     await page.getByRole('checkbox', { name: /choosing a number from 0 to 10/ }).check();
     assert.equal(await page.evaluate((key) => localStorage.getItem(key), ANSWER_STYLE_KEY), 'numbers');
@@ -203,11 +177,9 @@ describe('answering without dragging', () => {
 
 describe('with the keyboard alone', () => {
   it('completes a check-in, opens a past one from the history, and copies its summary', async () => {
-    const context = await phoneContext(browser, { hasTouch: false, isMobile: false });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: server.url.replace(/\/$/, ''),
-    });
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser, { hasTouch: false, isMobile: false });
+    await grantClipboard(context, env.server.url);
+    const page = await openPage(context, env.server.url);
     const press = async (...keys) => {
       for (const key of keys) await page.keyboard.press(key);
     };
@@ -236,7 +208,7 @@ describe('with the keyboard alone', () => {
     await page.locator('.aci-summary [role=status]').getByText('Copied.').waitFor();
     const text = await page.locator('.aci-summary textarea').inputValue();
     assert.match(text, /Total: 40 of 40/);
-    assert.equal(await clipboardContents(context), text);
+    assert.equal(await clipboardContents(context, env.server.url), text);
     await context.close();
   });
 });
@@ -245,8 +217,8 @@ describe('every screen, both themes, both languages', () => {
   for (const colorScheme of ['light', 'dark']) {
     for (const locale of ['en-US', 'es-ES']) {
       it(`passes axe on every screen: ${colorScheme}, ${locale}`, async () => {
-        const context = await phoneContext(browser, { colorScheme, locale });
-        const page = await openPage(context, server.url);
+        const context = await phoneContext(env.browser, { colorScheme, locale });
+        const page = await openPage(context, env.server.url);
         const state = (name) => `${name} (${colorScheme}, ${locale})`;
         await expectNoAxeViolations(page, state('empty form'));
         await openSettings(page);
@@ -277,8 +249,8 @@ describe('every screen, both themes, both languages', () => {
 
   it('keeps its layout for right-to-left text', async () => {
     // No right-to-left catalogue ships yet; this checks the CSS and the notes are ready for one.
-    const context = await phoneContext(browser);
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const page = await openPage(context, env.server.url);
     await page.locator('.aci').evaluate((root) => root.setAttribute('dir', 'rtl'));
     await page.locator('form textarea').fill('שלום, תודה על הפגישה 🙂');
     assert.equal(await page.locator('form textarea').evaluate((field) => getComputedStyle(field).direction), 'rtl');
@@ -297,13 +269,13 @@ describe('every screen, both themes, both languages', () => {
     { name: 'es-numbers-200-percent-text', width: 360, textScale: 2 },
   ]) {
     it(`keeps Spanish with numbers inside ${width} px at ${textScale * 100}% text`, async () => {
-      const context = await phoneContext(browser, { viewport: { width, height: 640 }, locale: 'es' });
+      const context = await phoneContext(env.browser, { viewport: { width, height: 640 }, locale: 'es' });
       await context.addInitScript((scale) => {
         document.addEventListener('DOMContentLoaded', () => {
           document.documentElement.style.fontSize = `${scale * 100}%`;
         });
       }, textScale);
-      const page = await openPage(context, server.url);
+      const page = await openPage(context, env.server.url);
       await openSettings(page);
       await page.locator('.aci-settings input[type=checkbox]').first().check();
       await page.locator('.aci-number__input').nth(7).check();

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -146,4 +147,48 @@ export async function valueTexts(page) {
 export async function storedHistory(page, key = HISTORY_KEY) {
   const text = await page.evaluate((storageKey) => localStorage.getItem(storageKey), key);
   return text === null ? null : JSON.parse(text);
+}
+
+/**
+ * Serves dist/ and starts Chromium before a test file's tests, and stops both after them.
+ * Returns an object whose `server` and `browser` are set once the tests run.
+ */
+export function withServerAndBrowser() {
+  const shared = { server: undefined, browser: undefined };
+  before(async () => {
+    shared.server = await serveDist();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
+}
+
+/** Answers every 0-10 line through the DOM the way a drag does (for tests about something else). */
+export async function answerAll(page, tenths) {
+  await page.locator('input.aci-range').evaluateAll((lines, values) => {
+    lines.forEach((line, index) => {
+      line.value = String(values[index]);
+      line.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }, tenths);
+}
+
+/** Lets the context's pages read and write the clipboard (how tests read it back). */
+export async function grantClipboard(context, serverUrl) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: serverUrl.replace(/\/$/, ''),
+  });
+}
+
+/** What the system clipboard really holds, read from a separate, untouched page. */
+export async function clipboardContents(context, serverUrl) {
+  const reader = await context.newPage();
+  await reader.goto(`${serverUrl}blank`);
+  await reader.bringToFront();
+  const text = await reader.evaluate(() => navigator.clipboard.readText());
+  await reader.close();
+  return text;
 }

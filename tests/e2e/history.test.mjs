@@ -7,31 +7,19 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   HISTORY_KEY,
   axeViolations,
-  launchBrowser,
   openPage,
   phoneContext,
   screenshot,
-  serveDist,
   storedHistory,
   widgetReady,
+  withServerAndBrowser,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withServerAndBrowser();
 
 const DAY = 24 * 60 * 60 * 1000;
 const count = (page) => page.locator('.aci-history__count');
@@ -70,13 +58,13 @@ function historyOf(n, { version = 2, extra = {} } = {}) {
 
 /** A phone whose storage holds `values` (key -> text) before the widget loads. */
 async function seededPhone(values, options) {
-  const context = await phoneContext(browser, options);
+  const context = await phoneContext(env.browser, options);
   await context.addInitScript((seed) => {
     if (sessionStorage.getItem('seeded')) return;
     sessionStorage.setItem('seeded', '1');
     for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
   }, values);
-  const page = await openPage(context, server.url);
+  const page = await openPage(context, env.server.url);
   return { context, page };
 }
 
@@ -173,10 +161,10 @@ describe('deleting', () => {
   });
 
   it('never brings back a check-in deleted in one tab when another tab saves', async () => {
-    const context = await phoneContext(browser);
-    const first = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const first = await openPage(context, env.server.url);
     await checkIn(first, [90, 90, 90, 90], 'to be deleted');
-    const second = await openPage(context, server.url);
+    const second = await openPage(context, env.server.url);
     await expectCount(second, 1);
     await first.getByRole('button', { name: /^Delete the check-in from/ }).click();
     await expectCount(first, 0);
@@ -265,8 +253,8 @@ describe('backup and restore', () => {
   });
 
   it('downloads a CSV whose cells can never run as formulas', async () => {
-    const context = await phoneContext(browser);
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const page = await openPage(context, env.server.url);
     await checkIn(page, [75, 80, 90, 100], '=HYPERLINK("http://evil.example","click")');
     await checkIn(page, [60, 70, 80, 90], '+1 and -2, "quoted"');
     const csv = await downloaded(page, page.getByRole('button', { name: /spreadsheet/ }));
@@ -285,8 +273,8 @@ describe('backup and restore', () => {
 
 describe('correcting and choosing not to keep', () => {
   it('corrects the latest check-in, and the correction is noted', async () => {
-    const context = await phoneContext(browser);
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const page = await openPage(context, env.server.url);
     await checkIn(page, [50, 50, 50, 50], 'typo hre');
     await page.getByRole('button', { name: /^Correct it: the check-in from/ }).click();
     await page.locator('form h2', { hasText: 'Correct your latest check-in' }).waitFor();
@@ -306,8 +294,8 @@ describe('correcting and choosing not to keep', () => {
   });
 
   it('keeps nothing on the device when the client says so', async () => {
-    const context = await phoneContext(browser);
-    const page = await openPage(context, server.url);
+    const context = await phoneContext(env.browser);
+    const page = await openPage(context, env.server.url);
     await page.locator('details.aci-settings summary').click();
     await page.getByRole('checkbox', { name: 'Keep my check-ins on this device' }).uncheck();
     await checkIn(page, [70, 70, 70, 70], 'private');

@@ -5,30 +5,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DIST,
   axeViolations,
-  launchBrowser,
+  clipboardContents,
+  grantClipboard,
   openPage,
   phoneContext,
   screenshot,
-  serveDist,
   widgetReady,
+  withServerAndBrowser,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = withServerAndBrowser();
 
 const summaryText = (page) => page.locator('.aci-summary textarea');
 const status = (page) => page.locator('.aci-summary [role=status]');
@@ -37,26 +27,15 @@ const includeNote = (page) => page.getByRole('checkbox', { name: 'Include my not
 
 /** A phone whose pages may read and write the clipboard (how the test reads it back). */
 async function phoneWithClipboard(options) {
-  const context = await phoneContext(browser, options);
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: server.url.replace(/\/$/, ''),
-  });
+  const context = await phoneContext(env.browser, options);
+  await grantClipboard(context, env.server.url);
   return context;
 }
 
-/** What the system clipboard really holds, read from a separate, untouched page. */
-async function clipboardContents(context) {
-  const reader = await context.newPage();
-  await reader.goto(`${server.url}blank`);
-  await reader.bringToFront();
-  const text = await reader.evaluate(() => navigator.clipboard.readText());
-  await reader.close();
-  return text;
-}
 
 async function setClipboard(context, text) {
   const writer = await context.newPage();
-  await writer.goto(`${server.url}blank`);
+  await writer.goto(`${env.server.url}blank`);
   await writer.evaluate((value) => navigator.clipboard.writeText(value), text);
   await writer.close();
 }
@@ -94,13 +73,13 @@ async function practicePage(context, attributes) {
   await context.route('**/practice', (route) =>
     route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
   );
-  return openPage(context, `${server.url}practice`);
+  return openPage(context, `${env.server.url}practice`);
 }
 
 describe('the summary for the therapist', () => {
   it('copies exactly the previewed text, with or without the note, and after edits', async () => {
     const context = await phoneWithClipboard();
-    const page = await openPage(context, server.url);
+    const page = await openPage(context, env.server.url);
     await checkIn(page, [90, 85, 95, 90], 'Line one\nשלום and 😊 too');
     await backToTheStart(page);
     await checkIn(page, [60, 70, 80, 60], 'Felt rushed at the end.\nCan we talk about pace?');
@@ -119,7 +98,7 @@ describe('the summary for the therapist', () => {
 
     await copyButton(page).click();
     await assert.doesNotReject(status(page).getByText('Copied.').waitFor());
-    assert.equal(await clipboardContents(context), preview);
+    assert.equal(await clipboardContents(context, env.server.url), preview);
 
     // Leaving the note out changes the preview and what is copied.
     await includeNote(page).uncheck();
@@ -128,7 +107,7 @@ describe('the summary for the therapist', () => {
     assert.equal(await status(page).textContent(), '', 'a stale "Copied" is cleared');
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
-    assert.equal(await clipboardContents(context), withoutNote);
+    assert.equal(await clipboardContents(context, env.server.url), withoutNote);
 
     // The recent check-ins, oldest first, each with its lowest item.
     await page.getByRole('checkbox', { name: 'Include my recent check-ins' }).check();
@@ -142,7 +121,7 @@ describe('the summary for the therapist', () => {
     assert.equal(await includeNote(page).isDisabled(), true);
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
-    assert.equal(await clipboardContents(context), `${withTrend}\nP.S. Edited by me.`);
+    assert.equal(await clipboardContents(context, env.server.url), `${withTrend}\nP.S. Edited by me.`);
     await page.getByRole('button', { name: 'Start again from the generated text' }).click();
     assert.equal(await summaryText(page).inputValue(), withTrend);
     assert.equal(await includeNote(page).isDisabled(), false);
@@ -160,7 +139,7 @@ describe('the summary for the therapist', () => {
     await page.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
     });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await widgetReady(page);
     await checkIn(page, [70, 80, 90, 80], '');
     await openSummaryFromResult(page);
@@ -168,7 +147,7 @@ describe('the summary for the therapist', () => {
     await setClipboard(context, 'something older');
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
-    assert.equal(await clipboardContents(context), await summaryText(page).inputValue());
+    assert.equal(await clipboardContents(context, env.server.url), await summaryText(page).inputValue());
     await context.close();
   });
 
@@ -179,14 +158,14 @@ describe('the summary for the therapist', () => {
       const refuse = () => Promise.reject(new DOMException('Refused', 'NotAllowedError'));
       Object.defineProperty(Clipboard.prototype, 'writeText', { value: refuse });
     });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await widgetReady(page);
     await checkIn(page, [70, 80, 90, 80], 'A note');
     await openSummaryFromResult(page);
     await setClipboard(context, 'something older');
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
-    assert.equal(await clipboardContents(context), await summaryText(page).inputValue());
+    assert.equal(await clipboardContents(context, env.server.url), await summaryText(page).inputValue());
     await context.close();
   });
 
@@ -197,7 +176,7 @@ describe('the summary for the therapist', () => {
       Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
       Document.prototype.execCommand = () => false;
     });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await widgetReady(page);
     await checkIn(page, [70, 80, 90, 80], 'A note');
     await openSummaryFromResult(page);
@@ -212,13 +191,13 @@ describe('the summary for the therapist', () => {
     }));
     assert.deepEqual(selection, { focused: true, start: 0, end: selection.length, length: selection.length });
     assert.ok(selection.length > 100);
-    assert.equal(await clipboardContents(context), 'something older', 'nothing claimed to be copied');
+    assert.equal(await clipboardContents(context, env.server.url), 'something older', 'nothing claimed to be copied');
     await screenshot(page, 'summary-copy-by-hand');
     await context.close();
   });
 
   it('offers the share sheet only where the browser has one', async () => {
-    const context = await phoneContext(browser);
+    const context = await phoneContext(env.browser);
     const page = await context.newPage();
     await page.addInitScript(() => {
       window.sharedData = [];
@@ -227,7 +206,7 @@ describe('the summary for the therapist', () => {
         return Promise.resolve();
       };
     });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await widgetReady(page);
     await checkIn(page, [70, 80, 90, 80], 'A note');
     await openSummaryFromResult(page);
@@ -250,7 +229,7 @@ describe('the summary for the therapist', () => {
     await without.addInitScript(() => {
       delete Navigator.prototype.share;
     });
-    await without.goto(server.url);
+    await without.goto(env.server.url);
     await widgetReady(without);
     await checkIn(without, [70, 80, 90, 80], '');
     await openSummaryFromResult(without);
@@ -259,7 +238,7 @@ describe('the summary for the therapist', () => {
   });
 
   it('links an e-mail to the practice’s address with the text encoded, and refuses hostile ones', async () => {
-    const context = await phoneContext(browser);
+    const context = await phoneContext(env.browser);
     const page = await practicePage(
       context,
       'data-therapist-email="sam@practice.example" data-therapist-name="Dr Sam &lt;b&gt;Lee&lt;/b&gt;"',
@@ -292,7 +271,7 @@ describe('the summary for the therapist', () => {
 
   it('summarises any past check-in from the history', async () => {
     const context = await phoneWithClipboard();
-    const page = await openPage(context, server.url);
+    const page = await openPage(context, env.server.url);
     await checkIn(page, [90, 90, 90, 90], 'First note');
     await backToTheStart(page);
     await checkIn(page, [50, 60, 70, 80], 'Second note');
@@ -308,7 +287,7 @@ describe('the summary for the therapist', () => {
     assert.doesNotMatch(text, /Second note/);
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
-    assert.equal(await clipboardContents(context), text);
+    assert.equal(await clipboardContents(context, env.server.url), text);
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.locator('form h2').waitFor();
     await context.close();

@@ -549,11 +549,10 @@ pub fn App() -> impl IntoView {
                     check_ins: stored.with_untracked(|kept| kept.entries.len()),
                 };
                 backup_mark.set(Some(mark));
-                let kept = LocalStore::open().and_then(|store| {
-                    write_preference(&store, &keys.last_backup(), &mark.encode())
-                });
-                if kept.is_err() {
-                    push_notice(notices, Notice::SettingNotKept);
+                // Only the reminder's memory: when storage is blocked the reminder simply
+                // counts from the page's start, so there is nothing to tell the client.
+                if let Ok(store) = LocalStore::open() {
+                    let _ = write_preference(&store, &keys.last_backup(), &mark.encode());
                 }
             }
             BackupRequest::Import(file) => {

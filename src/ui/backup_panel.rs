@@ -81,7 +81,11 @@ pub fn BackupPanel(
     };
     let on_csv = move |_| {
         let name = format!("alliance-checkin-{}.csv", stamp());
-        if download(&name, "text/csv", &csv_text.run(())).is_err() {
+        // A byte-order mark first: without it Excel on Windows reads UTF-8 as a legacy code
+        // page and garbles every accent in a note.
+        let mut contents = String::from('\u{feff}');
+        contents.push_str(&csv_text.run(()));
+        if download(&name, "text/csv;charset=utf-8", &contents).is_err() {
             status.set(Some(text.backup_copy_failed));
         }
     };

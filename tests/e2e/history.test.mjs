@@ -259,7 +259,8 @@ describe('backup and restore', () => {
     await checkIn(page, [60, 70, 80, 90], '+1 and -2, "quoted"');
     const csv = await downloaded(page, page.getByRole('button', { name: /spreadsheet/ }));
     assert.match(csv.name, /^alliance-checkin-\d{4}-\d{2}-\d{2}\.csv$/);
-    const lines = csv.text.trim().split('\r\n');
+    assert.ok(csv.text.startsWith('\uFEFF'), 'a byte-order mark, so Excel reads UTF-8');
+    const lines = csv.text.slice(1).trim().split('\r\n');
     assert.equal(
       lines[0],
       'id,completed_at,questionnaire,questionnaire_version,practice,therapist,edited_at,item_connection,item_focus,item_way-of-working,item_overall,total,note',

@@ -35,18 +35,23 @@ fn mount_app() -> (HtmlElement, impl Sized) {
     (root, handle)
 }
 
-/// Lets pending work finish: reactive updates, and saves, which wait for a Web Lock.
-async fn settle() {
-    for _ in 0..3 {
+/// Waits (up to two seconds) until `selector` matches inside `root`: a save waits for a Web
+/// Lock, so the result appears a moment after the click, sooner or later depending on the machine.
+async fn wait_for(root: &HtmlElement, selector: &str) {
+    for _ in 0..200 {
         tick().await;
-        let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if root.query_selector(selector).ok().flatten().is_some() {
+            return;
+        }
+        let pause = js_sys::Promise::new(&mut |resolve, _| {
             web_sys::window()
                 .unwrap()
                 .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
                 .unwrap();
         });
-        wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+        wasm_bindgen_futures::JsFuture::from(pause).await.unwrap();
     }
+    panic!("{selector} did not appear within two seconds");
 }
 
 fn all<T: JsCast>(root: &HtmlElement, selector: &str) -> Vec<T> {
@@ -225,7 +230,7 @@ async fn finishing_saves_on_the_device_and_shows_the_result() {
     type_note(&root, "Thanks for today");
     tick().await;
     finish_button(&root).click();
-    settle().await;
+    wait_for(&root, ".aci-result").await;
     assert_eq!(
         text_of(&root, ".aci-result h2"),
         "Thank you for checking in"
@@ -258,7 +263,7 @@ async fn the_summary_previews_exactly_what_the_switches_choose() {
     type_note(&root, "Thanks for today");
     tick().await;
     finish_button(&root).click();
-    settle().await;
+    wait_for(&root, ".aci-result").await;
     one::<HtmlButtonElement>(&root, ".aci-result .aci-button--primary").click();
     // One tick renders the summary screen, the next runs its text area's value binding.
     tick().await;

@@ -135,11 +135,12 @@ pub fn UnreadableData(
     /// The language's strings.
     text: &'static Text,
 ) -> impl IntoView {
+    // `None` when storage no longer gives the text back: then nothing is copied or saved, and
+    // the client is told, rather than handed an empty file that looks like a rescue.
     let raw = |key: &str| {
         LocalStore::open()
             .ok()
             .and_then(|store| store.get(key).ok().flatten())
-            .unwrap_or_default()
     };
     move || {
         keys.get()
@@ -153,7 +154,11 @@ pub fn UnreadableData(
                             type="button"
                             class="aci-button aci-button--quiet"
                             on:click=move |_| {
-                                copy_string(&raw(&key), move |outcome| {
+                                let Some(contents) = raw(&key) else {
+                                    copied.set(Some(text.backup_copy_failed));
+                                    return;
+                                };
+                                copy_string(&contents, move |outcome| {
                                     copied.set(Some(match outcome {
                                         CopyOutcome::Copied => text.copied,
                                         CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
@@ -167,7 +172,10 @@ pub fn UnreadableData(
                             type="button"
                             class="aci-button aci-button--quiet"
                             on:click=move |_| {
-                                if download("alliance-checkin-unreadable.txt", "text/plain", &raw(&download_key)).is_err() {
+                                let saved = raw(&download_key).map(|contents| {
+                                    download("alliance-checkin-unreadable.txt", "text/plain", &contents)
+                                });
+                                if !matches!(saved, Some(Ok(()))) {
                                     copied.set(Some(text.backup_copy_failed));
                                 }
                             }

@@ -9,7 +9,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::DomException;
 
-use crate::domain::checkin::{merge_histories, CheckIn, History};
+use crate::domain::checkin::{CheckIn, History};
 use crate::domain::codec::{
     decode_draft, decode_history, decode_newer_history_leniently, encode_draft, encode_history,
     DecodeError, Unreadable,
@@ -297,23 +297,6 @@ pub fn change_history(
     Ok(Saved {
         history,
         problems: read.problems,
-    })
-}
-
-/// Saves `entry`: re-reads what is stored now, merges the entry in by id, and writes the
-/// result back (a deleted id stays deleted).
-pub fn append_check_in(
-    store: &LocalStore,
-    keys: &Keys,
-    entry: &CheckIn,
-    now_ms: u64,
-) -> Result<Saved, SaveError> {
-    let adding = History {
-        entries: vec![entry.clone()],
-        deleted: Vec::new(),
-    };
-    change_history(store, keys, now_ms, |history| {
-        merge_histories(history, &adding)
     })
 }
 

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use super::instrument::Instrument;
-use super::scoring::{score, Answer, ScoreSheet};
+use super::scoring::Answer;
 
 /// The longest note a client can save, in characters (Unicode scalar values).
 pub const NOTE_LIMIT: usize = 1000;
@@ -236,20 +236,9 @@ pub fn in_completion_order(entries: Vec<CheckIn>) -> Vec<CheckIn> {
     merged
 }
 
-/// The score sheets of the check-ins in `history` that answered `instrument` (this exact
-/// version), oldest first. Entries that do not score are left out of comparisons, not dropped.
-pub fn score_sheets_for(instrument: &Instrument, history: &[CheckIn]) -> Vec<ScoreSheet> {
-    history
-        .iter()
-        .filter(|entry| entry.instrument.is(instrument))
-        .filter_map(|entry| score(instrument, &entry.answers).ok())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::builtin::builtin_instrument;
     use crate::domain::fixtures::{builtin_check_in, edited, history, tombstone};
 
     fn entry(id: &str, completed_at_ms: u64) -> CheckIn {
@@ -375,16 +364,5 @@ mod tests {
         let corrected = edited(entry("a", 10), 5, "corrected");
         let restored = restore_entry(history(vec![entry("a", 10)], vec![]), corrected.clone());
         assert_eq!(restored, history(vec![corrected], vec![]));
-    }
-
-    #[test]
-    fn comparisons_use_only_the_same_instrument_version() {
-        let instrument = builtin_instrument();
-        let mut other_version = entry("old", 5);
-        other_version.instrument.version = 99;
-        let mut unscorable = entry("bad", 6);
-        unscorable.answers.pop();
-        let history = vec![other_version, unscorable, entry("ok", 7)];
-        assert_eq!(score_sheets_for(&instrument, &history).len(), 1);
     }
 }

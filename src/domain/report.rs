@@ -244,6 +244,26 @@ mod tests {
     }
 
     #[test]
+    fn comparisons_use_only_the_same_instrument_version_and_entries_that_score() {
+        let mut other_version = check_in("old", 5, [100, 100, 100, 100]);
+        other_version.instrument.version = 99;
+        let mut unscorable = check_in("bad", 6, [100, 100, 100, 100]);
+        unscorable.answers.pop();
+        let today = check_in("today", 9, [60, 60, 60, 60]);
+        let alone = report(
+            &today,
+            &[other_version.clone(), unscorable.clone(), today.clone()],
+        );
+        assert_eq!(
+            alone.first_check_in.as_deref(),
+            Some(ENGLISH.first_check_in)
+        );
+        let ok = check_in("ok", 7, [90, 90, 90, 90]);
+        let compared = report(&today, &[other_version, unscorable, ok, today.clone()]);
+        assert_eq!(compared.first_check_in, None);
+    }
+
+    #[test]
     fn a_new_therapist_starts_a_fresh_comparison() {
         let mut before = check_in("a", 1, [100, 100, 100, 100]);
         before.therapist = Some("Sam".into());

@@ -678,11 +678,13 @@ pub fn App() -> impl IntoView {
             )
         })
     });
-    let backup_text = Callback::new(move |()| {
+    // Everything the client can see, for exports: kept, not kept here, and a newer version's.
+    let everything_shown = move || {
         let mut entries = history.get_untracked();
         entries.extend(read_only.get_untracked());
-        export_backup(&in_completion_order(entries), now_ms())
-    });
+        in_completion_order(entries)
+    };
+    let backup_text = Callback::new(move |()| export_backup(&everything_shown(), now_ms()));
     let read_file = Callback::new(move |contents: String| {
         read_import(&contents).map_err(|error| {
             let text = language.get_untracked();
@@ -846,11 +848,7 @@ pub fn App() -> impl IntoView {
                     backup_text=backup_text
                     csv_text={
                         let instrument = shown_instrument.clone();
-                        Callback::new(move |()| {
-                            let mut entries = history.get_untracked();
-                            entries.extend(read_only.get_untracked());
-                            export_csv(&in_completion_order(entries), &instrument)
-                        })
+                        Callback::new(move |()| export_csv(&everything_shown(), &instrument))
                     }
                     reminder_due=reminder_due
                     restore_outcome=restore_outcome

@@ -54,6 +54,27 @@ fn item_scores(text: &Text, instrument: &Instrument, entry: &CheckIn) -> Option<
     Some(parts.join(" · "))
 }
 
+/// One of a check-in's buttons (share, correct, delete): a short visible label, and an
+/// accessible name that starts with it and says which check-in.
+fn entry_action(
+    label: &'static str,
+    accessible_name: String,
+    class: &'static str,
+    action: Callback<CheckIn>,
+    entry: CheckIn,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=format!("aci-button aci-button--quiet {class}")
+            aria-label=accessible_name
+            on:click=move |_| action.run(entry.clone())
+        >
+            {label}
+        </button>
+    }
+}
+
 #[component]
 pub fn HistoryList(
     /// Every check-in known on this device (oldest first).
@@ -141,44 +162,30 @@ pub fn HistoryList(
                             && entry.instrument.is(&instrument);
                         let actions = (!read_only).then(|| {
                             let share = entry.instrument.is(&instrument).then(|| {
-                                let entry = entry.clone();
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="aci-button aci-button--quiet aci-history__share"
-                                        aria-label=fill(text.share_entry_label, &[("date", &date)])
-                                        on:click=move |_| on_share.run(entry.clone())
-                                    >
-                                        {text.share_entry}
-                                    </button>
-                                }
+                                entry_action(
+                                    text.share_entry,
+                                    fill(text.share_entry_label, &[("date", &date)]),
+                                    "aci-history__share",
+                                    on_share,
+                                    entry.clone(),
+                                )
                             });
                             let edit = can_edit.then(|| {
-                                let entry = entry.clone();
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="aci-button aci-button--quiet"
-                                        aria-label=fill(text.edit_entry_label, &[("date", &date)])
-                                        on:click=move |_| on_edit.run(entry.clone())
-                                    >
-                                        {text.edit_entry}
-                                    </button>
-                                }
+                                entry_action(
+                                    text.edit_entry,
+                                    fill(text.edit_entry_label, &[("date", &date)]),
+                                    "aci-history__edit",
+                                    on_edit,
+                                    entry.clone(),
+                                )
                             });
-                            let delete = {
-                                let entry = entry.clone();
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="aci-button aci-button--quiet aci-history__delete"
-                                        aria-label=fill(text.delete_entry_label, &[("date", &date)])
-                                        on:click=move |_| on_delete.run(entry.clone())
-                                    >
-                                        {text.delete_entry}
-                                    </button>
-                                }
-                            };
+                            let delete = entry_action(
+                                text.delete_entry,
+                                fill(text.delete_entry_label, &[("date", &date)]),
+                                "aci-history__delete",
+                                on_delete,
+                                entry.clone(),
+                            );
                             view! { <div class="aci-history__actions">{share} {edit} {delete}</div> }
                         });
                         view! {

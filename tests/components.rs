@@ -102,6 +102,18 @@ fn text_of(root: &HtmlElement, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Places every line, writes the note, presses Finish and waits for the result.
+async fn finish_check_in(root: &HtmlElement, tenths: [u16; 4], note: &str) {
+    tick().await;
+    for (line, value) in lines(root).iter().zip(tenths) {
+        place(line, value);
+    }
+    type_note(root, note);
+    tick().await;
+    finish_button(root).click();
+    wait_for(root, ".aci-result").await;
+}
+
 #[wasm_bindgen_test]
 async fn a_line_is_unanswered_until_the_client_places_it() {
     let (root, _app) = mount_app();
@@ -223,14 +235,7 @@ async fn an_over_long_note_is_kept_whole_and_blocks_finishing() {
 #[wasm_bindgen_test]
 async fn finishing_saves_on_the_device_and_shows_the_result() {
     let (root, _app) = mount_app();
-    tick().await;
-    for (line, tenths) in lines(&root).iter().zip([92, 88, 100, 75]) {
-        place(line, tenths);
-    }
-    type_note(&root, "Thanks for today");
-    tick().await;
-    finish_button(&root).click();
-    wait_for(&root, ".aci-result").await;
+    finish_check_in(&root, [92, 88, 100, 75], "Thanks for today").await;
     assert_eq!(
         text_of(&root, ".aci-result h2"),
         "Thank you for checking in"
@@ -256,14 +261,7 @@ async fn finishing_saves_on_the_device_and_shows_the_result() {
 #[wasm_bindgen_test]
 async fn the_summary_previews_exactly_what_the_switches_choose() {
     let (root, _app) = mount_app();
-    tick().await;
-    for (line, tenths) in lines(&root).iter().zip([92, 88, 100, 75]) {
-        place(line, tenths);
-    }
-    type_note(&root, "Thanks for today");
-    tick().await;
-    finish_button(&root).click();
-    wait_for(&root, ".aci-result").await;
+    finish_check_in(&root, [92, 88, 100, 75], "Thanks for today").await;
     one::<HtmlButtonElement>(&root, ".aci-result .aci-button--primary").click();
     // One tick renders the summary screen, the next runs its text area's value binding.
     tick().await;

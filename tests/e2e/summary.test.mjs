@@ -63,6 +63,20 @@ async function openSummaryFromResult(page) {
   await page.waitForFunction(() => document.activeElement?.matches('.aci-summary h2'));
 }
 
+/**
+ * A page where `prepare` ran before the widget (to take away or stub a browser feature), with
+ * one check-in done (`note` as its note) and its summary open.
+ */
+async function summaryWith(context, prepare, note) {
+  const page = await context.newPage();
+  await page.addInitScript(prepare);
+  await page.goto(env.server.url);
+  await widgetReady(page);
+  await checkIn(page, [70, 80, 90, 80], note);
+  await openSummaryFromResult(page);
+  return page;
+}
+
 /** A practice page: the release build's index.html with settings on the mount element. */
 async function practicePage(context, attributes) {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace(
@@ -134,15 +148,13 @@ describe('the summary for the therapist', () => {
 
   it('falls back to the copy command when the Clipboard API is missing', async () => {
     const context = await phoneWithClipboard();
-    const page = await context.newPage();
-    page.problems = [];
-    await page.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
-    });
-    await page.goto(env.server.url);
-    await widgetReady(page);
-    await checkIn(page, [70, 80, 90, 80], '');
-    await openSummaryFromResult(page);
+    const page = await summaryWith(
+      context,
+      () => {
+        Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+      },
+      '',
+    );
     assert.equal(await includeNote(page).count(), 0, 'no note switch without a note');
     await setClipboard(context, 'something older');
     await copyButton(page).click();
@@ -153,15 +165,14 @@ describe('the summary for the therapist', () => {
 
   it('falls back to the copy command when the Clipboard API refuses', async () => {
     const context = await phoneWithClipboard();
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      const refuse = () => Promise.reject(new DOMException('Refused', 'NotAllowedError'));
-      Object.defineProperty(Clipboard.prototype, 'writeText', { value: refuse });
-    });
-    await page.goto(env.server.url);
-    await widgetReady(page);
-    await checkIn(page, [70, 80, 90, 80], 'A note');
-    await openSummaryFromResult(page);
+    const page = await summaryWith(
+      context,
+      () => {
+        const refuse = () => Promise.reject(new DOMException('Refused', 'NotAllowedError'));
+        Object.defineProperty(Clipboard.prototype, 'writeText', { value: refuse });
+      },
+      'A note',
+    );
     await setClipboard(context, 'something older');
     await copyButton(page).click();
     await status(page).getByText('Copied.').waitFor();
@@ -171,15 +182,14 @@ describe('the summary for the therapist', () => {
 
   it('selects the text and says so when nothing can copy', async () => {
     const context = await phoneWithClipboard();
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
-      Document.prototype.execCommand = () => false;
-    });
-    await page.goto(env.server.url);
-    await widgetReady(page);
-    await checkIn(page, [70, 80, 90, 80], 'A note');
-    await openSummaryFromResult(page);
+    const page = await summaryWith(
+      context,
+      () => {
+        Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+        Document.prototype.execCommand = () => false;
+      },
+      'A note',
+    );
     await setClipboard(context, 'something older');
     await copyButton(page).click();
     await status(page).getByText(/Could not copy automatically\. The text is selected/).waitFor();
@@ -198,18 +208,17 @@ describe('the summary for the therapist', () => {
 
   it('offers the share sheet only where the browser has one', async () => {
     const context = await phoneContext(env.browser);
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.sharedData = [];
-      Navigator.prototype.share = function share(data) {
-        window.sharedData.push({ title: data.title, text: data.text });
-        return Promise.resolve();
-      };
-    });
-    await page.goto(env.server.url);
-    await widgetReady(page);
-    await checkIn(page, [70, 80, 90, 80], 'A note');
-    await openSummaryFromResult(page);
+    const page = await summaryWith(
+      context,
+      () => {
+        window.sharedData = [];
+        Navigator.prototype.share = function share(data) {
+          window.sharedData.push({ title: data.title, text: data.text });
+          return Promise.resolve();
+        };
+      },
+      'A note',
+    );
     await page.getByRole('button', { name: 'Share…' }).click();
     await status(page).getByText('Shared.').waitFor();
     const shared = await page.evaluate(() => window.sharedData);
@@ -225,14 +234,13 @@ describe('the summary for the therapist', () => {
     await page.waitForTimeout(50);
     assert.equal(await status(page).textContent(), '');
 
-    const without = await context.newPage();
-    await without.addInitScript(() => {
-      delete Navigator.prototype.share;
-    });
-    await without.goto(env.server.url);
-    await widgetReady(without);
-    await checkIn(without, [70, 80, 90, 80], '');
-    await openSummaryFromResult(without);
+    const without = await summaryWith(
+      context,
+      () => {
+        delete Navigator.prototype.share;
+      },
+      '',
+    );
     assert.equal(await without.getByRole('button', { name: 'Share…' }).count(), 0);
     await context.close();
   });

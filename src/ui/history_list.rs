@@ -98,18 +98,18 @@ pub fn HistoryList(
     view! {
             {move || {
                 let newer: Vec<CheckIn> = read_only.get();
+                let all: Vec<CheckIn> = history.get();
                 let mut entries =
-                    in_completion_order(history.get().into_iter().chain(newer.iter().cloned()).collect());
+                    in_completion_order(all.iter().chain(&newer).cloned().collect());
                 if entries.is_empty() {
                     return Either::Left(view! { <p class="aci-muted">{text.history_empty}</p> });
                 }
                 entries.reverse();
+                let total_count = entries.len();
                 let entries = entries.into_iter().map(|entry| {
                     let read_only = newer.iter().any(|other| other.id == entry.id);
                     (entry, read_only)
                 });
-                let total_count = history.with_untracked(Vec::len) + newer.len();
-                let all: Vec<CheckIn> = history.get_untracked();
                 let latest_id = all.last().map(|entry| entry.id.clone());
                 let now = now_ms();
                 let limit = shown.get();

@@ -1,8 +1,12 @@
 //! The clock and date formatting: the current time for records and drafts, and dates written
 //! in the client's own locale by the browser's Intl API.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
+
+use crate::domain::text::catalogue_for;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
@@ -26,29 +30,46 @@ pub fn browser_languages() -> Vec<String> {
 fn date_locale(language_tag: &str) -> JsValue {
     browser_languages()
         .into_iter()
-        .find(|tag| {
-            tag.split('-')
-                .next()
-                .is_some_and(|primary| primary.eq_ignore_ascii_case(language_tag))
-        })
+        .find(|tag| catalogue_for(tag).is_some_and(|text| text.language_tag == language_tag))
         .map_or_else(
             || JsValue::from_str(language_tag),
             |tag| JsValue::from_str(&tag),
         )
 }
 
+thread_local! {
+    /// Intl formatters already made, by language and whether they write the time: a history
+    /// page and its table write forty dates per render, and each formatter costs a locale lookup.
+    static FORMATTERS: RefCell<Vec<(String, bool, Function)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The `format` function of an Intl.DateTimeFormat for the widget's language: a medium date,
+/// with a short time when `with_time`. Made once per language and kind.
+fn formatter(language_tag: &str, with_time: bool) -> Function {
+    FORMATTERS.with_borrow_mut(|made| {
+        if let Some((_, _, format)) = made
+            .iter()
+            .find(|(tag, time, _)| tag == language_tag && *time == with_time)
+        {
+            return format.clone();
+        }
+        let locales = Array::of1(&date_locale(language_tag));
+        let options = Object::new();
+        // Setting plain string properties on a fresh object cannot fail.
+        let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        if with_time {
+            let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        }
+        let format = Intl::DateTimeFormat::new(&locales, &options).format();
+        made.push((language_tag.to_owned(), with_time, format.clone()));
+        format
+    })
+}
+
 /// `ms` written by Intl in the widget's language: a medium date, with a short time when
 /// `with_time`.
 fn format_with_intl(language_tag: &str, ms: u64, with_time: bool) -> String {
-    let locales = Array::of1(&date_locale(language_tag));
-    let options = Object::new();
-    // Setting plain string properties on a fresh object cannot fail.
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    if with_time {
-        let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    }
-    let format: Function = Intl::DateTimeFormat::new(&locales, &options).format();
-    format
+    formatter(language_tag, with_time)
         .call1(&JsValue::UNDEFINED, &date_of(ms))
         .ok()
         .and_then(|text| text.as_string())

@@ -315,6 +315,47 @@ pub fn parse(text: &str) -> Result<Json, JsonError> {
     Ok(value)
 }
 
+impl Json {
+    /// The value written back as compact JSON text (what `parse` reads back to the same value).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(true) => out.push_str("true"),
+            Json::Bool(false) => out.push_str("false"),
+            Json::Number(number) => out.push_str(number),
+            Json::String(text) => write_string(out, text),
+            Json::Array(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (index, (key, value)) in members.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, key);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
 /// Appends `text` as a JSON string literal: quotes, backslashes and control characters are
 /// escaped (the same bytes serde_json writes); everything else is written as is.
 pub fn write_string(out: &mut String, text: &str) {
@@ -458,5 +499,13 @@ mod tests {
         let mut written = String::new();
         write_string(&mut written, "a\u{1}\"\n");
         assert_eq!(written, r#""a\u0001\"\n""#);
+    }
+
+    #[test]
+    fn values_written_back_parse_to_the_same_value() {
+        let text = r#"{"a":[1,2.5,-3e2,true,false,null],"b":{"c":"x\"y\n"},"d":[]}"#;
+        let value = parse(text).unwrap();
+        assert_eq!(value.to_text(), text);
+        assert_eq!(parse(&value.to_text()).unwrap(), value);
     }
 }

@@ -1,105 +1,472 @@
-//! What the practice set on the host element (`data-therapist-email`, `data-therapist-name`,
-//! `data-practice-name`, `data-language`), validated. A value that fails validation is dropped with a problem the widget shows; the
-//! widget keeps running without it. (The full configuration surface builds on this.)
+//! The practice's configuration: every setting a practice can give, the three places it can come
+//! from (URL parameters, a JSON configuration block, data attributes) and which one wins, and
+//! the validation each value passes. A refused value is dropped with a problem the widget shows
+//! (naming the setting and what is wrong); the widget keeps running with its default.
 
+use super::colour::{accent_palette, AccentPalette, Rgb};
+use super::json::{self, Json};
 use super::summary::is_plain_email_address;
-use super::text::catalogue_for;
+use super::tenths::Tenths;
+use super::text::{catalogue_for, fill, join_list, Text, CATALOGUES};
 
-/// The attribute naming the therapist's e-mail address.
-pub const THERAPIST_EMAIL_ATTRIBUTE: &str = "data-therapist-email";
-/// The attribute naming the therapist.
-pub const THERAPIST_NAME_ATTRIBUTE: &str = "data-therapist-name";
-/// The attribute naming the practice (recorded with each check-in).
-pub const PRACTICE_NAME_ATTRIBUTE: &str = "data-practice-name";
-/// The attribute naming the practice's language for its clients (a BCP 47 tag).
-pub const LANGUAGE_ATTRIBUTE: &str = "data-language";
-/// Longest therapist name shown; longer values are refused rather than cut.
+/// Every setting, by the name used in all three places (`data-<name>` as an attribute).
+pub const SETTING_NAMES: [&str; 14] = [
+    "practice-name",
+    "therapist-name",
+    "therapist-email",
+    "language",
+    "accent",
+    "title",
+    "questionnaire",
+    "total-below",
+    "item-below",
+    "show-history",
+    "keep-history",
+    "namespace",
+    "safety-text",
+    "host-origin",
+];
+
+/// Longest name or title shown; longer values are refused rather than cut.
 pub const NAME_LIMIT: usize = 80;
+/// Longest safety text (a few sentences with phone numbers).
+pub const SAFETY_TEXT_LIMIT: usize = 600;
+/// The namespace of a widget given none: the one every earlier version used.
+pub const DEFAULT_NAMESPACE: &str = "default";
+/// The built-in check-in's id, as the `questionnaire` setting names it.
+pub const BUILTIN_QUESTIONNAIRE: &str = "builtin.alliance-checkin";
 
-/// The practice's settings after validation.
+/// Where a value came from. Later variants win: data attributes are written on the element
+/// itself, the configuration block sits inside it, and URL parameters are only read when the
+/// widget is the whole page (`data-standalone`), where anyone can edit a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    UrlParameter,
+    ConfigBlock,
+    DataAttribute,
+}
+
+impl Source {
+    /// How a practice wrote `name` in this place: `data-accent`, `?accent=`, `{"accent": …}`.
+    pub fn spelling(self, name: &str) -> String {
+        match self {
+            Source::UrlParameter => format!("?{name}="),
+            Source::ConfigBlock => format!("{{\"{name}\": …}}"),
+            Source::DataAttribute => format!("data-{name}"),
+        }
+    }
+}
+
+/// A value as given, before validation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawValue {
+    Text(String),
+    /// A JSON object (only the configuration block can give one: a questionnaire definition).
+    Object(Json),
+}
+
+/// The values one place gave.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HostSettings {
+pub struct Layer {
+    pub values: Vec<(String, RawValue, Source)>,
+}
+
+impl Layer {
+    /// Attributes or URL parameters: `lookup` returns the value for a setting's name.
+    pub fn of_text(source: Source, lookup: &dyn Fn(&str) -> Option<String>) -> Self {
+        let values = SETTING_NAMES
+            .iter()
+            .filter_map(|name| {
+                let value = lookup(name)?.trim().to_owned();
+                (!value.is_empty()).then(|| ((*name).to_owned(), RawValue::Text(value), source))
+            })
+            .collect();
+        Layer { values }
+    }
+
+    /// The configuration block: a JSON object of settings. A block that is not such an object
+    /// is refused whole (with the reason); an unknown setting or a value of the wrong kind is
+    /// refused on its own.
+    pub fn of_config_block(text: &str) -> (Self, Vec<SettingProblem>) {
+        let block = || Source::ConfigBlock.spelling("…");
+        let parsed = match json::parse(text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let detail = format!("{} (character {})", error.message, error.offset + 1);
+                let problem = SettingProblem::new(block(), ProblemKind::BlockNotJson(detail));
+                return (Layer::default(), vec![problem]);
+            }
+        };
+        let Some(members) = parsed.as_object() else {
+            let problem = SettingProblem::new(block(), ProblemKind::BlockNotAnObject);
+            return (Layer::default(), vec![problem]);
+        };
+        let mut problems = Vec::new();
+        let mut values = Vec::new();
+        for (name, value) in members {
+            let setting = Source::ConfigBlock.spelling(name);
+            if !SETTING_NAMES.contains(&name.as_str()) {
+                problems.push(SettingProblem::new(setting, ProblemKind::UnknownSetting));
+                continue;
+            }
+            let raw = match value {
+                Json::String(text) => RawValue::Text(text.trim().to_owned()),
+                Json::Number(number) => RawValue::Text(number.clone()),
+                Json::Bool(true) => RawValue::Text("yes".into()),
+                Json::Bool(false) => RawValue::Text("no".into()),
+                Json::Object(_) if name == "questionnaire" => RawValue::Object(value.clone()),
+                Json::Null => continue,
+                _ => {
+                    problems.push(SettingProblem::new(setting, ProblemKind::WrongType));
+                    continue;
+                }
+            };
+            values.push((name.clone(), raw, Source::ConfigBlock));
+        }
+        (Layer { values }, problems)
+    }
+}
+
+/// Which questionnaire to present.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum QuestionnaireChoice {
+    /// The built-in check-in.
+    #[default]
+    Builtin,
+    /// A definition held in the page element with this id (`"#my-questionnaire"`).
+    Element { id: String, setting: String },
+    /// A definition given in the configuration block, as JSON text.
+    Definition { json: String, setting: String },
+}
+
+/// A number setting, with how the practice wrote it (for messages once it can be checked
+/// against the questionnaire).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PointsSetting {
+    pub value: Tenths,
+    pub setting: String,
+}
+
+/// The practice's settings after validation; anything not given or refused is the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PracticeSettings {
     /// One plain e-mail address for the summary's e-mail link.
     pub therapist_email: Option<String>,
     /// How the e-mail link names the therapist (plain text).
     pub therapist_name: Option<String>,
     /// A language tag this widget has a catalogue for.
     pub language: Option<String>,
-    /// The practice's name (plain text), recorded with each check-in.
+    /// The practice's name (plain text), shown at the top and recorded with each check-in.
     pub practice_name: Option<String>,
+    /// The heading shown at the top of the widget, and the page title when it is the page.
+    pub title: Option<String>,
+    /// The accent colour, shaded for both colour schemes.
+    pub accent: Option<AccentPalette>,
+    pub questionnaire: QuestionnaireChoice,
+    /// Replaces the questionnaire's "worth talking about" total.
+    pub total_below: Option<PointsSetting>,
+    /// Replaces the questionnaire's single-item threshold.
+    pub item_below: Option<PointsSetting>,
+    /// Whether the history, its chart and the backup tools are shown.
+    pub show_history: bool,
+    /// Whether check-ins are kept on the device until the client chooses otherwise.
+    pub keep_history: bool,
+    /// Separates this widget's stored data from other widgets' on the same site.
+    pub namespace: String,
+    /// Replaces the safety text on the result screen (plain text; line breaks kept).
+    pub safety_text: Option<String>,
+    /// The only origin a framing page's height messages go to (all origins when absent).
+    pub host_origin: Option<String>,
 }
 
-/// A setting that was refused, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SettingProblem {
+impl Default for PracticeSettings {
+    fn default() -> Self {
+        PracticeSettings {
+            therapist_email: None,
+            therapist_name: None,
+            language: None,
+            practice_name: None,
+            title: None,
+            accent: None,
+            questionnaire: QuestionnaireChoice::Builtin,
+            total_below: None,
+            item_below: None,
+            show_history: true,
+            keep_history: true,
+            namespace: DEFAULT_NAMESPACE.into(),
+            safety_text: None,
+            host_origin: None,
+        }
+    }
+}
+
+/// What is wrong with a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
     /// Not exactly one plain e-mail address (a second recipient, a header, spaces...).
-    TherapistEmailNotPlain,
-    /// Longer than [`NAME_LIMIT`] characters or containing a line break or control character.
-    TherapistNameUnusable,
-    /// Not a language this widget has.
+    NotPlainEmail,
+    /// Too long, or holding a line break or control character where one line is expected.
+    TextUnusable {
+        limit: usize,
+    },
     LanguageUnknown,
-    /// Longer than [`NAME_LIMIT`] characters or containing a line break or control character.
-    PracticeNameUnusable,
+    NotAColour,
+    NotYesOrNo,
+    NotPoints,
+    /// A threshold beyond what the questionnaire can score.
+    PointsOutOfRange {
+        max: Tenths,
+    },
+    NamespaceUnusable,
+    /// Another widget on the page already uses this namespace.
+    NamespaceShared,
+    QuestionnaireUnknown,
+    /// `#id` names no element holding a definition.
+    QuestionnaireMissing,
+    /// The definition's problems, each "path: message".
+    QuestionnaireInvalid(Vec<String>),
+    OriginUnusable,
+    /// The configuration block is not JSON (the parser's message and where).
+    BlockNotJson(String),
+    BlockNotAnObject,
+    UnknownSetting,
+    /// A list or an object where text, a number or true/false belongs.
+    WrongType,
 }
 
-/// Reads and validates the settings; `attribute` returns an attribute's value when present.
-/// Values are trimmed; empty ones count as absent.
-pub fn read_host_settings(
-    attribute: &dyn Fn(&str) -> Option<String>,
-) -> (HostSettings, Vec<SettingProblem>) {
-    let value = |name: &str| {
-        attribute(name)
-            .map(|value| value.trim().to_owned())
-            .filter(|value| !value.is_empty())
+/// A refused value: the setting as the practice wrote it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingProblem {
+    pub setting: String,
+    pub kind: ProblemKind,
+}
+
+impl SettingProblem {
+    pub fn new(setting: String, kind: ProblemKind) -> Self {
+        SettingProblem { setting, kind }
+    }
+
+    /// The message shown in the widget, and for a questionnaire the list of its problems.
+    pub fn message(&self, text: &Text) -> (String, Vec<String>) {
+        let limit;
+        let max;
+        let languages;
+        let reason = match &self.kind {
+            ProblemKind::NotPlainEmail => text.reason_email.to_owned(),
+            ProblemKind::TextUnusable { limit: chars } => {
+                limit = chars.to_string();
+                fill(text.reason_text, &[("limit", &limit)])
+            }
+            ProblemKind::LanguageUnknown => {
+                let tags: Vec<String> = CATALOGUES
+                    .iter()
+                    .map(|catalogue| catalogue.language_tag.to_owned())
+                    .collect();
+                languages = join_list(&tags, text.list_and);
+                fill(text.reason_language, &[("languages", &languages)])
+            }
+            ProblemKind::NotAColour => text.reason_colour.to_owned(),
+            ProblemKind::NotYesOrNo => text.reason_yes_no.to_owned(),
+            ProblemKind::NotPoints => text.reason_points.to_owned(),
+            ProblemKind::PointsOutOfRange { max: most } => {
+                max = most.format_with(text.decimal_separator);
+                fill(text.reason_points_range, &[("max", &max)])
+            }
+            ProblemKind::NamespaceUnusable => text.reason_namespace.to_owned(),
+            ProblemKind::NamespaceShared => text.reason_namespace_shared.to_owned(),
+            ProblemKind::QuestionnaireUnknown => fill(
+                text.reason_questionnaire,
+                &[("builtin", BUILTIN_QUESTIONNAIRE)],
+            ),
+            ProblemKind::QuestionnaireMissing => text.reason_questionnaire_missing.to_owned(),
+            ProblemKind::QuestionnaireInvalid(errors) => {
+                let message = fill(text.questionnaire_invalid, &[("setting", &self.setting)]);
+                return (message, errors.clone());
+            }
+            ProblemKind::OriginUnusable => text.reason_origin.to_owned(),
+            ProblemKind::BlockNotJson(detail) => {
+                let message = fill(text.config_block_not_json, &[("detail", detail)]);
+                return (message, Vec::new());
+            }
+            ProblemKind::BlockNotAnObject => {
+                return (text.config_block_not_object.to_owned(), Vec::new())
+            }
+            ProblemKind::UnknownSetting => text.reason_unknown_setting.to_owned(),
+            ProblemKind::WrongType => text.reason_wrong_type.to_owned(),
+        };
+        let message = fill(
+            text.setting_refused,
+            &[("setting", &self.setting), ("reason", &reason)],
+        );
+        (message, Vec::new())
+    }
+}
+
+fn one_line_text(value: &str, limit: usize) -> Result<String, ProblemKind> {
+    if value.chars().count() <= limit && !value.chars().any(char::is_control) {
+        Ok(value.to_owned())
+    } else {
+        Err(ProblemKind::TextUnusable { limit })
+    }
+}
+
+fn yes_or_no(value: &str) -> Result<bool, ProblemKind> {
+    match value.to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        _ => Err(ProblemKind::NotYesOrNo),
+    }
+}
+
+/// An origin such as `https://www.practice.example` or `http://localhost:8000`: scheme, host
+/// and optional port, nothing else.
+pub fn is_plain_origin(value: &str) -> bool {
+    let Some((scheme, rest)) = value
+        .split_once(':')
+        .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
+    else {
+        return false;
     };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    matches!(scheme, "https" | "http")
+        && !host.is_empty()
+        && host
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-'))
+        && port.is_none_or(|port| {
+            (1..=5).contains(&port.len()) && port.bytes().all(|byte| byte.is_ascii_digit())
+        })
+}
+
+/// Combines the layers (later ones win, see [`Source`]) and validates every value.
+pub fn resolve(layers: &[Layer]) -> (PracticeSettings, Vec<SettingProblem>) {
+    let mut settings = PracticeSettings::default();
     let mut problems = Vec::new();
-    let therapist_email = value(THERAPIST_EMAIL_ATTRIBUTE).filter(|address| {
-        let plain = is_plain_email_address(address);
-        if !plain {
-            problems.push(SettingProblem::TherapistEmailNotPlain);
+    for name in SETTING_NAMES {
+        let Some((raw, source)) = layers.iter().rev().find_map(|layer| {
+            layer
+                .values
+                .iter()
+                .find(|(given, _, _)| given == name)
+                .map(|(_, raw, source)| (raw, *source))
+        }) else {
+            continue;
+        };
+        let setting = source.spelling(name);
+        let outcome = match raw {
+            RawValue::Object(definition) if name == "questionnaire" => {
+                settings.questionnaire = QuestionnaireChoice::Definition {
+                    json: definition.to_text(),
+                    setting: setting.clone(),
+                };
+                Ok(())
+            }
+            RawValue::Object(_) => Err(ProblemKind::WrongType),
+            RawValue::Text(value) => apply(&mut settings, name, value, &setting),
+        };
+        if let Err(kind) = outcome {
+            problems.push(SettingProblem::new(setting, kind));
         }
-        plain
-    });
-    let usable_name =
-        |name: &String| name.chars().count() <= NAME_LIMIT && !name.chars().any(char::is_control);
-    let therapist_name = value(THERAPIST_NAME_ATTRIBUTE).filter(|name| {
-        let usable = usable_name(name);
-        if !usable {
-            problems.push(SettingProblem::TherapistNameUnusable);
+    }
+    (settings, problems)
+}
+
+fn apply(
+    settings: &mut PracticeSettings,
+    name: &str,
+    value: &str,
+    setting: &str,
+) -> Result<(), ProblemKind> {
+    let points = |value: &str| {
+        Tenths::parse_points(value)
+            .map(|value| PointsSetting {
+                value,
+                setting: setting.to_owned(),
+            })
+            .ok_or(ProblemKind::NotPoints)
+    };
+    match name {
+        "practice-name" => settings.practice_name = Some(one_line_text(value, NAME_LIMIT)?),
+        "therapist-name" => settings.therapist_name = Some(one_line_text(value, NAME_LIMIT)?),
+        "title" => settings.title = Some(one_line_text(value, NAME_LIMIT)?),
+        "therapist-email" => {
+            if !is_plain_email_address(value) {
+                return Err(ProblemKind::NotPlainEmail);
+            }
+            settings.therapist_email = Some(value.to_owned());
         }
-        usable
-    });
-    let practice_name = value(PRACTICE_NAME_ATTRIBUTE).filter(|name| {
-        let usable = usable_name(name);
-        if !usable {
-            problems.push(SettingProblem::PracticeNameUnusable);
+        "language" => {
+            catalogue_for(value).ok_or(ProblemKind::LanguageUnknown)?;
+            settings.language = Some(value.to_owned());
         }
-        usable
-    });
-    let language = value(LANGUAGE_ATTRIBUTE).filter(|tag| {
-        let known = catalogue_for(tag).is_some();
-        if !known {
-            problems.push(SettingProblem::LanguageUnknown);
+        "accent" => {
+            let colour = Rgb::parse_hex(value).ok_or(ProblemKind::NotAColour)?;
+            settings.accent = Some(accent_palette(colour));
         }
-        known
-    });
-    (
-        HostSettings {
-            therapist_email,
-            therapist_name,
-            language,
-            practice_name,
-        },
-        problems,
-    )
+        "questionnaire" => {
+            settings.questionnaire = if value == BUILTIN_QUESTIONNAIRE {
+                QuestionnaireChoice::Builtin
+            } else if let Some(id) = value.strip_prefix('#').filter(|id| {
+                !id.is_empty()
+                    && id.bytes().all(|byte| {
+                        byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b':')
+                    })
+            }) {
+                QuestionnaireChoice::Element {
+                    id: id.to_owned(),
+                    setting: setting.to_owned(),
+                }
+            } else {
+                return Err(ProblemKind::QuestionnaireUnknown);
+            }
+        }
+        "total-below" => settings.total_below = Some(points(value)?),
+        "item-below" => settings.item_below = Some(points(value)?),
+        "show-history" => settings.show_history = yes_or_no(value)?,
+        "keep-history" => settings.keep_history = yes_or_no(value)?,
+        "namespace" => {
+            let usable = (1..=32).contains(&value.len())
+                && value
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+            if !usable {
+                return Err(ProblemKind::NamespaceUnusable);
+            }
+            settings.namespace = value.to_owned();
+        }
+        "safety-text" => {
+            let usable = value.chars().count() <= SAFETY_TEXT_LIMIT
+                && !value
+                    .chars()
+                    .any(|character| character.is_control() && character != '\n');
+            if !usable {
+                return Err(ProblemKind::TextUnusable {
+                    limit: SAFETY_TEXT_LIMIT,
+                });
+            }
+            settings.safety_text = Some(value.to_owned());
+        }
+        "host-origin" => {
+            if !is_plain_origin(value) {
+                return Err(ProblemKind::OriginUnusable);
+            }
+            settings.host_origin = Some(value.to_owned());
+        }
+        _ => return Err(ProblemKind::UnknownSetting),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text::ENGLISH;
 
-    fn read(pairs: &[(&str, &str)]) -> (HostSettings, Vec<SettingProblem>) {
-        read_host_settings(&|name| {
+    fn attributes(pairs: &[(&str, &str)]) -> Layer {
+        Layer::of_text(Source::DataAttribute, &|name| {
             pairs
                 .iter()
                 .find(|(key, _)| *key == name)
@@ -107,20 +474,33 @@ mod tests {
         })
     }
 
-    #[test]
-    fn nothing_set_is_nothing_to_report() {
-        assert_eq!(read(&[]), (HostSettings::default(), vec![]));
-        assert_eq!(
-            read(&[(THERAPIST_EMAIL_ATTRIBUTE, "  ")]),
-            (HostSettings::default(), vec![])
-        );
+    fn read(pairs: &[(&str, &str)]) -> (PracticeSettings, Vec<SettingProblem>) {
+        resolve(&[attributes(pairs)])
+    }
+
+    fn kinds(problems: &[SettingProblem]) -> Vec<ProblemKind> {
+        problems
+            .iter()
+            .map(|problem| problem.kind.clone())
+            .collect()
     }
 
     #[test]
-    fn a_plain_address_and_name_are_kept_trimmed() {
+    fn nothing_set_is_the_defaults_and_nothing_to_report() {
+        assert_eq!(read(&[]), (PracticeSettings::default(), vec![]));
+        assert_eq!(
+            read(&[("therapist-email", "  ")]),
+            (PracticeSettings::default(), vec![])
+        );
+        assert_eq!(PracticeSettings::default().namespace, "default");
+    }
+
+    #[test]
+    fn a_plain_address_and_a_name_with_markup_are_kept_as_text() {
         let (settings, problems) = read(&[
-            (THERAPIST_EMAIL_ATTRIBUTE, " sam@practice.example "),
-            (THERAPIST_NAME_ATTRIBUTE, "Dr Sam <b>Lee</b>"),
+            ("therapist-email", " sam@practice.example "),
+            ("therapist-name", "Dr Sam <b>Lee</b>"),
+            ("title", "<img src=x onerror=alert(1)>"),
         ]);
         assert!(problems.is_empty());
         assert_eq!(
@@ -131,6 +511,10 @@ mod tests {
         assert_eq!(
             settings.therapist_name.as_deref(),
             Some("Dr Sam <b>Lee</b>")
+        );
+        assert_eq!(
+            settings.title.as_deref(),
+            Some("<img src=x onerror=alert(1)>")
         );
     }
 
@@ -143,32 +527,191 @@ mod tests {
             "Sam <sam@practice.example>",
             "not an address",
         ] {
-            let (settings, problems) = read(&[(THERAPIST_EMAIL_ATTRIBUTE, hostile)]);
+            let (settings, problems) = read(&[("therapist-email", hostile)]);
             assert_eq!(settings.therapist_email, None, "{hostile}");
-            assert_eq!(problems, vec![SettingProblem::TherapistEmailNotPlain]);
+            assert_eq!(kinds(&problems), vec![ProblemKind::NotPlainEmail]);
+            assert_eq!(problems[0].setting, "data-therapist-email");
         }
     }
 
     #[test]
     fn a_language_must_be_one_the_widget_has() {
-        let (settings, problems) = read(&[(LANGUAGE_ATTRIBUTE, "es-MX")]);
+        let (settings, problems) = read(&[("language", "es-MX")]);
         assert_eq!(settings.language.as_deref(), Some("es-MX"));
         assert!(problems.is_empty());
-        let (settings, problems) = read(&[(LANGUAGE_ATTRIBUTE, "klingon")]);
+        let (settings, problems) = read(&[("language", "klingon")]);
         assert_eq!(settings.language, None);
-        assert_eq!(problems, vec![SettingProblem::LanguageUnknown]);
+        assert_eq!(kinds(&problems), vec![ProblemKind::LanguageUnknown]);
     }
 
     #[test]
     fn names_too_long_or_with_line_breaks_are_refused() {
         let long = "x".repeat(NAME_LIMIT + 1);
         for unusable in [long.as_str(), "Sam\nLee"] {
-            let (settings, problems) = read(&[(THERAPIST_NAME_ATTRIBUTE, unusable)]);
-            assert_eq!(settings.therapist_name, None);
-            assert_eq!(problems, vec![SettingProblem::TherapistNameUnusable]);
-            let (settings, problems) = read(&[(PRACTICE_NAME_ATTRIBUTE, unusable)]);
-            assert_eq!(settings.practice_name, None);
-            assert_eq!(problems, vec![SettingProblem::PracticeNameUnusable]);
+            for name in ["therapist-name", "practice-name", "title"] {
+                let (settings, problems) = read(&[(name, unusable)]);
+                assert_eq!(settings, PracticeSettings::default());
+                assert_eq!(
+                    kinds(&problems),
+                    vec![ProblemKind::TextUnusable { limit: NAME_LIMIT }]
+                );
+            }
         }
+    }
+
+    #[test]
+    fn an_accent_is_only_ever_a_colour() {
+        let (settings, problems) = read(&[("accent", "#FFDD00")]);
+        assert!(problems.is_empty());
+        let palette = settings.accent.unwrap();
+        // Every value the widget writes into its styles is a colour it formatted itself.
+        for (property, value) in palette.custom_properties() {
+            assert!(property.starts_with("--aci-practice-accent"));
+            assert_eq!(value.len(), 7);
+            assert!(Rgb::parse_hex(&value).is_some(), "{value}");
+        }
+        for hostile in [
+            "url(https://evil.example/track.png)",
+            "#fff; background-image: url(x)",
+            "red",
+            "var(--x)",
+            "expression(alert(1))",
+        ] {
+            let (settings, problems) = read(&[("accent", hostile)]);
+            assert_eq!(settings.accent, None, "{hostile}");
+            assert_eq!(kinds(&problems), vec![ProblemKind::NotAColour]);
+        }
+    }
+
+    #[test]
+    fn yes_no_numbers_namespaces_and_origins_are_checked() {
+        let (settings, problems) = read(&[
+            ("show-history", "no"),
+            ("keep-history", "No"),
+            ("total-below", "30"),
+            ("item-below", "6.5"),
+            ("namespace", "clinic-2"),
+            ("host-origin", "https://www.practice.example"),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!settings.show_history && !settings.keep_history);
+        assert_eq!(settings.total_below.unwrap().value, Tenths(300));
+        assert_eq!(settings.item_below.unwrap().value, Tenths(65));
+        assert_eq!(settings.namespace, "clinic-2");
+        let (_, problems) = read(&[
+            ("show-history", "sometimes"),
+            ("total-below", "thirty"),
+            ("namespace", "Clinic 2"),
+            ("host-origin", "https://www.practice.example/path"),
+        ]);
+        assert_eq!(
+            kinds(&problems),
+            vec![
+                ProblemKind::NotPoints,
+                ProblemKind::NotYesOrNo,
+                ProblemKind::NamespaceUnusable,
+                ProblemKind::OriginUnusable
+            ]
+        );
+        assert!(is_plain_origin("http://localhost:8080"));
+        assert!(!is_plain_origin("javascript://x"));
+        assert!(!is_plain_origin("https://a.example:99999x"));
+    }
+
+    #[test]
+    fn a_questionnaire_is_the_builtin_or_an_element_id() {
+        let (settings, _) = read(&[("questionnaire", "#my-scale")]);
+        assert_eq!(
+            settings.questionnaire,
+            QuestionnaireChoice::Element {
+                id: "my-scale".into(),
+                setting: "data-questionnaire".into()
+            }
+        );
+        let (settings, problems) = read(&[("questionnaire", "https://evil.example/q.json")]);
+        assert_eq!(settings.questionnaire, QuestionnaireChoice::Builtin);
+        assert_eq!(kinds(&problems), vec![ProblemKind::QuestionnaireUnknown]);
+    }
+
+    #[test]
+    fn attributes_win_over_the_block_which_wins_over_the_url() {
+        let url = Layer::of_text(Source::UrlParameter, &|name| match name {
+            "practice-name" => Some("From the link".into()),
+            "title" => Some("Link title".into()),
+            "language" => Some("es".into()),
+            _ => None,
+        });
+        let (block, problems) = Layer::of_config_block(
+            r##"{"practice-name": "From the block", "title": "Block title", "show-history": false}"##,
+        );
+        assert!(problems.is_empty());
+        let element = attributes(&[("practice-name", "From the element")]);
+        let (settings, problems) = resolve(&[url, block, element]);
+        assert!(problems.is_empty());
+        assert_eq!(settings.practice_name.as_deref(), Some("From the element"));
+        assert_eq!(settings.title.as_deref(), Some("Block title"));
+        assert_eq!(settings.language.as_deref(), Some("es"));
+        assert!(!settings.show_history);
+    }
+
+    #[test]
+    fn a_block_that_is_not_a_settings_object_is_named() {
+        let (_, problems) = Layer::of_config_block("{\"title\": ");
+        assert!(matches!(problems[0].kind, ProblemKind::BlockNotJson(_)));
+        let (_, problems) = Layer::of_config_block("[1, 2]");
+        assert_eq!(kinds(&problems), vec![ProblemKind::BlockNotAnObject]);
+        let (layer, problems) =
+            Layer::of_config_block(r##"{"colour": "#fff", "title": ["a"], "accent": "#123"}"##);
+        assert_eq!(
+            kinds(&problems),
+            vec![ProblemKind::UnknownSetting, ProblemKind::WrongType]
+        );
+        assert_eq!(problems[0].setting, "{\"colour\": …}");
+        assert_eq!(layer.values.len(), 1);
+    }
+
+    #[test]
+    fn a_definition_in_the_block_is_kept_as_json_text() {
+        let (block, _) = Layer::of_config_block(r#"{"questionnaire": {"id": "x", "items": []}}"#);
+        let (settings, problems) = resolve(&[block]);
+        assert!(problems.is_empty());
+        let QuestionnaireChoice::Definition { json, setting } = settings.questionnaire else {
+            panic!("not a definition");
+        };
+        assert_eq!(json, r#"{"id":"x","items":[]}"#);
+        assert_eq!(setting, "{\"questionnaire\": …}");
+    }
+
+    #[test]
+    fn the_safety_text_keeps_line_breaks_but_not_other_controls() {
+        let (settings, problems) = read(&[("safety-text", "Call 988.\nOr text HOME to 741741.")]);
+        assert!(problems.is_empty());
+        assert_eq!(
+            settings.safety_text.as_deref(),
+            Some("Call 988.\nOr text HOME to 741741.")
+        );
+        let (_, problems) = read(&[("safety-text", "Call\u{7}988")]);
+        assert_eq!(
+            kinds(&problems),
+            vec![ProblemKind::TextUnusable {
+                limit: SAFETY_TEXT_LIMIT
+            }]
+        );
+    }
+
+    #[test]
+    fn messages_name_the_setting_and_the_reason() {
+        let (_, problems) = read(&[("accent", "url(x)")]);
+        let (message, details) = problems[0].message(&ENGLISH);
+        assert!(message.contains("data-accent"), "{message}");
+        assert!(message.contains("#1b6670"), "{message}");
+        assert!(details.is_empty());
+        let problem = SettingProblem::new(
+            "data-questionnaire".into(),
+            ProblemKind::QuestionnaireInvalid(vec!["items[3].scale.points: must be 2..=11".into()]),
+        );
+        let (message, details) = problem.message(&ENGLISH);
+        assert!(message.contains("data-questionnaire"), "{message}");
+        assert_eq!(details, ["items[3].scale.points: must be 2..=11"]);
     }
 }

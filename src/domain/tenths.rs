@@ -13,6 +13,24 @@ impl Tenths {
         Tenths(points * 10)
     }
 
+    /// Reads a non-negative number of points with at most one decimal place ("36", "7.5",
+    /// "0.5"), as a practice writes it in a setting or a questionnaire file.
+    pub fn parse_points(text: &str) -> Option<Self> {
+        let (whole, tenth) = match text.split_once('.') {
+            Some((whole, tenth)) if tenth.len() == 1 => (whole, tenth),
+            Some(_) => return None,
+            None => (text, "0"),
+        };
+        let digits =
+            |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+        if !digits(whole) || !digits(tenth) || whole.len() > 6 {
+            return None;
+        }
+        Some(Tenths(
+            whole.parse::<i32>().ok()? * 10 + tenth.parse::<i32>().ok()?,
+        ))
+    }
+
     /// Writes the value with the given decimal separator, dropping a trailing `.0`:
     /// 75 -> "7.5", 100 -> "10", -5 -> "-0.5".
     pub fn format_with(self, decimal_separator: char) -> String {
@@ -46,6 +64,16 @@ pub fn divide_rounded(numerator: i64, denominator: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_points_with_one_decimal_place_at_most() {
+        assert_eq!(Tenths::parse_points("36"), Some(Tenths(360)));
+        assert_eq!(Tenths::parse_points("7.5"), Some(Tenths(75)));
+        assert_eq!(Tenths::parse_points("0.5"), Some(Tenths(5)));
+        for refused in ["", "-1", "7.55", "7.", ".5", "1e3", "7,5", " 7", "9999999"] {
+            assert_eq!(Tenths::parse_points(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn formats_tenths_without_floats() {

@@ -258,11 +258,27 @@ catalogue! {
     email_subject,
 
     // Practice settings that were refused.
-    setting_therapist_email_refused,
-    setting_therapist_name_refused,
-    setting_practice_name_refused,
+    /// `{setting}`: as the practice wrote it (`data-accent`); `{reason}`: one of the reasons.
+    setting_refused,
+    reason_email,
+    /// `{limit}`: characters.
+    reason_text,
     /// `{languages}`: the tags this widget has.
-    setting_language_refused,
+    reason_language,
+    reason_colour,
+    reason_yes_no,
+    reason_points,
+    reason_points_range,
+    reason_namespace,
+    reason_namespace_shared,
+    reason_questionnaire,
+    reason_questionnaire_missing,
+    reason_origin,
+    reason_unknown_setting,
+    reason_wrong_type,
+    config_block_not_json,
+    config_block_not_object,
+    questionnaire_invalid,
 
     // Storage messages.
     storage_unavailable,
@@ -395,6 +411,11 @@ mod tests {
             "rejected",
             "number",
             "field",
+            "setting",
+            "reason",
+            "limit",
+            "builtin",
+            "detail",
         ];
         for catalogue in CATALOGUES {
             for (key, template) in catalogue.entries() {

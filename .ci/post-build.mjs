@@ -1,9 +1,13 @@
-// Trunk post-build hook: finishes what trunk writes to dist/.
+// Trunk post-build hook: finishes what trunk writes to dist/. Everything here depends on the
+// final file names and contents, so it runs on every build and never by hand.
 // 1. Minifies wasm-bindgen's JS glue (trunk leaves it unminified; this saves about 1.6 KB
 //    brotli of every first visit) and updates the Subresource Integrity hash trunk wrote for
 //    it in index.html, so the browser still verifies what it loads.
 // 2. Drops the integrity attribute from the wasm `<link rel=preload as=fetch>`: Chromium
 //    ignores SRI on that kind of preload and warns in the console on every load.
+// 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js) and puts it
+//    in place of trunk's inline loader script, so the page runs under a Content-Security-Policy
+//    without 'unsafe-inline' and host pages can reference one file.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +18,23 @@ if (!dir) {
   console.error('post-build: TRUNK_STAGING_DIR is not set (run me as a trunk hook)');
   process.exit(1);
 }
+const LOADER = 'alliance-checkin.js';
+const fail = (message) => {
+  console.error(`post-build: ${message}`);
+  process.exit(1);
+};
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 const indexPath = join(dir, 'index.html');
 let index = readFileSync(indexPath, 'utf8');
-for (const name of readdirSync(dir).filter((file) => file.endsWith('.js'))) {
-  const path = join(dir, name);
-  const source = readFileSync(path, 'utf8');
+const files = readdirSync(dir);
+
+const glue = files.filter((file) => file.endsWith('.js') && file !== LOADER);
+if (glue.length !== 1) fail(`expected one wasm-bindgen glue file, found ${glue.join(', ') || 'none'}`);
+const wasm = files.filter((file) => file.endsWith('_bg.wasm'));
+const css = files.filter((file) => /^widget-[0-9a-f]+\.css$/.test(file));
+if (wasm.length !== 1 || css.length !== 1) fail(`expected one wasm and one widget css, found ${files.join(', ')}`);
+
+async function minifyInto(path, source) {
   const result = await minify(source, {
     module: true,
     compress: { passes: 2 },
@@ -26,16 +42,39 @@ for (const name of readdirSync(dir).filter((file) => file.endsWith('.js'))) {
     format: { comments: false },
   });
   writeFileSync(path, result.code);
-  const integrity = `sha384-${createHash('sha384').update(result.code).digest('base64')}`;
-  // The staged index.html may already be minified (attributes unquoted).
-  const escaped = name.replace(/[.]/g, '\\.');
-  const pattern = new RegExp(`(href=["']?[^"' >]*/${escaped}["']?[^>]*?integrity=["']?)[^"' >]+`);
-  if (!pattern.test(index)) {
-    console.error(`post-build: no integrity attribute found for ${name} in index.html`);
-    process.exit(1);
-  }
-  index = index.replace(pattern, `$1${integrity}`);
-  console.log(`post-build: ${name} ${source.length} -> ${result.code.length} bytes`);
+  return result.code;
 }
+
+// 1. The glue, and its integrity in index.html.
+{
+  const path = join(dir, glue[0]);
+  const source = readFileSync(path, 'utf8');
+  const code = await minifyInto(path, source);
+  // The staged index.html may already be minified (attributes unquoted).
+  const escaped = glue[0].replace(/[.]/g, '\\.');
+  const pattern = new RegExp(`(href=["']?[^"' >]*/${escaped}["']?[^>]*?integrity=["']?)[^"' >]+`);
+  if (!pattern.test(index)) fail(`no integrity attribute found for ${glue[0]} in index.html`);
+  index = index.replace(pattern, `$1${sri(code)}`);
+  console.log(`post-build: ${glue[0]} ${source.length} -> ${code.length} bytes`);
+}
+
+// 2. No integrity on the wasm preload.
 index = index.replace(/(<link[^>]*\.wasm["']?[^>]*?)\s+integrity=["']?[^"' >]+["']?/g, '$1');
+
+// 3. The loader replaces trunk's inline module script.
+{
+  const template = readFileSync(new URL('../src/web/loader.js', import.meta.url), 'utf8');
+  const filled = template
+    .replaceAll('@GLUE@', glue[0])
+    .replaceAll('@WASM@', wasm[0])
+    .replaceAll('@CSS@', css[0])
+    .replaceAll('@CSS_INTEGRITY@', sri(readFileSync(join(dir, css[0]))));
+  if (/@[A-Z_]+@/.test(filled)) fail('src/web/loader.js has a placeholder this hook does not fill');
+  const code = await minifyInto(join(dir, LOADER), filled);
+  const inline = /<script type=["']?module["']?>[^<]*TrunkApplicationStarted[^<]*<\/script>/;
+  if (!inline.test(index)) fail("trunk's inline loader script was not found in index.html");
+  index = index.replace(inline, `<script type=module src=./${LOADER} integrity=${sri(code)}></script>`);
+  console.log(`post-build: ${LOADER} ${filled.length} -> ${code.length} bytes`);
+}
+
 writeFileSync(indexPath, index);

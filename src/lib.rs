@@ -11,27 +11,33 @@ pub use ui::app::App;
 /// The attribute that marks the element the widget mounts into.
 pub const MOUNT_ATTRIBUTE: &str = "data-alliance-checkin";
 
-/// Mounts the widget into the first element carrying [`MOUNT_ATTRIBUTE`], or into `<body>` when
-/// the page has none, with the practice's settings read from that element. The rest of the host
-/// page is never touched.
-pub fn start() {
-    use leptos::wasm_bindgen::JsCast;
+/// A mounted widget; dropping it leaves the widget in place, `unmount` removes it.
+pub struct MountedWidget {
+    handle: Option<Box<dyn std::any::Any>>,
+    namespace: String,
+}
 
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-        return;
-    };
-    let host = document
-        .query_selector(&format!("[{MOUNT_ATTRIBUTE}]"))
-        .ok()
-        .flatten()
-        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-        .or_else(|| document.body());
-    if let Some(host) = host {
-        let settings = domain::settings::read_host_settings(&|name| host.get_attribute(name));
-        leptos::mount::mount_to(host, move || {
-            leptos::prelude::provide_context(settings);
-            App()
-        })
-        .forget();
+impl MountedWidget {
+    /// Removes the widget and frees its namespace for another mount on this page.
+    pub fn unmount(&mut self) {
+        if self.handle.take().is_some() {
+            browser::host::release_namespace(&self.namespace);
+        }
+    }
+}
+
+/// Mounts the widget into `container` (inside `host`'s shadow root, prepared by the loader),
+/// with the practice's settings read from `host`. The rest of the page is never touched.
+pub fn mount(host: &web_sys::Element, container: web_sys::HtmlElement) -> MountedWidget {
+    let (settings, problems) = browser::host::read_practice_settings(host);
+    browser::host::apply_accent(&container, &settings);
+    let namespace = settings.namespace.clone();
+    let handle = leptos::mount::mount_to(container, move || {
+        leptos::prelude::provide_context((settings, problems));
+        App()
+    });
+    MountedWidget {
+        handle: Some(Box::new(handle)),
+        namespace,
     }
 }

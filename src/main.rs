@@ -1,5 +1,25 @@
-//! The page entry point: mounts the widget (everything else lives in the library).
+//! The WebAssembly entry points the loader (src/web/loader.js) calls: it prepares a shadow root
+//! for each `[data-alliance-checkin]` element and calls `mount`; everything else lives in the
+//! library. `main` runs when the module starts and has nothing to do before that.
 
-fn main() {
-    alliance_checkin::start();
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// A widget on the page, as the loader holds it.
+#[wasm_bindgen]
+pub struct Widget(alliance_checkin::MountedWidget);
+
+#[wasm_bindgen]
+impl Widget {
+    /// Removes the widget (the set-up page replaces its preview this way).
+    pub fn unmount(&mut self) {
+        self.0.unmount();
+    }
 }
+
+/// Mounts a widget into `container`, with settings read from `host`.
+#[wasm_bindgen]
+pub fn mount(host: web_sys::Element, container: web_sys::HtmlElement) -> Widget {
+    Widget(alliance_checkin::mount(&host, container))
+}
+
+fn main() {}

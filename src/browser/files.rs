@@ -60,7 +60,16 @@ pub fn copy_string(text: &str, done: impl FnOnce(CopyOutcome) + 'static) {
     field.set_value(text);
     let _ = field.set_attribute("readonly", "");
     let _ = field.set_attribute("aria-hidden", "true");
-    let _ = field.set_attribute("style", "position:fixed;top:0;left:-9999px;opacity:0");
+    // Through the CSS object model: a `style` attribute would break a strict CSP.
+    let style = field.style();
+    for (property, value) in [
+        ("position", "fixed"),
+        ("top", "0"),
+        ("left", "-9999px"),
+        ("opacity", "0"),
+    ] {
+        let _ = style.set_property(property, value);
+    }
     let _ = body.append_child(&field);
     let cleanup = field.clone();
     copy_text(field, move |outcome| {

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod durability;
 pub mod files;
 pub mod focus;
+pub mod host;
 pub mod ids;
 pub mod sharing;
 pub mod storage;

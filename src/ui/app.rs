@@ -31,20 +31,17 @@ use crate::domain::preferences::{choose_language, AnswerStyle};
 use crate::domain::reminders::{backup_reminder_due, BackupMark};
 use crate::domain::report::{report_for_entry, same_relationship};
 use crate::domain::scoring::Answer;
-use crate::domain::settings::{HostSettings, SettingProblem};
+use crate::domain::settings::{PracticeSettings, SettingProblem};
 use crate::domain::text::{catalogue_for, fill, Text};
 use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
 use crate::ui::history_list::HistoryList;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
-use crate::ui::notices::{push_notice, Notice, Notices, UnreadableData};
+use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, UnreadableData};
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
 use crate::ui::summary_view::SummaryView;
 use crate::ui::trend_chart::TrendChart;
-
-/// The storage namespace used until configuration arrives.
-pub const DEFAULT_NAMESPACE: &str = "default";
 
 static NEXT_INSTANCE: AtomicU32 = AtomicU32::new(1);
 
@@ -199,16 +196,13 @@ impl Answers {
 /// The whole widget.
 #[component]
 pub fn App() -> impl IntoView {
-    let keys = Keys::new(DEFAULT_NAMESPACE);
+    // The practice's settings from the host element (the defaults when mounted without them).
+    let (settings, setting_problems) =
+        use_context::<(PracticeSettings, Vec<SettingProblem>)>().unwrap_or_default();
+    let keys = Keys::new(&settings.namespace);
     let id_prefix = next_id_prefix();
 
     let notices = RwSignal::new(Vec::<Notice>::new());
-    // The practice's settings from the host element (none when mounted without them).
-    let (settings, setting_problems) =
-        use_context::<(HostSettings, Vec<SettingProblem>)>().unwrap_or_default();
-    for problem in setting_problems {
-        push_notice(notices, Notice::of_setting_problem(problem));
-    }
     // The client's own choices win over the practice's (see `choose_language`).
     let preference = |key: String| {
         LocalStore::open()
@@ -230,7 +224,12 @@ pub fn App() -> impl IntoView {
     // Scoring and records use this copy; the wording shown follows the language (same id,
     // version and scoring in every language).
     let instrument = Arc::new(builtin_instrument_in(language.get_untracked()));
-    let keep_history = RwSignal::new(preference(keys.keep_history()).as_deref() != Some("no"));
+    // The client's choice wins over the practice's default.
+    let keep_history = RwSignal::new(match preference(keys.keep_history()).as_deref() {
+        Some("no") => false,
+        Some("yes") => true,
+        _ => settings.keep_history,
+    });
     let backup_mark =
         RwSignal::new(preference(keys.last_backup()).and_then(|stored| BackupMark::parse(&stored)));
     // What storage holds (with its deletions), check-ins a newer version saved (shown, never
@@ -696,6 +695,18 @@ pub fn App() -> impl IntoView {
         })
     });
 
+    let show_history = settings.show_history;
+    let header = (settings.title.is_some() || settings.practice_name.is_some()).then(|| {
+        let (title, practice_name) = (settings.title.clone(), settings.practice_name.clone());
+        move || {
+            view! {
+                <header class="aci-header">
+                    {practice_name.clone().map(|name| view! { <p class="aci-header__practice">{name}</p> })}
+                    {title.clone().map(|title| view! { <p class="aci-header__title">{title}</p> })}
+                </header>
+            }
+        }
+    });
     // Everything the client reads is rebuilt when the language changes; the state above is not.
     let screen_view = move |text: &'static Text, instrument: Arc<Instrument>, id_prefix: String| {
         let (settings, answers, edit_answers) =
@@ -749,6 +760,7 @@ pub fn App() -> impl IntoView {
                             report=report
                             saved=saved
                             text=text
+                            safety_text=settings.safety_text.clone()
                             id_prefix=id_prefix.clone()
                             on_done=back_to_form
                             on_share={
@@ -768,21 +780,7 @@ pub fn App() -> impl IntoView {
         let text = language.get();
         let shown_instrument = Arc::new(builtin_instrument_in(text));
         let chart_prefix = id_prefix.clone();
-        view! {
-            <div class="aci" lang=text.language_tag dir=text.text_direction>
-                <SettingsPanel
-                    text=text
-                    answer_style=answer_style
-                    open=settings_open.get_value()
-                    id_prefix=id_prefix.clone()
-                    on_language=on_language
-                    on_answer_style=on_answer_style
-                    keep_history=keep_history
-                    on_keep_history=on_keep_history
-                />
-                <Notices notices=notices text=text/>
-                <UnreadableData keys=unreadable_keys text=text/>
-                {screen_view(text, shown_instrument.clone(), id_prefix.clone())}
+        let history_section = show_history.then(|| view! {
                 <section class="aci-history">
                     <h2 class="aci-history__heading">
                         {text.history_heading}
@@ -856,6 +854,25 @@ pub fn App() -> impl IntoView {
                     on_request=backup_request
                     id_prefix=id_prefix.clone()
                 />
+        });
+        view! {
+            <div class="aci" lang=text.language_tag dir=text.text_direction>
+                {header.clone()}
+                <SettingsPanel
+                    text=text
+                    answer_style=answer_style
+                    open=settings_open.get_value()
+                    id_prefix=id_prefix.clone()
+                    on_language=on_language
+                    on_answer_style=on_answer_style
+                    keep_history=keep_history
+                    on_keep_history=on_keep_history
+                />
+                <SettingProblems problems=setting_problems.clone() text=text/>
+                <Notices notices=notices text=text/>
+                <UnreadableData keys=unreadable_keys text=text/>
+                {screen_view(text, shown_instrument.clone(), id_prefix.clone())}
+                {history_section}
                 <p class="aci-footnote">{text.not_validated}</p>
             </div>
         }

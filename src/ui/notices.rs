@@ -8,7 +8,7 @@ use crate::browser::files::{copy_string, download};
 use crate::browser::sharing::CopyOutcome;
 use crate::browser::storage::{LocalStore, SaveError, StorageError, StoredDataProblem};
 use crate::domain::settings::SettingProblem;
-use crate::domain::text::{fill, join_list, Text, CATALOGUES};
+use crate::domain::text::Text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Notice {
@@ -19,10 +19,6 @@ pub enum Notice {
     HistoryUnreadableLeftInPlace,
     NewerVersionLeftAlone,
     DraftUnreadableKeptAside,
-    TherapistEmailRefused,
-    TherapistNameRefused,
-    LanguageRefused,
-    PracticeNameRefused,
     /// The client chose not to keep check-ins on this device.
     NotKeptByChoice,
     DeletedEverything,
@@ -31,8 +27,8 @@ pub enum Notice {
 }
 
 impl Notice {
-    pub fn message(self, text: &Text) -> String {
-        let message = match self {
+    pub fn message(self, text: &Text) -> &'static str {
+        match self {
             Notice::StorageUnavailable => text.storage_unavailable,
             Notice::StorageFull => text.storage_full,
             Notice::SaveFailed => text.save_failed,
@@ -40,24 +36,10 @@ impl Notice {
             Notice::HistoryUnreadableLeftInPlace => text.unreadable_left_in_place,
             Notice::NewerVersionLeftAlone => text.newer_version_left_alone,
             Notice::DraftUnreadableKeptAside => text.draft_unreadable_kept_aside,
-            Notice::TherapistEmailRefused => text.setting_therapist_email_refused,
-            Notice::TherapistNameRefused => text.setting_therapist_name_refused,
             Notice::SettingNotKept => text.setting_not_kept,
-            Notice::PracticeNameRefused => text.setting_practice_name_refused,
             Notice::NotKeptByChoice => text.keep_history_off,
             Notice::DeletedEverything => text.deleted_all,
-            Notice::LanguageRefused => {
-                let tags: Vec<String> = CATALOGUES
-                    .iter()
-                    .map(|catalogue| catalogue.language_tag.to_owned())
-                    .collect();
-                return fill(
-                    text.setting_language_refused,
-                    &[("languages", &join_list(&tags, text.list_and))],
-                );
-            }
-        };
-        message.to_owned()
+        }
     }
 
     pub fn of_problem(problem: &StoredDataProblem) -> Self {
@@ -70,15 +52,6 @@ impl Notice {
             }
             StoredDataProblem::HistoryFromNewerVersion { .. } => Notice::NewerVersionLeftAlone,
             StoredDataProblem::DraftUnreadableKeptAside { .. } => Notice::DraftUnreadableKeptAside,
-        }
-    }
-
-    pub fn of_setting_problem(problem: SettingProblem) -> Self {
-        match problem {
-            SettingProblem::TherapistEmailNotPlain => Notice::TherapistEmailRefused,
-            SettingProblem::TherapistNameUnusable => Notice::TherapistNameRefused,
-            SettingProblem::LanguageUnknown => Notice::LanguageRefused,
-            SettingProblem::PracticeNameUnusable => Notice::PracticeNameRefused,
         }
     }
 
@@ -124,6 +97,34 @@ pub fn Notices(
             }}
         </div>
     }
+}
+
+/// Practice set-up problems: each names the setting as the practice wrote it and what is wrong
+/// (a questionnaire also lists every problem in its definition). Plain text, never markup.
+#[component]
+pub fn SettingProblems(
+    /// The refused settings.
+    problems: Vec<SettingProblem>,
+    /// The language's strings.
+    text: &'static Text,
+) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        let messages = problems
+            .iter()
+            .map(|problem| {
+                let (message, details) = problem.message(text);
+                let details = (!details.is_empty()).then(|| {
+                    view! {
+                        <ul class="aci-notice__details">
+                            {details.into_iter().map(|detail| view! { <li>{detail}</li> }).collect_view()}
+                        </ul>
+                    }
+                });
+                view! { <p class="aci-notice">{message}</p>{details} }
+            })
+            .collect_view();
+        view! { <div class="aci-notices aci-notices--setup">{messages}</div> }
+    })
 }
 
 /// For each backup key holding stored data that could not be read: copy it or download it, so

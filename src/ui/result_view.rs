@@ -23,6 +23,8 @@ pub fn ResultView(
     saved: SaveStatus,
     /// The language's strings.
     text: &'static Text,
+    /// The practice's own safety text, in place of the standard one.
+    safety_text: Option<String>,
     /// Prefix that makes element ids unique on the page.
     id_prefix: String,
     /// Called when the client is done reading.
@@ -102,7 +104,9 @@ pub fn ResultView(
             </button>
             <section class="aci-safety">
                 <h3 class="aci-safety__heading">{text.safety_heading}</h3>
-                <p class="aci-safety__text">{text.safety_text}</p>
+                <p class="aci-safety__text">
+                    {safety_text.unwrap_or_else(|| text.safety_text.to_owned())}
+                </p>
             </section>
             <button type="button" class="aci-button" on:click=move |_| on_done.run(())>
                 {text.new_check_in}

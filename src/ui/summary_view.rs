@@ -9,7 +9,7 @@ use crate::browser::clock::format_date_time;
 use crate::browser::sharing::{can_share, copy_text, share_text, CopyOutcome, ShareOutcome};
 use crate::domain::checkin::CheckIn;
 use crate::domain::instrument::Instrument;
-use crate::domain::settings::HostSettings;
+use crate::domain::settings::PracticeSettings;
 use crate::domain::summary::{compose_summary, mailto_link, trend_lines, SummaryOptions};
 use crate::domain::text::fill;
 use crate::domain::text::Text;
@@ -23,7 +23,7 @@ pub fn SummaryView(
     /// Every check-in known (for the comparison and the trend).
     history: Vec<CheckIn>,
     /// The practice's settings (the therapist's e-mail address for the e-mail link).
-    settings: HostSettings,
+    settings: PracticeSettings,
     /// The language's strings.
     text: &'static Text,
     /// Prefix that makes element ids unique on the page.

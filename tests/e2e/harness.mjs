@@ -112,9 +112,16 @@ export async function widgetReady(page) {
 
 /** Runs axe with the WCAG 2.0-2.2 A and AA rules and returns the violations. */
 export async function axeViolations(page) {
+  const before = page.problems?.length ?? 0;
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
+  // axe itself adds a <style> element, which the page's strict policy blocks (and reports);
+  // that report is about the test tool, not the widget, so it is not counted as a problem.
+  if (page.problems) {
+    const during = page.problems.splice(before);
+    page.problems.push(...during.filter((problem) => !problem.includes('Content Security Policy')));
+  }
   return results.violations.map(
     (violation) =>
       `${violation.id}: ${violation.help} (${violation.nodes

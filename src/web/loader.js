@@ -1,0 +1,69 @@
+// Alliance Check-in loader, published as `alliance-checkin.js` (a stable name a practice can
+// reference). .ci/post-build.mjs fills in the hashed file names and the stylesheet's integrity.
+//
+// Every element with `data-alliance-checkin` gets an open shadow root holding the widget's
+// stylesheet and a container the WebAssembly app mounts into: the host page's CSS cannot
+// reach the widget and the widget's CSS cannot reach the page. Nothing else on the page is
+// touched. A page that adds elements later can call `mountWidget(element)`.
+import init, { mount } from './@GLUE@';
+
+const here = import.meta.url;
+const stylesheet = new URL('@CSS@', here).href;
+const started = init({ module_or_path: new URL('@WASM@', here) });
+
+// The widget's sizes follow the reader's chosen text size, not the host page's
+// `html { font-size }`: CSS multiplies by --aci-rem, registered as a length so the value
+// computed on the widget's root (1em of `font-size: medium`) is inherited as pixels.
+try {
+  CSS.registerProperty({ name: '--aci-rem', syntax: '<length>', inherits: true, initialValue: '16px' });
+} catch {
+  // Already registered by another copy of the loader, or not supported (then 1em is used).
+}
+
+/** Mounts the widget into `host`; resolves to a handle whose `unmount()` removes it. */
+export async function mountWidget(host) {
+  if (host.shadowRoot) throw new Error('Alliance Check-in is already mounted in this element');
+  const root = host.attachShadow({ mode: 'open' });
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.crossOrigin = 'anonymous';
+  link.integrity = '@CSS_INTEGRITY@';
+  link.href = stylesheet;
+  const container = document.createElement('div');
+  container.className = 'aci-root';
+  root.append(link, container);
+  // Wait for the styles so the widget never shows unstyled; a failed load still mounts.
+  const styled = new Promise((resolve) => {
+    link.onload = link.onerror = resolve;
+  });
+  try {
+    await Promise.all([started, styled]);
+  } catch (error) {
+    container.textContent =
+      'This check-in could not start in this browser. Please update it, or ask your practice for another way to check in.';
+    throw error;
+  }
+  return mount(host, container);
+}
+
+await Promise.all(
+  [...document.querySelectorAll('[data-alliance-checkin]')]
+    .filter((host) => !host.shadowRoot)
+    .map((host) => mountWidget(host)),
+);
+
+// The widget as a whole page inside a practice's iframe: tell the host page its height so
+// the frame never needs a scrollbar (the host snippet in README.md listens for this).
+if (window.parent !== window) {
+  const origin = new URLSearchParams(location.search).get('host-origin') || '*';
+  let reported = 0;
+  const report = () => {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height !== reported) {
+      reported = height;
+      window.parent.postMessage({ type: 'alliance-checkin:height', height }, origin);
+    }
+  };
+  new ResizeObserver(report).observe(document.body);
+  report();
+}

@@ -4,6 +4,7 @@
 //! (naming the setting and what is wrong); the widget keeps running with its default.
 
 use super::colour::{accent_palette, AccentPalette, Rgb};
+use super::instrument::Instrument;
 use super::json::{self, Json};
 use super::summary::is_plain_email_address;
 use super::tenths::Tenths;
@@ -460,6 +461,45 @@ fn apply(
     Ok(())
 }
 
+/// Puts the practice's thresholds into `instrument` (practice settings win over the
+/// questionnaire's defaults). A value beyond what the questionnaire can score is refused.
+pub fn apply_practice_thresholds(
+    instrument: &mut Instrument,
+    settings: &PracticeSettings,
+) -> Vec<SettingProblem> {
+    let mut problems = Vec::new();
+    let total_max = instrument.max_total();
+    let item_max = instrument
+        .items
+        .iter()
+        .map(|item| item.scale.max_score())
+        .max()
+        .unwrap_or_default();
+    for (given, max, threshold) in [
+        (
+            &settings.total_below,
+            total_max,
+            &mut instrument.thresholds.total_below,
+        ),
+        (
+            &settings.item_below,
+            item_max,
+            &mut instrument.thresholds.item_below,
+        ),
+    ] {
+        let Some(given) = given else { continue };
+        if given.value > max {
+            problems.push(SettingProblem::new(
+                given.setting.clone(),
+                ProblemKind::PointsOutOfRange { max },
+            ));
+        } else {
+            *threshold = Some(given.value);
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,6 +737,29 @@ mod tests {
                 limit: SAFETY_TEXT_LIMIT
             }]
         );
+    }
+
+    #[test]
+    fn practice_thresholds_replace_the_questionnaires_within_its_range() {
+        use crate::domain::builtin::builtin_instrument;
+        let (settings, _) = read(&[("total-below", "30"), ("item-below", "6")]);
+        let mut instrument = builtin_instrument();
+        assert!(apply_practice_thresholds(&mut instrument, &settings).is_empty());
+        assert_eq!(instrument.thresholds.total_below, Some(Tenths(300)));
+        assert_eq!(instrument.thresholds.item_below, Some(Tenths(60)));
+        let (settings, _) = read(&[("total-below", "50"), ("item-below", "10.5")]);
+        let mut instrument = builtin_instrument();
+        let problems = apply_practice_thresholds(&mut instrument, &settings);
+        assert_eq!(
+            kinds(&problems),
+            vec![
+                ProblemKind::PointsOutOfRange { max: Tenths(400) },
+                ProblemKind::PointsOutOfRange { max: Tenths(100) }
+            ]
+        );
+        assert_eq!(instrument, builtin_instrument());
+        let (message, _) = problems[0].message(&ENGLISH);
+        assert!(message.contains("from 0 to 40"), "{message}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ use crate::domain::preferences::{choose_language, AnswerStyle};
 use crate::domain::reminders::{backup_reminder_due, BackupMark};
 use crate::domain::report::{report_for_entry, same_relationship};
 use crate::domain::scoring::Answer;
-use crate::domain::settings::{PracticeSettings, SettingProblem};
+use crate::domain::settings::{apply_practice_thresholds, PracticeSettings, SettingProblem};
 use crate::domain::text::{catalogue_for, fill, Text};
 use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
 use crate::ui::history_list::HistoryList;
@@ -197,7 +197,7 @@ impl Answers {
 #[component]
 pub fn App() -> impl IntoView {
     // The practice's settings from the host element (the defaults when mounted without them).
-    let (settings, setting_problems) =
+    let (settings, mut setting_problems) =
         use_context::<(PracticeSettings, Vec<SettingProblem>)>().unwrap_or_default();
     let keys = Keys::new(&settings.namespace);
     let id_prefix = next_id_prefix();
@@ -223,7 +223,17 @@ pub fn App() -> impl IntoView {
     let settings_open = StoredValue::new(false);
     // Scoring and records use this copy; the wording shown follows the language (same id,
     // version and scoring in every language).
-    let instrument = Arc::new(builtin_instrument_in(language.get_untracked()));
+    let instrument_in = {
+        let settings = settings.clone();
+        move |text: &'static Text| {
+            let mut instrument = builtin_instrument_in(text);
+            let problems = apply_practice_thresholds(&mut instrument, &settings);
+            (instrument, problems)
+        }
+    };
+    let (first_instrument, instrument_problems) = instrument_in(language.get_untracked());
+    setting_problems.extend(instrument_problems);
+    let instrument = Arc::new(first_instrument);
     // The client's choice wins over the practice's default.
     let keep_history = RwSignal::new(match preference(keys.keep_history()).as_deref() {
         Some("no") => false,
@@ -778,7 +788,7 @@ pub fn App() -> impl IntoView {
 
     move || {
         let text = language.get();
-        let shown_instrument = Arc::new(builtin_instrument_in(text));
+        let shown_instrument = Arc::new(instrument_in(text).0);
         let chart_prefix = id_prefix.clone();
         let history_section = show_history.then(|| view! {
                 <section class="aci-history">

@@ -59,6 +59,8 @@ pub fn builtin_instrument_in(text: &Text) -> Instrument {
         id: BUILTIN_INSTRUMENT_ID.into(),
         version: BUILTIN_INSTRUMENT_VERSION,
         title: text.builtin_title.into(),
+        language: None,
+        attribution: None,
         items: vec![
             line(
                 "connection",

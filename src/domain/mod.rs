@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod chart;
 pub mod checkin;
 pub mod codec;
+pub mod definition;
 pub mod draft;
 pub mod feedback;
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Every user-facing string, in one catalogue per language (`en.rs`, `es.rs`). Templates name
 //! their blanks (`{value}`), so a translation can reorder them; `fill` puts the values in.
-//! Adding a language is adding one file and naming it in [`CATALOGUES`].
+//! Adding a language is adding one file and naming it in [`CATALOGUES`], and adding its texts to
+//! the built-in check-in's definition (`src/instruments/alliance-checkin.json`): questionnaire
+//! wording is data of the questionnaire, not of the widget (a test names any text missing).
 
 mod en;
 mod es;
@@ -47,25 +49,6 @@ macro_rules! catalogue {
 catalogue! {
     /// The language's own name, as the language menu shows it ("Español").
     language_name,
-
-    // The built-in check-in's own wording (the questionnaire is data; its text lives here).
-    builtin_title,
-    connection_title,
-    connection_prompt,
-    connection_low,
-    connection_high,
-    focus_title,
-    focus_prompt,
-    focus_low,
-    focus_high,
-    way_of_working_title,
-    way_of_working_prompt,
-    way_of_working_low,
-    way_of_working_high,
-    overall_title,
-    overall_prompt,
-    overall_low,
-    overall_high,
 
     // Settings (the client's own choices, kept on this device).
     settings_heading,

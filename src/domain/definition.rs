@@ -754,6 +754,92 @@ mod tests {
                       "ceiling": { "item_at_least": 2.5, "run_length": 3 } }
     }"#;
 
+    /// Every definition in `src/instruments/`, by file name.
+    const SHIPPED: [(&str, &str); 3] = [
+        (
+            "alliance-checkin.json",
+            include_str!("../instruments/alliance-checkin.json"),
+        ),
+        (
+            "example-12-item-5-point.json",
+            include_str!("../instruments/example-12-item-5-point.json"),
+        ),
+        (
+            "example-4-line.json",
+            include_str!("../instruments/example-4-line.json"),
+        ),
+    ];
+
+    #[test]
+    fn every_shipped_definition_reads_in_every_language() {
+        for (name, text) in SHIPPED {
+            for catalogue in crate::domain::text::CATALOGUES {
+                let read = parse_definition(text, catalogue.language_tag);
+                assert!(
+                    read.is_ok(),
+                    "{name} ({}): {read:?}",
+                    catalogue.language_tag
+                );
+            }
+        }
+        // A definition added to the folder is added to the list above, so it is read too.
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/instruments");
+        let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".json"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
+        assert_eq!(on_disk, listed);
+    }
+
+    #[test]
+    fn the_examples_show_what_they_say() {
+        let twelve = parse_definition(SHIPPED[1].1, "en").unwrap();
+        assert_eq!(twelve.items.len(), 12);
+        assert_eq!(twelve.scoring, Scoring::Mean);
+        assert_eq!(twelve.max_total(), Tenths::points(5));
+        let reversed: Vec<&str> = twelve
+            .items
+            .iter()
+            .filter(|item| item.reverse)
+            .map(|item| item.id.as_str())
+            .collect();
+        assert_eq!(reversed, ["item-7"]);
+        let subscales: Vec<(&str, usize)> = twelve
+            .subscales
+            .iter()
+            .map(|subscale| (subscale.title.as_str(), subscale.item_ids.len()))
+            .collect();
+        assert_eq!(
+            subscales,
+            [("Subscale A", 4), ("Subscale B", 4), ("Subscale C", 4)]
+        );
+        for item in &twelve.items {
+            assert!(item.prompt.ends_with(": text from your licensed copy"));
+            let Scale::Likert { labels, .. } = &item.scale else {
+                panic!("{} is not a Likert item", item.id);
+            };
+            assert_eq!(labels[0], "Point 1 label from your licensed copy");
+            assert_eq!(labels.len(), 5);
+        }
+        assert_eq!(
+            twelve.attribution.as_deref(),
+            Some("Replace with the attribution your licence requires.")
+        );
+
+        let lines = parse_definition(SHIPPED[2].1, "es").unwrap();
+        assert_eq!(lines.scoring, Scoring::Sum);
+        assert_eq!(lines.max_total(), Tenths::points(40));
+        assert_eq!(lines.items[0].title, "Línea 1");
+        assert!(lines
+            .items
+            .iter()
+            .all(|item| matches!(item.scale, Scale::VisualAnalogue { .. })));
+        assert_eq!(untranslated_texts(SHIPPED[2].1, "es"), Vec::<String>::new());
+    }
+
     fn problems(text: &str) -> Vec<String> {
         parse_definition(text, "en")
             .unwrap_err()

@@ -25,7 +25,7 @@ pub const ENGLISH: Text = Text {
     slider_hint: "Tap or drag along the line, or use the arrow keys.",
     not_answered_yet: "not answered yet",
     not_answered_short: "Not answered",
-    value_of_ten: "{value} of 10",
+    score_of_max: "{score} of {max}",
     value_towards: "{value} of 10, towards “{label}”",
     value_midway: "{value} of 10, midway",
     note_label: "Anything you'd like your therapist to know?",
@@ -135,6 +135,7 @@ pub const ENGLISH: Text = Text {
     summary_trend_heading: "Recent check-ins (oldest first):",
     summary_trend_line: "{date}: {total} of {max} (lowest: {item} {score})",
     summary_footer: "From my Alliance Check-in (not a validated clinical questionnaire).",
+    summary_footer_other: "From my Alliance Check-in.",
 
     share_with_therapist: "Share with my therapist",
     share_entry: "Share",

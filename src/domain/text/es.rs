@@ -25,7 +25,7 @@ pub const SPANISH: Text = Text {
     slider_hint: "Toca o arrastra a lo largo de la línea, o usa las teclas de flecha.",
     not_answered_yet: "aún sin responder",
     not_answered_short: "Sin responder",
-    value_of_ten: "{value} de 10",
+    score_of_max: "{score} de {max}",
     value_towards: "{value} de 10, hacia “{label}”",
     value_midway: "{value} de 10, en el punto medio",
     note_label: "¿Hay algo que quieras que sepa tu terapeuta?",
@@ -135,6 +135,7 @@ pub const SPANISH: Text = Text {
     summary_trend_heading: "Valoraciones recientes (la más antigua primero):",
     summary_trend_line: "{date}: {total} de {max} (puntuación más baja: {item} {score})",
     summary_footer: "De mi Alliance Check-in (no es un cuestionario clínico validado).",
+    summary_footer_other: "De mi Alliance Check-in.",
 
     share_with_therapist: "Compartir con mi terapeuta",
     share_entry: "Compartir",

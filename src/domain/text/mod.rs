@@ -71,8 +71,8 @@ catalogue! {
     slider_hint,
     not_answered_yet,
     not_answered_short,
-    /// `{value}` of 10.
-    value_of_ten,
+    /// An item's score against the most it can score: `{score}`, `{max}` ("7.5 of 10", "3 of 5").
+    score_of_max,
     /// Screen-reader value of a placed slider: `{value}`, `{label}` (the nearer end's label).
     value_towards,
     value_midway,
@@ -213,7 +213,10 @@ catalogue! {
     summary_trend_heading,
     /// `{date}`, `{total}`, `{max}`, `{item}`, `{score}`.
     summary_trend_line,
+    /// The last line of the built-in check-in's summary.
     summary_footer,
+    /// The last line of another questionnaire's summary (which may be a validated one).
+    summary_footer_other,
 
     // The summary screen.
     share_with_therapist,
@@ -421,7 +424,7 @@ mod tests {
     fn translations_are_translated() {
         // A string left in English slips through easily; only names and symbols may match.
         let same_in_every_language = [
-            "value_of_ten",
+            "score_of_max",
             "summary_item",
             "summary_item_with_direction",
             "summary_heading",

@@ -20,6 +20,7 @@ pub const ENGLISH: Text = Text {
 
     form_heading: "How did today's session go?",
     form_intro: "Four quick questions. Your answers stay on this device unless you choose to share them.",
+    form_intro_other: "Your answers stay on this device unless you choose to share them.",
     honest_answers: "Honest answers help most: a lower rating is useful information, not a complaint.",
     not_validated: "This check-in is not a validated clinical questionnaire. It is a simple way to reflect on how a session went.",
     slider_hint: "Tap or drag along the line, or use the arrow keys.",

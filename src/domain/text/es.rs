@@ -20,6 +20,7 @@ pub const SPANISH: Text = Text {
 
     form_heading: "¿Cómo fue la sesión de hoy?",
     form_intro: "Cuatro preguntas rápidas. Tus respuestas se quedan en este dispositivo, salvo que decidas compartirlas.",
+    form_intro_other: "Tus respuestas se quedan en este dispositivo, salvo que decidas compartirlas.",
     honest_answers: "Lo que más ayuda son las respuestas sinceras: una puntuación más baja es información útil, no una queja.",
     not_validated: "Esta valoración no es un cuestionario clínico validado. Es una forma sencilla de reflexionar sobre cómo fue una sesión.",
     slider_hint: "Toca o arrastra a lo largo de la línea, o usa las teclas de flecha.",

@@ -65,7 +65,10 @@ catalogue! {
 
     // The check-in form.
     form_heading,
+    /// The built-in check-in's introduction.
     form_intro,
+    /// The introduction to any other questionnaire (which may have any number of items).
+    form_intro_other,
     honest_answers,
     not_validated,
     slider_hint,

@@ -1,6 +1,7 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): the widget is mounted into a fresh
 //! element and driven through the DOM the way a person would, then what they would see is
-//! checked: the unanswered state of the lines, when Finish is available, and the note limit.
+//! checked: the unanswered state of the lines, when Finish is available, the note limit, and a
+//! five-point questionnaire's labelled radios (the form mounted on its own with that instrument).
 #![cfg(target_arch = "wasm32")]
 
 use alliance_checkin::App;
@@ -277,4 +278,125 @@ async fn the_summary_previews_exactly_what_the_switches_choose() {
     assert!(!include_note.checked());
     assert!(!preview().contains("Thanks for today"), "{}", preview());
     assert!(preview().contains("Total: 35.5 of 40"));
+}
+
+/// The 12-item five-point example definition (placeholder wording only).
+const FIVE_POINT_EXAMPLE: &str = include_str!("../src/instruments/example-12-item-5-point.json");
+
+#[wasm_bindgen_test]
+async fn a_five_point_questionnaire_is_answered_with_labelled_radios() {
+    use alliance_checkin::domain::definition::parse_definition;
+    use alliance_checkin::domain::preferences::AnswerStyle;
+    use alliance_checkin::domain::text::ENGLISH;
+    use alliance_checkin::ui::app::{CheckInForm, DraftBanner};
+    use leptos::prelude::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let instrument = Arc::new(parse_definition(FIVE_POINT_EXAMPLE, "en").unwrap());
+    let values: Vec<RwSignal<Option<u16>>> = instrument
+        .items
+        .iter()
+        .map(|_| RwSignal::new(None))
+        .collect();
+    let submitted = Arc::new(AtomicBool::new(false));
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let _form = {
+        let (instrument, values, submitted) =
+            (instrument.clone(), values.clone(), submitted.clone());
+        mount_to(root.clone(), move || {
+            let submitted = submitted.clone();
+            view! {
+                <CheckInForm
+                    instrument=instrument.clone()
+                    values=values.clone()
+                    note=RwSignal::new(String::new())
+                    id_prefix="likert-test".to_owned()
+                    text=&ENGLISH
+                    draft_banner=RwSignal::new(DraftBanner::Hidden)
+                    answer_style=RwSignal::new(AnswerStyle::Slider)
+                    on_submit=Callback::new(move |()| submitted.store(true, Ordering::SeqCst))
+                    on_start_over=Callback::new(|()| ())
+                    on_continue_draft=Callback::new(|()| ())
+                />
+            }
+        })
+    };
+    tick().await;
+
+    // One fieldset per item, its legend the title and prompt; one radio per point, its label
+    // visible beside it, nothing chosen yet. No line, so no slider hint.
+    let groups: Vec<HtmlElement> = all(&root, "fieldset.aci-likert__group");
+    assert_eq!(groups.len(), 12);
+    let legend = text_of(&groups[0], "legend");
+    assert!(legend.contains("Item 1"), "{legend}");
+    assert!(
+        legend.contains("Item 1: text from your licensed copy"),
+        "{legend}"
+    );
+    assert!(root.query_selector(".aci-hint").unwrap().is_none());
+    assert!(lines(&root).is_empty());
+    let radios: Vec<HtmlInputElement> = all(&root, "input[type=radio]");
+    assert_eq!(radios.len(), 60);
+    assert!(radios.iter().all(|radio| !radio.checked()));
+    let first_item: Vec<HtmlElement> = all(&groups[0], "label.aci-likert__option");
+    let labels: Vec<String> = first_item
+        .iter()
+        .map(|label| label.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        labels,
+        (1..=5)
+            .map(|point| format!("Point {point} label from your licensed copy"))
+            .collect::<Vec<_>>()
+    );
+    for (label, radio) in first_item.iter().zip(&radios) {
+        assert_eq!(label.get_attribute("for"), Some(radio.id()));
+        assert!(label.contains(Some(radio)));
+    }
+    // The five radios of an item share a name no other item (or widget) uses.
+    assert!(radios[..5]
+        .iter()
+        .all(|radio| radio.name() == radios[0].name()));
+    assert_ne!(radios[5].name(), radios[0].name());
+    assert!(radios[0].name().starts_with("likert-test-"));
+    assert_eq!(
+        text_of(&root, ".aci-likert-attribution"),
+        "Replace with the attribution your licence requires."
+    );
+
+    assert!(finish_button(&root).disabled());
+    assert_eq!(
+        text_of(&root, ".aci-submit__hint"),
+        "12 questions left to answer."
+    );
+    // Choose the third point of the first eleven items, then the first point of the last.
+    for item in 0..11 {
+        radios[item * 5 + 2].click();
+    }
+    tick().await;
+    assert!(radios[2].checked());
+    assert_eq!(values[0].get_untracked(), Some(3), "the point's own value");
+    let answered: Vec<HtmlElement> = all(&root, ".aci-likert.aci-item--answered");
+    assert_eq!(answered.len(), 11);
+    assert!(finish_button(&root).disabled());
+    assert_eq!(
+        text_of(&root, ".aci-submit__hint"),
+        "1 question left to answer."
+    );
+    radios[55].click();
+    tick().await;
+    assert_eq!(values[11].get_untracked(), Some(1));
+    assert!(!finish_button(&root).disabled());
+    assert_eq!(text_of(&root, ".aci-submit__hint"), "");
+    // Changing one's mind replaces the answer; it never adds a second one.
+    radios[3].click();
+    tick().await;
+    assert!(radios[3].checked() && !radios[2].checked());
+    assert_eq!(values[0].get_untracked(), Some(4));
+
+    finish_button(&root).click();
+    tick().await;
+    assert!(submitted.load(Ordering::SeqCst));
 }

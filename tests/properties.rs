@@ -1,7 +1,7 @@
 //! Property tests for the stored format, merging and backups (host only): any history survives
 //! a round trip, merging and importing obey their laws (idempotent, order-independent, a deleted
 //! check-in never comes back through a merge), and no input, however damaged, makes a reader
-//! panic.
+//! panic (questionnaire definitions included).
 #![cfg(not(target_arch = "wasm32"))]
 
 use alliance_checkin::domain::backup::{export_backup, import_into, read_import};
@@ -324,5 +324,52 @@ proptest! {
         let one_then_two = import_into(import_into(base.clone(), &one).0, &two).0;
         let two_then_one = import_into(import_into(base, &two).0, &one).0;
         prop_assert_eq!(one_then_two, two_then_one);
+    }
+}
+
+/// The questionnaire definitions shipped in `src/instruments/`.
+const DEFINITIONS: [&str; 3] = [
+    include_str!("../src/instruments/alliance-checkin.json"),
+    include_str!("../src/instruments/example-12-item-5-point.json"),
+    include_str!("../src/instruments/example-4-line.json"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A practice's file may be damaged in any way: reading it never panics, what reads is a
+    /// valid instrument, and what does not is explained, each problem at a place.
+    #[test]
+    fn damaged_definitions_are_read_or_explained(
+        which in 0..DEFINITIONS.len(),
+        position in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+        cut in any::<prop::sample::Index>(),
+        language in prop_oneof![Just("en"), Just("es"), Just("es-MX"), Just("fr"), Just("")],
+    ) {
+        use alliance_checkin::domain::definition::parse_definition;
+        let text = DEFINITIONS[which];
+        let mut bytes = text.as_bytes().to_vec();
+        let index = position.index(bytes.len());
+        bytes[index] = byte;
+        let damaged = String::from_utf8_lossy(&bytes);
+        match parse_definition(&damaged, language) {
+            Ok(instrument) => prop_assert_eq!(instrument.validate(), Ok(())),
+            Err(problems) => {
+                prop_assert!(!problems.is_empty());
+                prop_assert!(problems.iter().all(|problem| !problem.message.is_empty()));
+            }
+        }
+        // Cut anywhere before the closing brace (a cut in the trailing newline loses nothing).
+        let text = text.trim_end();
+        let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+        let end = boundaries[cut.index(boundaries.len())];
+        prop_assert!(parse_definition(&text[..end], language).is_err(), "a cut-short definition was read");
+    }
+
+    #[test]
+    fn arbitrary_text_is_never_a_definition(text in any_text()) {
+        use alliance_checkin::domain::definition::parse_definition;
+        prop_assert!(parse_definition(&text, "en").is_err());
     }
 }

@@ -3,6 +3,8 @@
 
 use super::builtin::builtin_instrument;
 use super::checkin::{canonical_history, CheckIn, History, InstrumentRef, Tombstone};
+use super::definition::parse_definition;
+use super::instrument::Instrument;
 use super::scoring::Answer;
 
 /// The built-in check-in's item ids, in order.
@@ -31,6 +33,27 @@ pub fn builtin_check_in(id: &str, completed_at_ms: u64, values: [u16; 4]) -> Che
         practice: None,
         therapist: None,
         edited_at_ms: None,
+    }
+}
+
+/// The 12-item five-point example (placeholder text, mean-scored, "item-7" reverse-scored).
+pub fn likert_example() -> Instrument {
+    let definition = include_str!("../instruments/example-12-item-5-point.json");
+    parse_definition(definition, "en").unwrap()
+}
+
+/// A completed check-in of [`likert_example`], one point (1-5) per item in order.
+pub fn likert_check_in(id: &str, completed_at_ms: u64, points: [u16; 12]) -> CheckIn {
+    let instrument = likert_example();
+    CheckIn {
+        instrument: InstrumentRef::of(&instrument),
+        answers: instrument
+            .items
+            .iter()
+            .zip(points)
+            .map(|(item, value)| answer(&item.id, value))
+            .collect(),
+        ..builtin_check_in(id, completed_at_ms, [0; 4])
     }
 }
 

@@ -72,12 +72,24 @@ pub(crate) fn quoted_titles(text: &Text, instrument: &Instrument, item_ids: &[St
     join_list(&titles, text.list_and)
 }
 
-/// "7.5 of 10" for an item score (the item's own maximum).
-pub fn item_score_words(text: &Text, score: Tenths) -> String {
+/// "7.5 of 10" for an item score against `max`, the most the item can score ("3 of 5" on a
+/// five-point item).
+pub fn item_score_words(text: &Text, score: Tenths, max: Tenths) -> String {
+    let separator = text.decimal_separator;
     fill(
-        text.value_of_ten,
-        &[("value", &score.format_with(text.decimal_separator))],
+        text.score_of_max,
+        &[
+            ("score", &score.format_with(separator)),
+            ("max", &max.format_with(separator)),
+        ],
     )
+}
+
+/// The most `item_id` can score on `instrument` (its own score if the item is unknown).
+pub(crate) fn item_max(instrument: &Instrument, item_id: &str, score: Tenths) -> Tenths {
+    instrument
+        .item(item_id)
+        .map_or(score, |item| item.scale.max_score())
 }
 
 pub fn total_words(text: &Text, instrument: &Instrument, total: Tenths) -> String {
@@ -136,7 +148,7 @@ pub fn build_report(
         .items
         .iter()
         .map(|item_score| {
-            let item = instrument.item(&item_score.item_id);
+            let max = item_max(instrument, &item_score.item_id, item_score.score);
             let direction = feedback.comparison.as_ref().and_then(|comparison| {
                 comparison
                     .items
@@ -149,9 +161,9 @@ pub fn build_report(
             ItemLine {
                 item_id: item_score.item_id.clone(),
                 title: item_title(instrument, &item_score.item_id).to_owned(),
-                score: item_score_words(text, item_score.score),
+                score: item_score_words(text, item_score.score, max),
                 score_tenths: item_score.score,
-                max_tenths: item.map_or(item_score.score, |item| item.scale.max_score()),
+                max_tenths: max,
                 direction,
                 is_low: low_items.contains(&item_score.item_id),
             }
@@ -357,5 +369,24 @@ mod tests {
         assert_eq!(report.lower_is_useful, None);
         assert!(report.suggestions[0]
             .starts_with("You have rated everything at or near the top 3 times in a row."));
+    }
+
+    #[test]
+    fn a_five_point_mean_reads_against_its_own_scale() {
+        use crate::domain::fixtures::{likert_check_in, likert_example};
+        use crate::domain::text::SPANISH;
+        let instrument = likert_example();
+        // "item-7" is reverse-scored: its 1 scores 5. The mean is 43 / 12 = 3.58, so 3.6.
+        let today = likert_check_in("t", 2, [4, 4, 4, 4, 4, 3, 1, 3, 3, 3, 3, 3]);
+        let report =
+            report_for_entry(&ENGLISH, &instrument, &today, std::slice::from_ref(&today)).unwrap();
+        assert_eq!(report.total, "3.6 of 5");
+        assert_eq!(report.items[0].score, "4 of 5");
+        assert_eq!(report.items[6].score, "5 of 5");
+        assert_eq!(report.items[6].max_tenths, Tenths::points(5));
+        let spanish =
+            report_for_entry(&SPANISH, &instrument, &today, std::slice::from_ref(&today)).unwrap();
+        assert_eq!(spanish.total, "3,6 de 5");
+        assert_eq!(spanish.items[5].score, "3 de 5");
     }
 }

@@ -205,6 +205,8 @@ mod tests {
             id: "practice.twelve".into(),
             version: 1,
             title: "Twelve".into(),
+            language: None,
+            attribution: None,
             items,
             subscales: vec![
                 subscale("task", [1, 2, 10, 12]),

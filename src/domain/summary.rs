@@ -3,6 +3,7 @@
 //! anything leaves the device. Also the `mailto:` link, built so that no text can add headers or
 //! recipients.
 
+use super::builtin::BUILTIN_INSTRUMENT_ID;
 use super::checkin::CheckIn;
 use super::feedback::{BaselineKind, Direction, Signal};
 use super::instrument::Instrument;
@@ -132,7 +133,8 @@ pub fn compose_summary(
 
     for item_score in &current.items {
         let title = item_title(instrument, &item_score.item_id);
-        let score_words = item_score_words(text, item_score.score);
+        let max = report::item_max(instrument, &item_score.item_id, item_score.score);
+        let score_words = item_score_words(text, item_score.score, max);
         let direction = feedback.comparison.as_ref().and_then(|comparison| {
             comparison
                 .items
@@ -213,7 +215,12 @@ pub fn compose_summary(
     }
 
     lines.push(String::new());
-    lines.push(text.summary_footer.to_owned());
+    // Only the built-in check-in is known not to be validated; a practice's may well be.
+    lines.push(if instrument.id == BUILTIN_INSTRUMENT_ID {
+        text.summary_footer.to_owned()
+    } else {
+        text.summary_footer_other.to_owned()
+    });
     Ok(lines.join("\n"))
 }
 
@@ -332,6 +339,48 @@ mod tests {
                 Total: 37.5 of 40 (36 or more). This is my first check-in here.
 
                 From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+        );
+    }
+
+    #[test]
+    fn a_five_point_questionnaire_reads_against_its_own_scale() {
+        use crate::domain::fixtures::{likert_check_in, likert_example};
+        let history = [
+            likert_check_in("a", DAY, [4; 12]),
+            likert_check_in("b", 2 * DAY, [4, 4, 4, 4, 4, 3, 1, 3, 3, 3, 3, 3]),
+        ];
+        let summary = compose_summary(
+            &ENGLISH,
+            &likert_example(),
+            &history[1],
+            &history,
+            EVERYTHING,
+            &day,
+        )
+        .unwrap();
+        check(
+            summary,
+            expect![[r#"
+            Example: 12 items, 5 points (replace with your licensed questionnaire), day 2
+            Item 1: 4 of 5, about the same as last time
+            Item 2: 4 of 5, about the same as last time
+            Item 3: 4 of 5, about the same as last time
+            Item 4: 4 of 5, about the same as last time
+            Item 5: 4 of 5, about the same as last time
+            Item 6: 3 of 5, lower than last time
+            Item 7: 5 of 5, higher than last time
+            Item 8: 3 of 5, lower than last time
+            Item 9: 3 of 5, lower than last time
+            Item 10: 3 of 5, lower than last time
+            Item 11: 3 of 5, lower than last time
+            Item 12: 3 of 5, lower than last time
+            Total: 3.6 of 5, about the same as last time
+
+            Recent check-ins (oldest first):
+            - day 1: 3.8 of 5 (lowest: Item 7 2)
+            - day 2: 3.6 of 5 (lowest: Item 6 3)
+
+            From my Alliance Check-in."#]],
         );
     }
 

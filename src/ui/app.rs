@@ -19,14 +19,14 @@ use crate::browser::storage::{
     write_draft, write_preference, DraftRead, Keys, LocalStore, SaveError, StoredDataProblem,
 };
 use crate::domain::backup::{export_backup, export_csv, import_into, read_import, ImportError};
-use crate::domain::builtin::builtin_instrument_in;
+use crate::domain::builtin::{builtin_instrument_in, BUILTIN_INSTRUMENT_ID};
 use crate::domain::chart::chart_points;
 use crate::domain::checkin::{
     delete_entry, in_completion_order, merge_by_id, merge_histories, note_length, restore_entry,
     CheckIn, History, InstrumentRef, NoteLength,
 };
 use crate::domain::draft::{Draft, DraftDecision};
-use crate::domain::instrument::Instrument;
+use crate::domain::instrument::{Instrument, Scale};
 use crate::domain::preferences::{choose_language, AnswerStyle};
 use crate::domain::reminders::{backup_reminder_due, BackupMark};
 use crate::domain::report::{report_for_entry, same_relationship};
@@ -35,6 +35,7 @@ use crate::domain::settings::{apply_practice_thresholds, PracticeSettings, Setti
 use crate::domain::text::{catalogue_for, fill, Text};
 use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
 use crate::ui::history_list::HistoryList;
+use crate::ui::likert_item::LikertItem;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
 use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, UnreadableData};
@@ -102,7 +103,7 @@ impl HistoryWriter {
 
 /// What the draft banner above the form shows.
 #[derive(Clone, Debug, PartialEq)]
-enum DraftBanner {
+pub enum DraftBanner {
     Hidden,
     /// A recent draft was restored.
     Restored,
@@ -889,9 +890,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The check-in form: the draft banner, one line per item, the note, and the finish button.
+/// The check-in form: the draft banner, one line or set of choices per item, the attribution,
+/// the note, and the finish button. Public so component tests can mount it with any instrument.
 #[component]
-fn CheckInForm(
+pub fn CheckInForm(
     /// The questionnaire to present.
     instrument: Arc<Instrument>,
     /// One value per item, in order; `None` until placed.
@@ -917,10 +919,20 @@ fn CheckInForm(
     correcting: Option<(u64, Callback<()>)>,
 ) -> impl IntoView {
     let heading_id = format!("{id_prefix}-form-heading");
+    // "Four quick questions" is true of the built-in check-in only.
+    let form_intro = if instrument.id == BUILTIN_INSTRUMENT_ID {
+        text.form_intro
+    } else {
+        text.form_intro_other
+    };
     let (heading, intro, submit_label) = match correcting {
         Some(_) => (text.edit_heading, text.edit_intro, text.save_correction),
-        None => (text.form_heading, text.form_intro, text.submit),
+        None => (text.form_heading, form_intro, text.submit),
     };
+    let has_lines = instrument
+        .items
+        .iter()
+        .any(|item| matches!(item.scale, Scale::VisualAnalogue { .. }));
     let cancel = correcting.map(|(made_at_ms, on_cancel)| {
         view! {
             <p class="aci-muted">{format_date_time(text.language_tag, made_at_ms)}</p>
@@ -958,8 +970,11 @@ fn CheckInForm(
         .iter()
         .cloned()
         .zip(values)
-        .map(|(item, value)| {
-            view! {
+        .map(|(item, value)| match item.scale {
+            Scale::Likert { .. } => Either::Left(view! {
+                <LikertItem item=item value=value id_prefix=id_prefix.clone() text=text/>
+            }),
+            Scale::VisualAnalogue { .. } => Either::Right(view! {
                 <LineItem
                     item=item
                     value=value
@@ -967,9 +982,13 @@ fn CheckInForm(
                     id_prefix=id_prefix.clone()
                     text=text
                 />
-            }
+            }),
         })
         .collect_view();
+    // Licence or copyright text the questionnaire's owner requires, as plain text.
+    let attribution = instrument.attribution.clone().map(
+        |attribution| view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> },
+    );
     let banner = move || match draft_banner.get() {
         DraftBanner::Hidden => None,
         DraftBanner::Restored => Some(Either::Left(view! {
@@ -1013,13 +1032,16 @@ fn CheckInForm(
             <p class="aci-lead">{intro}</p>
             <p class="aci-muted">{text.honest_answers}</p>
             {banner}
-            <p class="aci-hint">
-                {move || match answer_style.get() {
-                    AnswerStyle::Slider => text.slider_hint,
-                    AnswerStyle::Numbers => text.number_hint,
-                }}
-            </p>
+            {has_lines.then(|| view! {
+                <p class="aci-hint">
+                    {move || match answer_style.get() {
+                        AnswerStyle::Slider => text.slider_hint,
+                        AnswerStyle::Numbers => text.number_hint,
+                    }}
+                </p>
+            })}
             <div class="aci-items">{items}</div>
+            {attribution}
             <NoteField note=note id_prefix=id_prefix.clone() text=text/>
             <div class="aci-submit">
                 <button

@@ -87,7 +87,11 @@ pub fn LineItem(
         move || value_text(text, value.get(), &low, &high)
     };
     let shown_value = move || match value.get() {
-        Some(tenths) => item_score_words(text, Tenths(i32::from(tenths))),
+        Some(tenths) => item_score_words(
+            text,
+            Tenths(i32::from(tenths)),
+            Tenths(i32::from(VISUAL_ANALOGUE_MAX)),
+        ),
         None => text.not_answered_short.to_owned(),
     };
     let on_input = move |event: ev::Event| {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod backup_panel;
 pub mod history_list;
+pub mod likert_item;
 pub mod line_item;
 pub mod note_field;
 pub mod notices;

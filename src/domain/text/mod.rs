@@ -1,6 +1,8 @@
 //! Every user-facing string, in one catalogue per language (`en.rs`, `es.rs`). Templates name
 //! their blanks (`{value}`), so a translation can reorder them; `fill` puts the values in.
-//! Adding a language is adding one file and naming it in [`CATALOGUES`].
+//! Adding a language is adding one file and naming it in [`CATALOGUES`], and adding its texts to
+//! the built-in check-in's definition (`src/instruments/alliance-checkin.json`): questionnaire
+//! wording is data of the questionnaire, not of the widget (a test names any text missing).
 
 mod en;
 mod es;
@@ -48,25 +50,6 @@ catalogue! {
     /// The language's own name, as the language menu shows it ("Español").
     language_name,
 
-    // The built-in check-in's own wording (the questionnaire is data; its text lives here).
-    builtin_title,
-    connection_title,
-    connection_prompt,
-    connection_low,
-    connection_high,
-    focus_title,
-    focus_prompt,
-    focus_low,
-    focus_high,
-    way_of_working_title,
-    way_of_working_prompt,
-    way_of_working_low,
-    way_of_working_high,
-    overall_title,
-    overall_prompt,
-    overall_low,
-    overall_high,
-
     // Settings (the client's own choices, kept on this device).
     settings_heading,
     language_label,
@@ -82,14 +65,17 @@ catalogue! {
 
     // The check-in form.
     form_heading,
+    /// The built-in check-in's introduction.
     form_intro,
+    /// The introduction to any other questionnaire (which may have any number of items).
+    form_intro_other,
     honest_answers,
     not_validated,
     slider_hint,
     not_answered_yet,
     not_answered_short,
-    /// `{value}` of 10.
-    value_of_ten,
+    /// An item's score against the most it can score: `{score}`, `{max}` ("7.5 of 10", "3 of 5").
+    score_of_max,
     /// Screen-reader value of a placed slider: `{value}`, `{label}` (the nearer end's label).
     value_towards,
     value_midway,
@@ -230,7 +216,10 @@ catalogue! {
     summary_trend_heading,
     /// `{date}`, `{total}`, `{max}`, `{item}`, `{score}`.
     summary_trend_line,
+    /// The last line of the built-in check-in's summary.
     summary_footer,
+    /// The last line of another questionnaire's summary (which may be a validated one).
+    summary_footer_other,
 
     // The summary screen.
     share_with_therapist,
@@ -459,7 +448,7 @@ mod tests {
     fn translations_are_translated() {
         // A string left in English slips through easily; only names and symbols may match.
         let same_in_every_language = [
-            "value_of_ten",
+            "score_of_max",
             "summary_item",
             "summary_item_with_direction",
             "summary_heading",

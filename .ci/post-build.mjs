@@ -28,7 +28,7 @@ const indexPath = join(dir, 'index.html');
 let index = readFileSync(indexPath, 'utf8');
 const files = readdirSync(dir);
 
-const glue = files.filter((file) => file.endsWith('.js') && file !== LOADER);
+const glue = files.filter((file) => /^alliance-checkin-[0-9a-f]+\.js$/.test(file));
 if (glue.length !== 1) fail(`expected one wasm-bindgen glue file, found ${glue.join(', ') || 'none'}`);
 const wasm = files.filter((file) => file.endsWith('_bg.wasm'));
 const css = files.filter((file) => /^widget-[0-9a-f]+\.css$/.test(file));

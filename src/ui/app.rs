@@ -25,13 +25,16 @@ use crate::domain::checkin::{
     delete_entry, in_completion_order, merge_by_id, merge_histories, note_length, restore_entry,
     CheckIn, History, InstrumentRef, NoteLength,
 };
+use crate::domain::definition::parse_definition;
 use crate::domain::draft::{Draft, DraftDecision};
 use crate::domain::instrument::{Instrument, Scale};
 use crate::domain::preferences::{choose_language, AnswerStyle};
 use crate::domain::reminders::{backup_reminder_due, BackupMark};
 use crate::domain::report::{report_for_entry, same_relationship};
 use crate::domain::scoring::Answer;
-use crate::domain::settings::{apply_practice_thresholds, PracticeSettings, SettingProblem};
+use crate::domain::settings::{
+    apply_practice_thresholds, PracticeSettings, ProblemKind, QuestionnaireChoice, SettingProblem,
+};
 use crate::domain::text::{catalogue_for, fill, Text};
 use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
 use crate::ui::history_list::HistoryList;
@@ -210,9 +213,33 @@ pub fn App() -> impl IntoView {
             .ok()
             .and_then(|store| read_preference(&store, &key).ok().flatten())
     };
+    // The practice's questionnaire when it reads; otherwise the built-in, with every problem
+    // of the definition named for the practice.
+    let mut questionnaire_language = None;
+    let practice_definition = match &settings.questionnaire {
+        QuestionnaireChoice::Definition { json, setting } => match parse_definition(json, "en") {
+            Ok(instrument) => {
+                questionnaire_language = instrument.language;
+                Some(json.clone())
+            }
+            Err(errors) => {
+                let errors = errors.iter().map(ToString::to_string).collect();
+                setting_problems.push(SettingProblem::new(
+                    setting.clone(),
+                    ProblemKind::QuestionnaireInvalid(errors),
+                ));
+                None
+            }
+        },
+        QuestionnaireChoice::Builtin | QuestionnaireChoice::Element { .. } => None,
+    };
+    // The client > the practice > the questionnaire's own language > the browser > English.
     let language = RwSignal::new(choose_language(
         preference(keys.language()).as_deref(),
-        settings.language.as_deref(),
+        settings
+            .language
+            .as_deref()
+            .or(questionnaire_language.as_deref()),
         &browser_languages(),
     ));
     let answer_style = RwSignal::new(
@@ -227,7 +254,10 @@ pub fn App() -> impl IntoView {
     let instrument_in = {
         let settings = settings.clone();
         move |text: &'static Text| {
-            let mut instrument = builtin_instrument_in(text);
+            let mut instrument = practice_definition
+                .as_deref()
+                .and_then(|json| parse_definition(json, text.language_tag).ok())
+                .unwrap_or_else(|| builtin_instrument_in(text));
             let problems = apply_practice_thresholds(&mut instrument, &settings);
             (instrument, problems)
         }
@@ -884,7 +914,8 @@ pub fn App() -> impl IntoView {
                 <UnreadableData keys=unreadable_keys text=text/>
                 {screen_view(text, shown_instrument.clone(), id_prefix.clone())}
                 {history_section}
-                <p class="aci-footnote">{text.not_validated}</p>
+                {(shown_instrument.id == BUILTIN_INSTRUMENT_ID)
+                    .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> })}
             </div>
         }
     }

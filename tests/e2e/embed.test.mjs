@@ -4,6 +4,7 @@
 // the clipboard permission; hostile and invalid configuration; URL parameters; and a strict
 // Content-Security-Policy with a log of every request.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import {
@@ -39,7 +40,18 @@ div { padding: 30px; border: 5px dashed red; }
 .aci, .aci-button { background: red !important; }
 `;
 
+const EXAMPLE = readFileSync(new URL('../../src/instruments/example-12-item-5-point.json', import.meta.url), 'utf8');
+const BROKEN_DEFINITION = EXAMPLE.replace('"points": 5', '"points": 12').replace('"scoring": "mean"', '"scoring": "median"');
+
 const PAGES = {
+  '/questionnaire.html': page(
+    `<script type="application/json" id="my-scale">${EXAMPLE}</script>
+     <div data-alliance-checkin data-namespace="practice-q" data-questionnaire="#my-scale" data-total-below="3"></div>`,
+  ),
+  '/broken-questionnaire.html': page(
+    `<script type="application/json" id="my-scale">${BROKEN_DEFINITION}</script>
+     <div data-alliance-checkin data-namespace="broken-q" data-questionnaire="#my-scale"></div>`,
+  ),
   '/hostile.css': HOSTILE_CSS,
   '/practice.html': page(
     `<h1>Riverside Practice</h1>
@@ -390,6 +402,45 @@ describe('configuration', () => {
     assert.notEqual(background, 'rgb(255, 221, 0)', 'a pale accent is darkened to stay readable');
     assert.notEqual(background, 'rgb(27, 102, 112)', 'but it is the practice’s colour, not the default');
     await screenshot(tab, 'embed-url-parameters');
+    await context.close();
+  });
+});
+
+describe('a practice questionnaire', () => {
+  it('is presented, scored and saved with its id and version', async () => {
+    const { context, page: tab } = await open('/questionnaire.html');
+    const items = tab.locator('fieldset.aci-likert__group');
+    assert.equal(await items.count(), 12);
+    assert.equal(await items.first().locator('input[type=radio]').count(), 5);
+    await tab.getByText('Replace with the attribution your licence requires.').waitFor();
+    assert.equal(await tab.locator('input.aci-range').count(), 0);
+    // Point 2 on every item: a mean of 2 (the reverse-scored item counts as 4) is under 3.
+    for (let index = 0; index < 12; index += 1) {
+      await items.nth(index).getByText('Point 2 label from your licensed copy').click();
+    }
+    await screenshot(tab, 'embed-practice-questionnaire');
+    assert.deepEqual(await axeViolations(tab), []);
+    await finishIn(tab);
+    const entry = (await stored(tab, 'practice-q')).entries[0];
+    assert.deepEqual(entry.instrument, { id: 'practice.example-12-item-5-point', version: 1 });
+    assert.equal(entry.answers.length, 12);
+    assert.deepEqual(new Set(entry.answers.map((answer) => answer.value)), new Set([2]));
+    const result = await tab.locator('.aci-result').textContent();
+    assert.match(result, /of 5/);
+    assert.match(result, /under 3/i);
+    assert.deepEqual(tab.problems, []);
+    await context.close();
+  });
+
+  it('names every problem of a malformed definition and falls back to the built-in check-in', async () => {
+    const { context, page: tab } = await open('/broken-questionnaire.html');
+    const setup = tab.locator('.aci-notices--setup');
+    assert.match(await setup.locator('.aci-notice').first().textContent(), /data-questionnaire could not be used/);
+    const details = await setup.locator('.aci-notice__details li').allTextContents();
+    assert.ok(details.includes('scoring: must be "sum" or "mean"'), details.join(' | '));
+    assert.ok(details.some((detail) => /^items\[0\]\.scale\.points: must be 2\.\.=11/.test(detail)), details.join(' | '));
+    assert.equal(await tab.locator('input.aci-range').count(), 4, 'the built-in check-in is shown');
+    await screenshot(tab, 'embed-broken-questionnaire');
     await context.close();
   });
 });

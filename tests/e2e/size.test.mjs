@@ -1,11 +1,11 @@
-// The download budget: everything a first visit fetches (every file in dist/), brotli-compressed.
+// The download budget: everything a first visit fetches (see tests/support/sizes.mjs), brotli.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { formatSizeTable, measureDist } from '../support/sizes.mjs';
 import { DIST } from './harness.mjs';
 
 /** The budget in bytes; ARCHITECTURE.md ("Size decisions") says what bought each raise. */
-const BUDGET_BROTLI_BYTES = 170_000;
+const BUDGET_BROTLI_BYTES = 185_000;
 
 it(`a first visit downloads at most ${BUDGET_BROTLI_BYTES} bytes (brotli)`, () => {
   const sizes = measureDist(DIST);

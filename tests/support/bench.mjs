@@ -13,6 +13,8 @@ const median = (values) => {
 
 console.log('== shipped files (bytes)');
 console.log(formatSizeTable(measureDist(DIST)));
+console.log('\nthe practice set-up page (not part of a client\'s visit):');
+console.log(formatSizeTable(measureDist(DIST, { practiceOnly: true })));
 
 const server = await serveDist();
 const browser = await launchBrowser();

@@ -1,12 +1,17 @@
-// Measures what a first visit downloads: every file in dist/, raw, gzip -9 and brotli q11.
-// Shared by the benchmark (.ci/bench) and the size-budget test.
+// Measures what a first visit downloads: every file at the top of dist/ except the practice
+// set-up page (setup.*, only practices open it) and the example questionnaires (a folder), raw,
+// gzip -9 and brotli q11. Shared by the benchmark (.ci/bench) and the size-budget test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-export function measureDist(dir) {
+/** Files in dist/ that a client's visit never downloads. */
+export const PRACTICE_ONLY = /^setup\./;
+
+export function measureDist(dir, { practiceOnly = false } = {}) {
   const files = readdirSync(dir)
     .filter((name) => statSync(join(dir, name)).isFile())
+    .filter((name) => PRACTICE_ONLY.test(name) === practiceOnly)
     .sort();
   const rows = files.map((name) => {
     const bytes = readFileSync(join(dir, name));
@@ -46,5 +51,8 @@ export function formatSizeTable({ rows, total }) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(formatSizeTable(measureDist(process.argv[2] ?? 'dist')));
+  const dir = process.argv[2] ?? 'dist';
+  console.log(formatSizeTable(measureDist(dir)));
+  console.log('\nthe practice set-up page (not part of a client\'s visit):');
+  console.log(formatSizeTable(measureDist(dir, { practiceOnly: true })));
 }

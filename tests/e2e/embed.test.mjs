@@ -445,6 +445,43 @@ describe('a practice questionnaire', () => {
   });
 });
 
+describe('the practice set-up page', () => {
+  it('shows the settings live, and its snippet works when pasted into a page', async () => {
+    const context = await phoneContext(browser, { viewport: { width: 1024, height: 800 }, isMobile: false, hasTouch: false });
+    await grantClipboard(context, server.url);
+    const tab = await context.newPage();
+    tab.problems = [];
+    tab.on('pageerror', (error) => tab.problems.push(`pageerror: ${error.message}`));
+    await tab.goto(`${server.url}setup.html`);
+    await tab.locator('#preview form.aci-form').waitFor();
+    await tab.locator('#practice-name').fill('Northside <Counselling>');
+    await tab.locator('#language').selectOption('es');
+    await tab.locator('#preview .aci-header__practice').filter({ hasText: 'Northside <Counselling>' }).waitFor();
+    await tab.locator('#preview .aci[lang=es]').waitFor();
+    await tab.getByRole('button', { name: 'Load the 12-item example layout' }).click();
+    await tab.locator('#preview fieldset.aci-likert__group').nth(11).waitFor();
+    assert.deepEqual(await axeViolations(tab), []);
+    await screenshot(tab, 'setup-page');
+    const snippet = await tab.locator('#snippet-element').inputValue();
+    assert.match(snippet, /data-practice-name="Northside &lt;Counselling&gt;"/);
+    assert.match(snippet, /data-language="es"/);
+    await tab.getByRole('button', { name: 'Copy this snippet' }).first().click();
+    await tab.getByText('Copied.').waitFor();
+    assert.equal(await clipboardContents(context, server.url), snippet);
+    assert.deepEqual(tab.problems, []);
+    await context.close();
+
+    // The copied snippet, pasted into a practice's page, is the check-in the preview showed.
+    PAGES['/pasted.html'] = page(snippet).replace(LOADER, '');
+    const { context: phone, page: pasted } = await open('/pasted.html');
+    assert.equal(await pasted.locator('.aci-header__practice').textContent(), 'Northside <Counselling>');
+    assert.equal(await pasted.locator('.aci').getAttribute('lang'), 'es');
+    assert.equal(await pasted.locator('fieldset.aci-likert__group').count(), 12);
+    assert.deepEqual(pasted.problems, []);
+    await phone.close();
+  });
+});
+
 describe('strict security', () => {
   it('runs under a strict policy header with no violation and no request beyond its own files', async () => {
     const strict = await serveHostPages({ pages: PAGES, csp: STRICT_CSP });

@@ -12,6 +12,7 @@ import {
   openPage,
   phoneContext,
   screenshot,
+  setTextSize,
   storedHistory,
   tapLine,
   valueTexts,
@@ -132,17 +133,17 @@ describe('a check-in on a phone', () => {
     await keys('Tab');
     await page.keyboard.type('Typed with keys only');
     await keys('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement.type), 'submit');
+    assert.equal(await page.evaluate(() => __deepActive().type), 'submit');
     await keys('Enter');
     await resultHeading(page).waitFor();
-    await page.waitForFunction(() => document.activeElement?.matches('.aci-result h2'));
+    await page.waitForFunction(() => __deepActive()?.matches('.aci-result h2'));
     assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '30.8 of 40');
     assert.match(await page.locator('.aci-result .aci-muted').first().textContent(), /first check-in/);
 
     // Back to the form with the keyboard (past "Share with my therapist"): focus lands on its
     // heading.
     await keys('Tab', 'Tab', 'Enter');
-    await page.waitForFunction(() => document.activeElement?.matches('form h2'));
+    await page.waitForFunction(() => __deepActive()?.matches('form h2'));
     await keys('Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'Tab', 'Enter');
     await resultHeading(page).waitFor();
     const directions = await page.locator('.aci-score__direction').allTextContents();
@@ -269,7 +270,7 @@ describe('nothing is lost', () => {
     // Each tab ends up showing and storing both, whichever write landed last.
     for (const page of [first, second]) {
       await page.waitForFunction(
-        () => document.querySelector('.aci-history__count')?.textContent === '2',
+        () => __widget().querySelector('.aci-history__count')?.textContent === '2',
         null,
         { timeout: 5000 },
       );
@@ -401,13 +402,16 @@ describe('looks right for everyone', () => {
   ]) {
     it(`has no horizontal scrolling at ${width} px wide with text at ${textScale * 100}%`, async () => {
       const context = await phoneContext(env.browser, { viewport: { width, height: 640 } });
-      await context.addInitScript((scale) => {
-        // The browser's text-size setting scales the root font size.
-        document.addEventListener('DOMContentLoaded', () => {
-          document.documentElement.style.fontSize = `${scale * 100}%`;
-        });
-      }, textScale);
-      const page = await openPage(context, env.server.url);
+      // The reader's text-size setting (the browser's default font size), which the widget
+      // follows whatever the page sets on html.
+      const page = await openPage(context);
+      await setTextSize(page, textScale);
+      await page.goto(env.server.url);
+      await widgetReady(page);
+      assert.equal(
+        await page.locator('.aci').evaluate((root) => getComputedStyle(root).fontSize),
+        `${17 * textScale}px`,
+      );
       await answerAll(page, [85, 90, 95, 100]);
       const overflow = () =>
         page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -16,6 +16,7 @@ import {
   openPage,
   phoneContext,
   screenshot,
+  setTextSize,
   storedHistory,
   valueTexts,
   widgetReady,
@@ -84,7 +85,7 @@ describe('in the client’s language', () => {
   it('lets the client switch language; their choice wins over the practice’s and is kept', async () => {
     const context = await phoneContext(env.browser);
     const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace(
-      '<div data-alliance-checkin>',
+      '<div data-alliance-checkin data-standalone>',
       '<div data-alliance-checkin data-language="es">',
     );
     await context.route('**/practice', (route) =>
@@ -96,10 +97,10 @@ describe('in the client’s language', () => {
     await openSettings(page);
     const language = page.getByLabel('Idioma');
     await language.selectOption('en');
-    await page.waitForFunction(() => document.querySelector('.aci')?.lang === 'en');
+    await page.waitForFunction(() => __widget().querySelector('.aci')?.lang === 'en');
     assert.equal(await page.locator('form h2').textContent(), "How did today's session go?");
     assert.equal(
-      await page.evaluate(() => document.activeElement?.id.endsWith('-language')),
+      await page.evaluate(() => __deepActive()?.id.endsWith('-language')),
       true,
       'focus stays on the language menu',
     );
@@ -117,7 +118,7 @@ describe('in the client’s language', () => {
   it('names a practice language it does not have, and follows the browser', async () => {
     const context = await phoneContext(env.browser, { locale: 'es-ES' });
     const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace(
-      '<div data-alliance-checkin>',
+      '<div data-alliance-checkin data-standalone>',
       '<div data-alliance-checkin data-language="<b>klingon</b>">',
     );
     await context.route('**/practice', (route) =>
@@ -125,7 +126,7 @@ describe('in the client’s language', () => {
     );
     const page = await openPage(context, `${env.server.url}practice`);
     assert.equal(await page.locator('.aci').getAttribute('lang'), 'es');
-    assert.match(await page.locator('.aci-notices').textContent(), /data-language.*\(en y es\)/);
+    assert.match(await page.locator('.aci-notices--setup').textContent(), /data-language.*en y es/);
     await context.close();
   });
 });
@@ -185,14 +186,14 @@ describe('with the keyboard alone', () => {
     };
     const focused = () =>
       page.evaluate(() => {
-        const element = document.activeElement;
+        const element = __deepActive();
         return element?.getAttribute('aria-label') || element?.textContent?.trim() || element?.tagName;
       });
     await press('Tab'); // the settings disclosure
     await press('Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'End', 'Tab', 'Tab', 'Enter');
-    await page.waitForFunction(() => document.activeElement?.matches('.aci-result h2'));
+    await page.waitForFunction(() => __deepActive()?.matches('.aci-result h2'));
     await press('Tab', 'Tab', 'Enter'); // past "Share with my therapist": back to the start
-    await page.waitForFunction(() => document.activeElement?.matches('form h2'));
+    await page.waitForFunction(() => __deepActive()?.matches('form h2'));
 
     // On to the history's first Share button.
     for (let step = 0; step < 40 && !(await focused()).startsWith('Share the check-in'); step += 1) {
@@ -200,7 +201,7 @@ describe('with the keyboard alone', () => {
     }
     assert.match(await focused(), /^Share the check-in from /);
     await press('Enter');
-    await page.waitForFunction(() => document.activeElement?.matches('.aci-summary h2'));
+    await page.waitForFunction(() => __deepActive()?.matches('.aci-summary h2'));
     for (let step = 0; step < 10 && (await focused()) !== 'Copy'; step += 1) {
       await press('Tab');
     }
@@ -270,12 +271,16 @@ describe('every screen, both themes, both languages', () => {
   ]) {
     it(`keeps Spanish with numbers inside ${width} px at ${textScale * 100}% text`, async () => {
       const context = await phoneContext(env.browser, { viewport: { width, height: 640 }, locale: 'es' });
-      await context.addInitScript((scale) => {
-        document.addEventListener('DOMContentLoaded', () => {
-          document.documentElement.style.fontSize = `${scale * 100}%`;
-        });
-      }, textScale);
-      const page = await openPage(context, env.server.url);
+      // The reader's text-size setting (the browser's default font size), which the widget
+      // follows whatever the page sets on html.
+      const page = await openPage(context);
+      await setTextSize(page, textScale);
+      await page.goto(env.server.url);
+      await widgetReady(page);
+      assert.equal(
+        await page.locator('.aci').evaluate((root) => getComputedStyle(root).fontSize),
+        `${17 * textScale}px`,
+      );
       await openSettings(page);
       await page.locator('.aci-settings input[type=checkbox]').first().check();
       await page.locator('.aci-number__input').nth(7).check();

@@ -73,9 +73,14 @@ export function launchBrowser() {
   });
 }
 
-/** A phone: 360x640 CSS px, touch, mobile viewport. */
-export function phoneContext(browser, options = {}) {
-  return browser.newContext({
+/**
+ * A phone: 360x640 CSS px, touch, mobile viewport. Its pages get two helpers for code run in
+ * the page, because the widget lives in a shadow root that `document` queries do not enter:
+ * `__widget()` is the first widget's shadow root and `__deepActive()` the focused element
+ * inside it (`document.activeElement` is only the host element).
+ */
+export async function phoneContext(browser, options = {}) {
+  const context = await browser.newContext({
     viewport: { width: 360, height: 640 },
     deviceScaleFactor: 2,
     isMobile: true,
@@ -83,6 +88,26 @@ export function phoneContext(browser, options = {}) {
     colorScheme: 'light',
     reducedMotion: 'reduce',
     ...options,
+  });
+  await context.addInitScript(() => {
+    window.__widget = () => document.querySelector('[data-alliance-checkin]')?.shadowRoot;
+    window.__deepActive = () => {
+      let element = document.activeElement;
+      while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+      return element;
+    };
+  });
+  return context;
+}
+
+/**
+ * Sets the browser's default text size (the reader's setting the widget follows; a page's
+ * `html { font-size }` no longer reaches it) to `scale` times 16 px.
+ */
+export async function setTextSize(page, scale) {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Page.setFontSizes', {
+    fontSizes: { standard: Math.round(16 * scale), fixed: Math.round(13 * scale) },
   });
 }
 

@@ -29,7 +29,7 @@ const rows = (page) => page.locator('.aci-history__entry');
  * moment after the click). */
 async function expectCount(page, n) {
   await page.waitForFunction(
-    (expected) => document.querySelector('.aci-history__count')?.textContent === expected,
+    (expected) => __widget().querySelector('.aci-history__count')?.textContent === expected,
     String(n),
   );
 }

@@ -60,7 +60,7 @@ async function backToTheStart(page) {
 
 async function openSummaryFromResult(page) {
   await page.getByRole('button', { name: 'Share with my therapist' }).click();
-  await page.waitForFunction(() => document.activeElement?.matches('.aci-summary h2'));
+  await page.waitForFunction(() => __deepActive()?.matches('.aci-summary h2'));
 }
 
 /**
@@ -80,7 +80,7 @@ async function summaryWith(context, prepare, note) {
 /** A practice page: the release build's index.html with settings on the mount element. */
 async function practicePage(context, attributes) {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8').replace(
-    '<div data-alliance-checkin>',
+    '<div data-alliance-checkin data-standalone>',
     `<div data-alliance-checkin ${attributes}>`,
   );
   assert.ok(html.includes(attributes), 'the mount element was found in index.html');
@@ -194,7 +194,7 @@ describe('the summary for the therapist', () => {
     await copyButton(page).click();
     await status(page).getByText(/Could not copy automatically\. The text is selected/).waitFor();
     const selection = await summaryText(page).evaluate((field) => ({
-      focused: document.activeElement === field,
+      focused: __deepActive() === field,
       start: field.selectionStart,
       end: field.selectionEnd,
       length: field.value.length,
@@ -268,8 +268,8 @@ describe('the summary for the therapist', () => {
       'data-therapist-email="sam@practice.example?bcc=eve@evil.example"',
     );
     assert.match(
-      await hostile.locator('.aci').textContent(),
-      /the therapist email \(data-therapist-email\) is not one plain email address/,
+      await hostile.locator('.aci-notices--setup').textContent(),
+      /data-therapist-email was not used, because it must be one plain email address/,
     );
     await checkIn(hostile, [70, 80, 90, 80], '');
     await openSummaryFromResult(hostile);
@@ -288,7 +288,7 @@ describe('the summary for the therapist', () => {
     assert.equal(await shareButtons.count(), 2);
     // Newest first: the second button is the first check-in.
     await shareButtons.nth(1).click();
-    await page.waitForFunction(() => document.activeElement?.matches('.aci-summary h2'));
+    await page.waitForFunction(() => __deepActive()?.matches('.aci-summary h2'));
     const text = await summaryText(page).inputValue();
     assert.match(text, /Total: 36 of 40/);
     assert.match(text, /First note/);

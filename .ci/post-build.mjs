@@ -8,10 +8,14 @@
 // 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js) and puts it
 //    in place of trunk's inline loader script, so the page runs under a Content-Security-Policy
 //    without 'unsafe-inline' and host pages can reference one file.
+// 4. Writes the service worker `sw.js` (stable name, from src/web/sw.js) with the list of every
+//    file above, the manifest and the icon to precache, and a version derived from their
+//    contents (.ci/service-worker.mjs, shared with the end-to-end tests).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
+import { WORKER, writeServiceWorker } from './service-worker.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -78,3 +82,9 @@ index = index.replace(/(<link[^>]*\.wasm["']?[^>]*?)\s+integrity=["']?[^"' >]+["
 }
 
 writeFileSync(indexPath, index);
+
+// 4. The service worker, last: its version covers the final bytes of every other file.
+{
+  const version = await writeServiceWorker(dir).catch((error) => fail(error.message));
+  console.log(`post-build: ${WORKER} version ${version}`);
+}

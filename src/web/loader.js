@@ -52,6 +52,34 @@ await Promise.all(
     .map((host) => mountWidget(host)),
 );
 
+// Offline and installable, on the widget's own page only (`data-standalone`, as in index.html):
+// never on a practice's page that embeds the widget, whose origin and pages are not ours.
+// Registered after every widget has mounted and the page has loaded, so it never slows a first
+// visit. A new version's worker installs in the background and waits; once this page has all
+// its files, it lets a waiting worker take over: this page runs on from memory, unchanged and
+// never reloaded, and the next load gets the new version (the policy is in src/web/sw.js).
+// Not awaited: a page importing `mountWidget` never waits for it.
+if ('serviceWorker' in navigator && document.querySelector('[data-alliance-checkin][data-standalone]')) {
+  const loaded = new Promise((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('load', resolve, { once: true });
+  });
+  const takeOver = (worker) => worker?.postMessage('skip-waiting');
+  loaded
+    .then(() => navigator.serviceWorker.register(new URL('sw.js', here)))
+    .then((registration) => {
+      takeOver(registration.waiting);
+      registration.addEventListener('updatefound', () => {
+        const worker = registration.installing;
+        worker?.addEventListener('statechange', () => {
+          if (worker.state === 'installed') takeOver(worker);
+        });
+      });
+    })
+    // No worker (a private window, a host without HTTPS): the check-in works as before, online.
+    .catch(() => {});
+}
+
 // The widget as a whole page inside a practice's iframe: tell the host page its height so
 // the frame never needs a scrollbar (the host snippet in README.md listens for this).
 if (window.parent !== window) {

@@ -224,3 +224,43 @@ export async function clipboardContents(context, serverUrl) {
   await reader.close();
   return text;
 }
+
+/**
+ * For the offline and update tests: serves a build like `serveDist`, but `deploy(directory)`
+ * swaps the folder it serves (a new version going live) and `stop()` shuts the server down for
+ * good, open connections included (the phone goes offline; Playwright's offline switch does
+ * not cover a service worker's own requests).
+ */
+export async function serveSwappableBuild(directory = DIST) {
+  let root = directory;
+  const requests = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
+    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let path = join(root, relative);
+    if (!path.startsWith(root) || !existsSync(path) || statSync(path).isDirectory()) {
+      path = join(root, 'index.html');
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    response.end(readFileSync(path));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    deploy: (next) => {
+      root = next;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -10,6 +10,10 @@ import init, { mount } from './@GLUE@';
 const here = import.meta.url;
 const stylesheet = new URL('@CSS@', here).href;
 const started = init({ module_or_path: new URL('@WASM@', here) });
+// Widgets mount one after another in the order mountWidget was called (document order for the
+// page's own), so settings that depend on order, such as which of two widgets sharing a
+// namespace is told about the clash, never depend on which stylesheet load finished first.
+let mountedBefore = Promise.resolve();
 
 // The widget's sizes follow the reader's chosen text size, not the host page's
 // `html { font-size }`: CSS multiplies by --aci-rem, registered as a length so the value
@@ -36,14 +40,15 @@ export async function mountWidget(host) {
   const styled = new Promise((resolve) => {
     link.onload = link.onerror = resolve;
   });
+  const turn = mountedBefore.then(() => Promise.all([started, styled])).then(() => mount(host, container));
+  mountedBefore = turn.catch(() => {});
   try {
-    await Promise.all([started, styled]);
+    return await turn;
   } catch (error) {
     container.textContent =
       'This check-in could not start in this browser. Please update it, or ask your practice for another way to check in.';
     throw error;
   }
-  return mount(host, container);
 }
 
 await Promise.all(

@@ -76,12 +76,7 @@ impl ChartScale {
     pub fn of(instrument: &Instrument, point_limit: usize) -> Self {
         ChartScale {
             total_max: instrument.max_total(),
-            item_max: instrument
-                .items
-                .iter()
-                .map(|item| item.scale.max_score())
-                .max()
-                .unwrap_or_default(),
+            item_max: instrument.max_item_score(),
             threshold: instrument.thresholds.total_below,
             point_limit,
         }

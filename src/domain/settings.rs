@@ -469,12 +469,7 @@ pub fn apply_practice_thresholds(
 ) -> Vec<SettingProblem> {
     let mut problems = Vec::new();
     let total_max = instrument.max_total();
-    let item_max = instrument
-        .items
-        .iter()
-        .map(|item| item.scale.max_score())
-        .max()
-        .unwrap_or_default();
+    let item_max = instrument.max_item_score();
     for (given, max, threshold) in [
         (
             &settings.total_below,

@@ -12,7 +12,7 @@ import {
   openPage,
   phoneContext,
   screenshot,
-  setTextSize,
+  openAtTextSize,
   storedHistory,
   tapLine,
   valueTexts,
@@ -402,16 +402,8 @@ describe('looks right for everyone', () => {
   ]) {
     it(`has no horizontal scrolling at ${width} px wide with text at ${textScale * 100}%`, async () => {
       const context = await phoneContext(env.browser, { viewport: { width, height: 640 } });
-      // The reader's text-size setting (the browser's default font size), which the widget
-      // follows whatever the page sets on html.
-      const page = await openPage(context);
-      await setTextSize(page, textScale);
-      await page.goto(env.server.url);
-      await widgetReady(page);
-      assert.equal(
-        await page.locator('.aci').evaluate((root) => getComputedStyle(root).fontSize),
-        `${17 * textScale}px`,
-      );
+      // The reader's text-size setting, which the widget follows whatever the page sets on html.
+      const page = await openAtTextSize(context, env.server.url, textScale);
       await answerAll(page, [85, 90, 95, 100]);
       const overflow = () =>
         page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

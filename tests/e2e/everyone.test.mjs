@@ -16,7 +16,7 @@ import {
   openPage,
   phoneContext,
   screenshot,
-  setTextSize,
+  openAtTextSize,
   storedHistory,
   valueTexts,
   widgetReady,
@@ -271,16 +271,8 @@ describe('every screen, both themes, both languages', () => {
   ]) {
     it(`keeps Spanish with numbers inside ${width} px at ${textScale * 100}% text`, async () => {
       const context = await phoneContext(env.browser, { viewport: { width, height: 640 }, locale: 'es' });
-      // The reader's text-size setting (the browser's default font size), which the widget
-      // follows whatever the page sets on html.
-      const page = await openPage(context);
-      await setTextSize(page, textScale);
-      await page.goto(env.server.url);
-      await widgetReady(page);
-      assert.equal(
-        await page.locator('.aci').evaluate((root) => getComputedStyle(root).fontSize),
-        `${17 * textScale}px`,
-      );
+      // The reader's text-size setting, which the widget follows whatever the page sets on html.
+      const page = await openAtTextSize(context, env.server.url, textScale);
       await openSettings(page);
       await page.locator('.aci-settings input[type=checkbox]').first().check();
       await page.locator('.aci-number__input').nth(7).check();

@@ -17,7 +17,8 @@ export const HISTORY_KEY = 'alliance-checkin:default:history';
 export const BESIDE_NEWER_KEY = 'alliance-checkin:default:history:v1-beside-newer';
 export const DRAFT_KEY = 'alliance-checkin:default:draft';
 
-const TYPES = {
+/** Content types of the files the widget ships (the test servers send no others). */
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
@@ -27,33 +28,20 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** The file under `root` a request for `pathname` names, or null (missing, a folder, outside). */
+export function fileIn(root, pathname) {
+  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const path = join(root, relative);
+  return path.startsWith(root) && existsSync(path) && !statSync(path).isDirectory() ? path : null;
+}
+
 /** Serves dist/ on a free loopback port; every request is logged in `requests`. */
 export async function serveDist() {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error('dist/index.html is missing: run `trunk build --release` first');
   }
-  const requests = [];
-  const server = createServer((request, response) => {
-    const url = new URL(request.url, 'http://127.0.0.1');
-    requests.push(url.pathname);
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-    let path = join(DIST, relative);
-    if (!path.startsWith(DIST) || !existsSync(path) || statSync(path).isDirectory()) {
-      path = join(DIST, 'index.html');
-    }
-    response.writeHead(200, {
-      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    response.end(readFileSync(path));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  const { url, requests, stop } = await serveSwappableBuild(DIST);
+  return { url, requests, close: stop };
 }
 
 /** Debian's Chromium with the flags that keep it quiet on this closed network. */
@@ -106,9 +94,26 @@ export async function phoneContext(browser, options = {}) {
  */
 export async function setTextSize(page, scale) {
   const session = await page.context().newCDPSession(page);
-  await session.send('Page.setFontSizes', {
-    fontSizes: { standard: Math.round(16 * scale), fixed: Math.round(13 * scale) },
-  });
+  const fontSizes = { standard: Math.round(16 * scale), fixed: Math.round(13 * scale) };
+  // Resizing the viewport resets Chromium's font sizes; `screenshot` puts them back.
+  page.restoreTextSize = () => session.send('Page.setFontSizes', { fontSizes });
+  await page.restoreTextSize();
+}
+
+/**
+ * Opens the widget at `url` with the reader's text size at `scale`, and checks the widget's
+ * text really is that size (17 px at 100%), so a test of large text cannot pass at 100%.
+ */
+export async function openAtTextSize(context, url, scale) {
+  const page = await openPage(context);
+  await setTextSize(page, scale);
+  await page.goto(url);
+  await widgetReady(page);
+  const fontSize = await page.locator('.aci').evaluate((root) => getComputedStyle(root).fontSize);
+  if (fontSize !== `${17 * scale}px`) {
+    throw new Error(`the widget's text is ${fontSize}, not ${17 * scale}px`);
+  }
+  return page;
 }
 
 /**
@@ -157,7 +162,27 @@ export async function axeViolations(page) {
 
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  if (!page.restoreTextSize) {
+    await page.screenshot({ path, fullPage: true });
+    return;
+  }
+  // Resizing the emulated viewport (which a full-page capture does too) resets Chromium's font
+  // sizes: grow the viewport to the whole page by hand, put the text size back, and capture;
+  // then restore both, so checks after a screenshot still run at the test's text size.
+  const viewport = page.viewportSize();
+  const pageHeight = () => page.evaluate(() => document.documentElement.scrollHeight);
+  let height = await pageHeight();
+  for (let tries = 0; tries < 3; tries += 1) {
+    await page.setViewportSize({ width: viewport.width, height });
+    await page.restoreTextSize();
+    const now = await pageHeight();
+    if (now <= height) break;
+    height = now;
+  }
+  await page.screenshot({ path });
+  await page.setViewportSize(viewport);
+  await page.restoreTextSize();
 }
 
 /** Taps a line at `fraction` (0..1) of its thumb's travel, as a finger would. */
@@ -237,11 +262,7 @@ export async function serveSwappableBuild(directory = DIST) {
   const server = createServer((request, response) => {
     const url = new URL(request.url, 'http://127.0.0.1');
     requests.push(url.pathname);
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-    let path = join(root, relative);
-    if (!path.startsWith(root) || !existsSync(path) || statSync(path).isDirectory()) {
-      path = join(root, 'index.html');
-    }
+    const path = fileIn(root, url.pathname) ?? join(root, 'index.html');
     response.writeHead(200, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
       'cache-control': 'no-store',

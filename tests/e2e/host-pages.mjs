@@ -3,19 +3,9 @@
 // header, and logs every request with the host it was made to. The same server answers as
 // 127.0.0.1 and as localhost, which browsers treat as two different sites.
 import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import { DIST } from './harness.mjs';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-};
+import { readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { DIST, TYPES, fileIn } from './harness.mjs';
 
 /** The policy README.md recommends, as a response header. */
 export const STRICT_CSP = [
@@ -47,10 +37,9 @@ export async function serveHostPages({ pages = {}, csp, frameAncestors } = {}) {
       response.end(pages[url.pathname]);
       return;
     }
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-    let path = join(DIST, relative);
-    if (!path.startsWith(DIST) || !existsSync(path) || statSync(path).isDirectory()) {
-      if (relative !== '' && relative !== 'index.html') {
+    let path = fileIn(DIST, url.pathname);
+    if (path === null) {
+      if (url.pathname !== '/' && url.pathname !== '/index.html') {
         response.writeHead(404, headers);
         response.end('not found');
         return;

@@ -288,7 +288,7 @@ async fn a_five_point_questionnaire_is_answered_with_labelled_radios() {
     use alliance_checkin::domain::definition::parse_definition;
     use alliance_checkin::domain::preferences::AnswerStyle;
     use alliance_checkin::domain::text::ENGLISH;
-    use alliance_checkin::ui::app::{CheckInForm, DraftBanner};
+    use alliance_checkin::ui::check_in_form::{CheckInForm, DraftBanner};
     use leptos::prelude::*;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;

@@ -6,11 +6,12 @@
 
 use alliance_checkin::domain::backup::{export_backup, import_into, read_import};
 use alliance_checkin::domain::checkin::{
-    canonical_history, in_completion_order, merge_by_id, merge_histories, CheckIn, History,
-    InstrumentRef, Tombstone,
+    canonical_history, in_completion_order, merge_histories, CheckIn, History, InstrumentRef,
+    Revision, Tombstone,
 };
 use alliance_checkin::domain::codec::{
     decode_draft, decode_history, decode_newer_history_leniently, encode_history, DecodeError,
+    MAX_TIME_MS,
 };
 use alliance_checkin::domain::json::{parse, write_string, Json};
 use alliance_checkin::domain::scoring::Answer;
@@ -43,12 +44,12 @@ fn answers() -> impl Strategy<Value = Vec<Answer>> {
 
 fn check_in_with_id(id: String) -> impl Strategy<Value = CheckIn> {
     (
-        any::<u64>(),
+        0..=MAX_TIME_MS,
         (any_text(), any::<u32>()),
         answers(),
         any_text(),
         (option::of(any_text()), option::of(any_text())),
-        option::of(any::<u64>()),
+        (option::of(0..=MAX_TIME_MS), 0..3u32, 0..3u32),
     )
         .prop_map(
             move |(
@@ -57,7 +58,7 @@ fn check_in_with_id(id: String) -> impl Strategy<Value = CheckIn> {
                 answers,
                 note,
                 (practice, therapist),
-                edited_at_ms,
+                (edited_at_ms, life, edits),
             )| CheckIn {
                 id: id.clone(),
                 completed_at_ms,
@@ -70,6 +71,7 @@ fn check_in_with_id(id: String) -> impl Strategy<Value = CheckIn> {
                 practice,
                 therapist,
                 edited_at_ms,
+                revision: Revision { life, edits },
             },
         )
 }
@@ -90,20 +92,27 @@ fn entries() -> impl Strategy<Value = Vec<CheckIn>> {
 
 /// A history as it may be held in memory: entries and deletions (ids disjoint) in any order.
 fn raw_history() -> impl Strategy<Value = History> {
-    (entries(), ids(), any::<u64>()).prop_map(|(entries, deleted_ids, time)| {
-        // Reversed, so the deletions are out of order too.
-        let deleted = deleted_ids
-            .into_iter()
-            .rev()
-            .filter(|id| !entries.iter().any(|entry| entry.id == *id))
-            .enumerate()
-            .map(|(index, id)| Tombstone {
-                id,
-                deleted_at_ms: time.wrapping_add(index as u64 * 7_919),
-            })
-            .collect();
-        History { entries, deleted }
-    })
+    (entries(), ids(), 0..MAX_TIME_MS / 2, any::<u64>()).prop_map(
+        |(entries, deleted_ids, time, generation)| {
+            // Reversed, so the deletions are out of order too.
+            let deleted = deleted_ids
+                .into_iter()
+                .rev()
+                .filter(|id| !entries.iter().any(|entry| entry.id == *id))
+                .enumerate()
+                .map(|(index, id)| Tombstone {
+                    id,
+                    deleted_at_ms: time + index as u64 * 7_919,
+                    life: (index % 3) as u32,
+                })
+                .collect();
+            History {
+                generation,
+                entries,
+                deleted,
+            }
+        },
+    )
 }
 
 /// A history in the form every history function returns.
@@ -111,9 +120,9 @@ fn history() -> impl Strategy<Value = History> {
     raw_history().prop_map(canonical_history)
 }
 
-/// A few check-ins and, per history, a choice for each of them: absent, present (unedited or
-/// edited at one of three times) or deleted (at one of two times). Equal choices give equal
-/// entries, so two histories never hold different copies of an id with the same edit time.
+/// A few check-ins and, per history, a choice for each of them: absent; present (as saved,
+/// corrected once, corrected once differently at the same moment by another tab, or brought
+/// back after a deletion); or deleted (in its first or second life, at one of two times).
 fn pool() -> impl Strategy<Value = Vec<CheckIn>> {
     btree_set("[a-z]{1,3}", 1..8)
         .prop_flat_map(|ids| ids.into_iter().map(check_in_with_id).collect::<Vec<_>>())
@@ -127,17 +136,27 @@ fn pick(pool: &[CheckIn], choices: &[u8]) -> History {
             0 | 1 => {}
             2..=5 => {
                 let mut copy = entry.clone();
-                copy.edited_at_ms = (*choice > 2).then_some(u64::from(*choice));
+                copy.revision = match choice {
+                    2 => Revision { life: 0, edits: 0 },
+                    3 | 4 => Revision { life: 0, edits: 1 },
+                    _ => Revision { life: 1, edits: 0 },
+                };
+                copy.edited_at_ms = (*choice == 3 || *choice == 4).then_some(7);
                 copy.note.push_str(&choice.to_string());
                 entries.push(copy);
             }
             _ => deleted.push(Tombstone {
                 id: entry.id.clone(),
-                deleted_at_ms: u64::from(*choice),
+                deleted_at_ms: u64::from(*choice % 2),
+                life: u32::from(*choice > 7),
             }),
         }
     }
-    canonical_history(History { entries, deleted })
+    canonical_history(History {
+        generation: 0,
+        entries,
+        deleted,
+    })
 }
 
 fn picks(count: usize) -> impl Strategy<Value = (Vec<CheckIn>, Vec<Vec<u8>>)> {
@@ -198,14 +217,14 @@ proptest! {
 
     #[test]
     fn damaged_backups_never_panic(history in history(), position in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
-        let text = export_backup(&history.entries, 42);
+        let text = export_backup(&history.entries, &history.deleted, 42);
         let mut bytes = text.clone().into_bytes();
         let index = position.index(bytes.len());
         bytes[index] = byte;
         let damaged = String::from_utf8_lossy(&bytes);
         if let Ok(file) = read_import(&damaged) {
             let (imported, report) = import_into(history.clone(), &file);
-            prop_assert_eq!(report.added + report.already_present, file.entries().len());
+            prop_assert_eq!(report.added + report.already_present + report.stayed_deleted, file.entries().len());
             prop_assert_eq!(imported.clone(), canonical_history(imported));
         }
         let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
@@ -243,17 +262,6 @@ proptest! {
     }
 
     #[test]
-    fn merging_is_idempotent_and_order_independent(entries in entries(), split in any::<prop::sample::Index>()) {
-        let at = split.index(entries.len() + 1);
-        let (ours, theirs) = entries.split_at(at);
-        let merged = merge_by_id(ours.to_vec(), theirs);
-        prop_assert_eq!(merge_by_id(merged.clone(), theirs), merged.clone());
-        prop_assert_eq!(merge_by_id(merged.clone(), ours), merged.clone());
-        prop_assert_eq!(merge_by_id(theirs.to_vec(), ours), merged.clone());
-        prop_assert_eq!(merged.len(), entries.len());
-    }
-
-    #[test]
     fn merge_histories_laws((pool, choices) in picks(3)) {
         let [a, b, c] = [0, 1, 2].map(|at| pick(&pool, &choices[at]));
         let ab = merge_histories(a.clone(), &b);
@@ -261,25 +269,25 @@ proptest! {
         prop_assert_eq!(merge_histories(a.clone(), &a), a.clone());
         prop_assert_eq!(merge_histories(ab.clone(), &b), ab.clone());
         prop_assert_eq!(merge_histories(ab.clone(), &ab), ab.clone());
-        // Commutative (no two different copies of an id share an edit time here).
+        // Commutative, even when two copies of an id share a revision.
         prop_assert_eq!(merge_histories(b.clone(), &a), ab.clone());
         // Associative.
         prop_assert_eq!(
             merge_histories(ab.clone(), &c),
             merge_histories(a.clone(), &merge_histories(b.clone(), &c))
         );
-        // A deleted id never comes back through a merge, and nothing else is lost.
+        // A deletion is never undone by a merge (only a later life, the client's undo, outranks
+        // it), and no copy is lost but to a later copy or a deletion of its life.
         for side in [&a, &b] {
-            for id in deleted_ids(side) {
-                prop_assert!(deleted_ids(&ab).contains(&id));
-                prop_assert!(!ab.entries.iter().any(|entry| entry.id == id));
+            for gone in &side.deleted {
+                let still_deleted = ab.deleted.iter().any(|kept| kept.id == gone.id && kept.life >= gone.life);
+                let undone = ab.entries.iter().any(|kept| kept.id == gone.id && kept.revision.life > gone.life);
+                prop_assert!(still_deleted || undone);
             }
             for entry in &side.entries {
-                if deleted_ids(&ab).contains(&entry.id.as_str()) {
-                    continue;
-                }
-                let kept = ab.entries.iter().find(|kept| kept.id == entry.id);
-                prop_assert!(kept.is_some_and(|kept| kept.edited_at_ms >= entry.edited_at_ms));
+                let kept = ab.entries.iter().any(|kept| kept.id == entry.id && kept.revision >= entry.revision);
+                let deleted = ab.deleted.iter().any(|gone| gone.id == entry.id && gone.life >= entry.revision.life);
+                prop_assert!(kept || deleted);
             }
         }
         prop_assert_eq!(ab.clone(), canonical_history(ab));
@@ -287,12 +295,13 @@ proptest! {
 
     #[test]
     fn a_backup_restores_its_entries_into_an_empty_history(history in history(), at in any::<u64>()) {
-        let file = read_import(&export_backup(&history.entries, at)).unwrap();
+        let at = at % MAX_TIME_MS;
+        let file = read_import(&export_backup(&history.entries, &history.deleted, at)).unwrap();
         prop_assert!(file.rejected().is_empty());
         let (restored, report) = import_into(History::default(), &file);
         prop_assert_eq!(report.added, history.entries.len());
         prop_assert_eq!(restored.entries, history.entries.clone());
-        prop_assert!(restored.deleted.is_empty());
+        prop_assert_eq!(restored.deleted, history.deleted.clone());
         // A stored history imports its entries the same way.
         let file = read_import(&encode_history(&history)).unwrap();
         prop_assert_eq!(file.entries(), history.entries.as_slice());
@@ -302,24 +311,26 @@ proptest! {
     fn importing_twice_is_importing_once((pool, choices) in picks(2)) {
         let base = pick(&pool, &choices[0]);
         let theirs = pick(&pool, &choices[1]);
-        let file = read_import(&export_backup(&theirs.entries, 1)).unwrap();
-        let (once, first) = import_into(base, &file);
+        let file = read_import(&export_backup(&theirs.entries, &theirs.deleted, 1)).unwrap();
+        let (once, first) = import_into(base.clone(), &file);
         let (twice, second) = import_into(once.clone(), &file);
         prop_assert_eq!(twice, once.clone());
         prop_assert_eq!(second.added, 0);
-        prop_assert_eq!(second.already_present, first.added + first.already_present);
-        // Everything imported is there, deletions of it forgotten.
+        prop_assert_eq!(second.already_present + second.stayed_deleted, first.added + first.already_present + first.stayed_deleted);
+        // Everything imported is there, unless deleted here in its life (then it stays deleted).
         for entry in file.entries() {
-            prop_assert!(once.entries.iter().any(|kept| kept.id == entry.id));
-            prop_assert!(!deleted_ids(&once).contains(&entry.id.as_str()));
+            let kept = once.entries.iter().any(|kept| kept.id == entry.id);
+            prop_assert!(kept || deleted_ids(&once).contains(&entry.id.as_str()));
         }
+        prop_assert_eq!(once, merge_histories(base, &theirs));
     }
 
     #[test]
     fn the_order_of_imports_does_not_matter((pool, choices) in picks(3)) {
         let base = pick(&pool, &choices[0]);
         let [one, two] = [1, 2].map(|at| {
-            read_import(&export_backup(&pick(&pool, &choices[at]).entries, 1)).unwrap()
+            let picked = pick(&pool, &choices[at]);
+            read_import(&export_backup(&picked.entries, &picked.deleted, 1)).unwrap()
         });
         let one_then_two = import_into(import_into(base.clone(), &one).0, &two).0;
         let two_then_one = import_into(import_into(base, &two).0, &one).0;

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
+use crate::domain::codec::MAX_TIME_MS;
 use crate::domain::text::catalogue_for;
 
 /// Milliseconds since the Unix epoch.
@@ -13,8 +14,10 @@ pub fn now_ms() -> u64 {
     Date::now() as u64
 }
 
+/// A `Date` for `ms`, clamped to the latest time the decoders accept, so that no stored or
+/// imported time can make a `Date` that throws when written (`RangeError: Invalid time value`).
 fn date_of(ms: u64) -> Date {
-    Date::new(&JsValue::from_f64(ms as f64))
+    Date::new(&JsValue::from_f64(ms.min(MAX_TIME_MS) as f64))
 }
 
 /// The browser's preferred languages, most preferred first (`navigator.languages`).

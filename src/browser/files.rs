@@ -78,10 +78,32 @@ pub fn copy_string(text: &str, done: impl FnOnce(CopyOutcome) + 'static) {
     });
 }
 
-/// The text of the first file picked in `input`, or `None` when none was picked or it could not
-/// be read as text.
-pub async fn read_picked_file(input: &web_sys::HtmlInputElement) -> Option<String> {
-    let file = input.files()?.get(0)?;
-    let text = JsFuture::from(file.text()).await.ok()?;
-    text.as_string()
+/// The largest file read as a backup: localStorage holds about 5 MiB per site, so no backup of
+/// this widget comes near it. A larger file is refused before it is read into memory.
+pub const MAX_BACKUP_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Why a picked file was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickedFileError {
+    /// Larger than [`MAX_BACKUP_BYTES`]: not read at all.
+    TooLarge,
+    /// None was picked, or it could not be read as text.
+    Unreadable,
+}
+
+/// The text of the first file picked in `input`.
+pub async fn read_picked_file(
+    input: &web_sys::HtmlInputElement,
+) -> Result<String, PickedFileError> {
+    let file = input
+        .files()
+        .and_then(|files| files.get(0))
+        .ok_or(PickedFileError::Unreadable)?;
+    if file.size() > MAX_BACKUP_BYTES {
+        return Err(PickedFileError::TooLarge);
+    }
+    let text = JsFuture::from(file.text())
+        .await
+        .map_err(|_| PickedFileError::Unreadable)?;
+    text.as_string().ok_or(PickedFileError::Unreadable)
 }

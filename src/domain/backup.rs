@@ -2,22 +2,25 @@
 //! backup, or a stored history copied out of the browser) and adding it to the history with a
 //! report, and a CSV export for spreadsheets. Pure: the caller reads and writes the files.
 //!
-//! # The backup file format (version 1)
+//! # The backup file format (version 2)
 //!
 //! A backup is one UTF-8 JSON object (RFC 8259), written member by member in this order:
 //!
 //! ```text
-//! {"format":"alliance-checkin/backup","version":1,"exported_at":<ms>,"entries":[entry...]}
+//! {"format":"alliance-checkin/backup","version":2,"exported_at":<ms>,"entries":[entry...],
+//!  "deleted":[{"id":text,"deleted_at":<ms>,"life":<n>}...]}
 //! ```
 //!
 //! - `format`: always `"alliance-checkin/backup"`.
-//! - `version`: `1`. A later version of the widget that changes the layout writes a higher
-//!   number; this version refuses those files whole rather than guess.
+//! - `version`: `2` (version 1 had no `deleted` and no `life`/`edits`; it still reads). A later
+//!   version of the widget that changes the layout writes a higher number; this version refuses
+//!   those files whole rather than guess.
 //! - `exported_at`: when the backup was made, in whole milliseconds since 1970-01-01 UTC.
-//! - `entries`: the check-ins, oldest first. Deleted check-ins are not in a backup, and a
-//!   backup records no deletions.
+//! - `entries`: the check-ins, oldest first.
+//! - `deleted`: the check-ins the client had deleted (ids and times only, no answers or notes),
+//!   so that restoring this file elsewhere does not bring them back. `life` is left out when 0.
 //!
-//! Each entry is an object with these members (the stored history's entry layout, version 2):
+//! Each entry is an object with these members (the stored history's entry layout, version 3):
 //!
 //! | member         | type                 | meaning                                         |
 //! |----------------|----------------------|-------------------------------------------------|
@@ -29,6 +32,11 @@
 //! | `practice`     | text, optional       | the practice it was about, when one was set     |
 //! | `therapist`    | text, optional       | the therapist it was about, when one was set    |
 //! | `edited_at`    | whole number, optional | when the client last corrected it (ms)        |
+//! | `life`         | whole number, optional | times it was brought back after deletion     |
+//! | `edits`        | whole number, optional | corrections within that life                 |
+//!
+//! Every time is at most the last millisecond of the year 9999; an entry with a later one is
+//! rejected on its own.
 //!
 //! An answer's `value` is in tenths on a 0-10 line (`75` is 7.5) and the point's own value on a
 //! Likert item. Numbers are written as plain digits (no sign, fraction or exponent). Optional
@@ -36,25 +44,26 @@
 //!
 //! # Reading a file back in
 //!
-//! [`read_import`] accepts a backup (version 1) and a stored history (versions 1 and 2, as
+//! [`read_import`] accepts a backup (versions 1 and 2) and a stored history (versions 1 to 3, as
 //! found in the browser's storage under `alliance-checkin:…:history`, or kept aside under
 //! `…:unreadable:<ms>` and mended). A file that is not JSON, not one of these, damaged in its
 //! envelope, or from a newer version is refused whole ([`ImportError`]). A damaged entry is not:
-//! it is listed in the report ([`RejectedEntry`]) and the others are kept. A history's own
-//! deletions are not imported; an entry a history lists as deleted is reported, not imported.
+//! it is listed in the report ([`RejectedEntry`]) and the others are kept. A file's deletions
+//! are imported too; an entry a history lists as deleted is reported, not imported.
 //!
-//! [`import_into`] adds a read file to a history: see its rules there. Importing is idempotent
-//! and, for files that do not disagree about an entry at the same edit time, independent of the
-//! order of the files.
+//! [`import_into`] adds a read file to a history: see its rules there. Importing is a merge
+//! (`merge_histories`), so it is idempotent and independent of the order of the files, and it
+//! never brings back a check-in deleted on this device.
 //!
 //! # CSV
 //!
 //! [`export_csv`] writes one row per check-in for a spreadsheet: see its columns there.
 
-use super::checkin::{canonical_history, CheckIn, History};
+use super::checkin::{is_tombstoned, merge_histories, CheckIn, History, Tombstone};
 use super::codec::{
-    members, open_history, parse_text, probe, read_entry, whole, write_entries,
-    write_envelope_start, DecodeError, OpenHistory, Unreadable, HISTORY_FORMAT,
+    decode_deleted, fields, open_history, parse_text, probe, read_entry, time, write_deleted,
+    write_entries, write_envelope_start, DecodeError, OpenHistory, Unreadable, CURRENT_VERSION,
+    HISTORY_FORMAT,
 };
 use super::instrument::{Instrument, Scale};
 use super::json::Json;
@@ -63,11 +72,11 @@ use super::tenths::Tenths;
 
 pub const BACKUP_FORMAT: &str = "alliance-checkin/backup";
 /// The backup version this build writes and the newest it reads.
-pub const BACKUP_VERSION: u32 = 1;
-/// The stored history entry layout a version 1 backup's entries follow. When the entry layout
-/// changes, [`BACKUP_VERSION`] changes with it and version 1 files keep reading through the
-/// history's migrations from this layout.
-const BACKUP_V1_ENTRY_LAYOUT: u32 = 2;
+pub const BACKUP_VERSION: u32 = 2;
+/// The stored history entry layout each backup version's entries follow (index: version - 1).
+/// When the entry layout changes, [`BACKUP_VERSION`] changes with it and older files keep
+/// reading through the history's migrations from their layout.
+const BACKUP_ENTRY_LAYOUTS: [u32; 2] = [2, CURRENT_VERSION];
 
 /// Why a file cannot be imported at all. Nothing is changed: there is no history to merge into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +121,7 @@ pub struct RejectedEntry {
 pub struct ImportFile {
     source: ImportSource,
     entries: Vec<CheckIn>,
+    deleted: Vec<Tombstone>,
     rejected: Vec<RejectedEntry>,
 }
 
@@ -138,19 +148,24 @@ pub struct ImportReport {
     pub added: usize,
     /// Entries whose id the history already held (whether or not a later correction was taken).
     pub already_present: usize,
+    /// Entries of the file that the client deleted on this device (after the file was made):
+    /// they stay deleted.
+    pub stayed_deleted: usize,
     /// The file's entries that could not be read (the same as [`ImportFile::rejected`]).
     pub rejected: Vec<RejectedEntry>,
 }
 
-/// Writes a backup of `entries` (pass the history's entries: in completion order, no deleted
-/// ones) made at `exported_at_ms`.
-pub fn export_backup(entries: &[CheckIn], exported_at_ms: u64) -> String {
+/// Writes a backup of `entries` (in completion order, no deleted ones) and the deletions
+/// `deleted` (sorted by id), made at `exported_at_ms`.
+pub fn export_backup(entries: &[CheckIn], deleted: &[Tombstone], exported_at_ms: u64) -> String {
     let mut out = String::with_capacity(96 + entries.len() * 256);
     write_envelope_start(&mut out, BACKUP_FORMAT, BACKUP_VERSION);
     out.push_str(",\"exported_at\":");
     out.push_str(&exported_at_ms.to_string());
     out.push_str(",\"entries\":");
     write_entries(&mut out, entries);
+    out.push_str(",\"deleted\":");
+    write_deleted(&mut out, deleted);
     out.push('}');
     out
 }
@@ -198,15 +213,32 @@ pub fn read_import(text: &str) -> Result<ImportFile, ImportError> {
 }
 
 fn read_backup(root: Json) -> Result<ImportFile, ImportError> {
-    probe(&root, BACKUP_FORMAT, BACKUP_VERSION).map_err(refused)?;
-    let [_, _, exported_at, _] = members(
+    let version = probe(&root, BACKUP_FORMAT, BACKUP_VERSION).map_err(refused)?;
+    let ([_, _, exported_at, _], [deleted]) = fields(
         &root,
         ["format", "version", "exported_at", "entries"],
+        ["deleted"],
+        false,
         None,
         "backup",
     )
     .map_err(ImportError::Damaged)?;
-    let exported_at_ms = whole(exported_at, None, "exported_at").map_err(ImportError::Damaged)?;
+    let deleted = match (version, deleted) {
+        (1, None) => Vec::new(),
+        (2, Some(deleted)) => decode_deleted(deleted).map_err(ImportError::Damaged)?,
+        _ => {
+            return Err(ImportError::Damaged(problem(
+                None,
+                "deleted",
+                "not of this version",
+            )))
+        }
+    };
+    let exported_at_ms = time(exported_at, None, "exported_at").map_err(ImportError::Damaged)?;
+    let layout = BACKUP_ENTRY_LAYOUTS
+        .get(version as usize - 1)
+        .copied()
+        .unwrap_or(CURRENT_VERSION);
     let Json::Object(envelope) = root else {
         return Err(ImportError::Damaged(problem(
             None,
@@ -221,10 +253,11 @@ fn read_backup(root: Json) -> Result<ImportFile, ImportError> {
             _ => None,
         })
         .ok_or(ImportError::Damaged(problem(None, "entries", "not a list")))?;
-    let (entries, rejected) = read_entries(entries, BACKUP_V1_ENTRY_LAYOUT, &[]);
+    let (entries, rejected) = read_entries(entries, layout, &deleted);
     Ok(ImportFile {
         source: ImportSource::Backup { exported_at_ms },
         entries,
+        deleted,
         rejected,
     })
 }
@@ -234,19 +267,14 @@ fn read_history(root: Json) -> Result<ImportFile, ImportError> {
         version,
         entries,
         deleted,
+        ..
     } = open_history(root).map_err(refused)?;
-    // Only to leave out entries this very file says were deleted (a state no version writes).
-    // Deletions themselves are not imported, so a damaged one costs nothing here.
-    let deleted: Vec<&str> = deleted
-        .as_array()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|tombstone| tombstone.get("id").and_then(Json::as_str))
-        .collect();
+    let deleted = decode_deleted(&deleted).map_err(ImportError::Damaged)?;
     let (entries, rejected) = read_entries(entries, version, &deleted);
     Ok(ImportFile {
         source: ImportSource::History { version },
         entries,
+        deleted,
         rejected,
     })
 }
@@ -256,7 +284,7 @@ fn read_history(root: Json) -> Result<ImportFile, ImportError> {
 fn read_entries(
     list: Vec<Json>,
     layout: u32,
-    deleted: &[&str],
+    deleted: &[Tombstone],
 ) -> (Vec<CheckIn>, Vec<RejectedEntry>) {
     let mut entries: Vec<CheckIn> = Vec::with_capacity(list.len());
     let mut rejected = Vec::new();
@@ -265,7 +293,7 @@ fn read_entries(
         let read = read_entry(value, layout, index).and_then(|entry| {
             if entries.iter().any(|kept| kept.id == entry.id) {
                 Err(problem(Some(index), "id", "appears twice in the file"))
-            } else if deleted.contains(&entry.id.as_str()) {
+            } else if is_tombstoned(deleted, &entry.id) {
                 Err(problem(Some(index), "id", "deleted in this file"))
             } else {
                 Ok(entry)
@@ -279,43 +307,39 @@ fn read_entries(
     (entries, rejected)
 }
 
-/// Adds a read file's entries to `history` (re-read from storage just before: see below):
+/// Adds a read file to `history` (re-read from storage just before): a merge of the two
+/// ([`merge_histories`]), so the file's deletions come along and a check-in deleted on this
+/// device stays deleted (a deletion wins over every copy of the same life; only the client's
+/// undo starts a new life). Counted per entry of the file:
 ///
-/// - an id the history does not hold is added (`added`);
-/// - an id the history holds is `already_present`: the history's copy is kept, unless the
-///   file's copy was corrected later (`edited_at`), which is then taken (still counted as
-///   `already_present`);
-/// - an id the history lists as deleted is brought back: the deletion is forgotten and the entry
-///   added (`added`). An explicit import is the one way a deleted check-in returns.
+/// - `added`: an id the history did not hold, now kept;
+/// - `already_present`: an id the history held (the copy with more corrections is kept);
+/// - `stayed_deleted`: an id the history (or the file) lists as deleted.
 ///
-/// The result is settled like every history (completion order, deletions sorted). Importing the
-/// same file twice changes nothing the second time. Because a merge lets deletions win, write
-/// the result over what was read rather than merging it into another copy.
+/// Importing the same file twice changes nothing the second time.
 pub fn import_into(history: History, file: &ImportFile) -> (History, ImportReport) {
-    let History {
-        mut entries,
-        mut deleted,
-    } = history;
+    let held = |id: &str| history.entries.iter().any(|kept| kept.id == id);
     let mut report = ImportReport {
         rejected: file.rejected.clone(),
         ..ImportReport::default()
     };
-    for entry in &file.entries {
-        deleted.retain(|tombstone| tombstone.id != entry.id);
-        match entries.iter_mut().find(|kept| kept.id == entry.id) {
-            Some(kept) => {
-                report.already_present += 1;
-                if entry.edited_at_ms > kept.edited_at_ms {
-                    *kept = entry.clone();
-                }
-            }
-            None => {
-                report.added += 1;
-                entries.push(entry.clone());
-            }
+    let incoming = History {
+        generation: history.generation,
+        entries: file.entries.clone(),
+        deleted: file.deleted.clone(),
+    };
+    let was: Vec<bool> = file.entries.iter().map(|entry| held(&entry.id)).collect();
+    let merged = merge_histories(history, &incoming);
+    for (entry, was_held) in file.entries.iter().zip(was) {
+        if is_tombstoned(&merged.deleted, &entry.id) {
+            report.stayed_deleted += 1;
+        } else if was_held {
+            report.already_present += 1;
+        } else {
+            report.added += 1;
         }
     }
-    (canonical_history(History { entries, deleted }), report)
+    (merged, report)
 }
 
 /// The CSV's first columns, before one `item_<id>` column per item and `total`, `note`.
@@ -500,7 +524,7 @@ fn iso_utc(ms: u64) -> String {
 mod tests {
     use super::*;
     use crate::domain::builtin::builtin_instrument;
-    use crate::domain::checkin::{delete_entry, InstrumentRef};
+    use crate::domain::checkin::{delete_entry, restored, with_entry, InstrumentRef, Revision};
     use crate::domain::codec::{decode_history, encode_history, CURRENT_VERSION};
     use crate::domain::fixtures::{answer, builtin_check_in, edited, history, tombstone};
     use expect_test::{expect, Expect};
@@ -535,9 +559,21 @@ mod tests {
     }
 
     const BACKUP_V1_FIXTURE: &str = include_str!("../../tests/fixtures/backup-v1.json");
+    const BACKUP_V2_FIXTURE: &str = include_str!("../../tests/fixtures/backup-v2.json");
+
+    /// The deletions of the frozen version 2 backup.
+    fn backup_v2_deleted() -> Vec<Tombstone> {
+        vec![
+            tombstone("19aa00-0001", NOV_22 + 100 * MINUTE),
+            Tombstone {
+                life: 2,
+                ..tombstone("19aa00-0002", NOV_22 + 200 * MINUTE)
+            },
+        ]
+    }
 
     #[test]
-    fn the_frozen_backup_reads_and_is_what_this_version_writes() {
+    fn the_frozen_version_1_backup_still_reads() {
         let file = read_import(BACKUP_V1_FIXTURE).unwrap();
         assert_eq!(
             file.source(),
@@ -547,25 +583,36 @@ mod tests {
         );
         assert_eq!(file.entries(), backup_v1_entries());
         assert!(file.rejected().is_empty());
+    }
+
+    #[test]
+    fn the_frozen_version_2_backup_reads_and_is_what_this_version_writes() {
+        let mut entries = backup_v1_entries();
+        entries[0].revision = Revision { life: 1, edits: 0 };
+        let file = read_import(BACKUP_V2_FIXTURE).unwrap();
+        assert_eq!(file.entries(), entries);
+        assert_eq!(file.deleted, backup_v2_deleted());
         assert_eq!(
-            export_backup(&backup_v1_entries(), NOV_22 + 30_000 * MINUTE),
-            BACKUP_V1_FIXTURE
+            export_backup(&entries, &backup_v2_deleted(), NOV_22 + 30_000 * MINUTE),
+            BACKUP_V2_FIXTURE
         );
     }
 
     #[test]
     fn backup_entries_follow_the_stored_entry_layout() {
         assert_eq!(
-            BACKUP_V1_ENTRY_LAYOUT, CURRENT_VERSION,
+            BACKUP_ENTRY_LAYOUTS.last().copied(),
+            Some(CURRENT_VERSION),
             "the stored entry layout changed: bump BACKUP_VERSION, add a frozen backup fixture \
-             for it, and keep reading version 1 (layout 2) through the migrations"
+             for it, and keep reading older ones through the migrations"
         );
+        assert_eq!(BACKUP_ENTRY_LAYOUTS.len(), BACKUP_VERSION as usize);
     }
 
     #[test]
     fn backups_round_trip_into_an_empty_history() {
         let entries = backup_v1_entries();
-        let file = read_import(&export_backup(&entries, 7)).unwrap();
+        let file = read_import(&export_backup(&entries, &[], 7)).unwrap();
         let (restored, report) = import_into(History::default(), &file);
         assert_eq!(restored, history(entries, vec![]));
         assert_eq!(
@@ -573,10 +620,11 @@ mod tests {
             ImportReport {
                 added: 3,
                 already_present: 0,
+                stayed_deleted: 0,
                 rejected: vec![],
             }
         );
-        assert!(read_import(&export_backup(&[], 7))
+        assert!(read_import(&export_backup(&[], &[], 7))
             .unwrap()
             .entries()
             .is_empty());
@@ -587,18 +635,19 @@ mod tests {
         for text in [
             include_str!("../../tests/fixtures/history-v1.json"),
             include_str!("../../tests/fixtures/history-v2.json"),
+            include_str!("../../tests/fixtures/history-v3.json"),
         ] {
             let stored = decode_history(text).unwrap();
             let file = read_import(text).unwrap();
             assert!(file.rejected().is_empty());
             let (imported, report) = import_into(History::default(), &file);
             assert_eq!(imported.entries, stored.entries);
-            // A history's deletions are not imported.
-            assert!(imported.deleted.is_empty());
+            // Its deletions come too, so nothing it deleted comes back through a merge.
+            assert_eq!(imported.deleted, stored.deleted);
             assert_eq!(report.added, stored.entries.len());
         }
         let file = read_import(&encode_history(&History::default())).unwrap();
-        assert_eq!(file.source(), ImportSource::History { version: 2 });
+        assert_eq!(file.source(), ImportSource::History { version: 3 });
     }
 
     fn refusal(text: &str) -> ImportError {
@@ -607,7 +656,7 @@ mod tests {
 
     #[test]
     fn whole_file_problems_refuse_the_file() {
-        let backup = export_backup(&backup_v1_entries(), 7);
+        let backup = export_backup(&backup_v1_entries(), &[], 7);
         let not_ours = [
             "",
             "not json",
@@ -636,13 +685,22 @@ mod tests {
             assert!(matches!(refusal(text), ImportError::Damaged(_)), "{text}");
         }
         assert_eq!(
-            refusal(&backup.replace("\"version\":1", "\"version\":2")),
-            ImportError::NewerVersion { version: 2 }
-        );
-        assert_eq!(
-            refusal(r#"{"format":"alliance-checkin/history","version":3,"other":[]}"#),
+            refusal(&backup.replace("\"version\":2", "\"version\":3")),
             ImportError::NewerVersion { version: 3 }
         );
+        assert_eq!(
+            refusal(r#"{"format":"alliance-checkin/history","version":4,"other":[]}"#),
+            ImportError::NewerVersion { version: 4 }
+        );
+        // A version 1 backup with deletions, or a version 2 one without, is not as written.
+        assert!(matches!(
+            refusal(&backup.replace("\"version\":2", "\"version\":1")),
+            ImportError::Damaged(_)
+        ));
+        assert!(matches!(
+            refusal(&backup.replace(",\"deleted\":[]", "")),
+            ImportError::Damaged(_)
+        ));
         assert_eq!(
             refusal("{\"format\":\"alliance-checkin/backup\",\"vers"),
             ImportError::Damaged(Unreadable {
@@ -656,7 +714,7 @@ mod tests {
     #[test]
     fn a_refused_file_cannot_change_the_history() {
         let mine = history(vec![entry("a", 0)], vec![tombstone("b", 1)]);
-        let backup = export_backup(&[entry("b", 5), entry("c", 6)], 7);
+        let backup = export_backup(&[entry("b", 5), entry("c", 6)], &[], 7);
         let cuts = backup.char_indices().map(|(at, _)| at);
         for cut in cuts {
             let text = backup.get(..cut).unwrap();
@@ -708,55 +766,91 @@ mod tests {
 
     #[test]
     fn a_history_file_does_not_bring_in_what_it_deleted() {
-        let text = r#"{"format":"alliance-checkin/history","version":2,"entries":[{"id":"a","completed_at":1,"instrument":{"id":"x","version":1},"answers":[{"item":"i","value":1}],"note":""}],"deleted":[{"id":"a","deleted_at":2},{"broken":true}]}"#;
+        let text = r#"{"format":"alliance-checkin/history","version":2,"entries":[{"id":"a","completed_at":1,"instrument":{"id":"x","version":1},"answers":[{"item":"i","value":1}],"note":""}],"deleted":[{"id":"a","deleted_at":2}]}"#;
         let file = read_import(text).unwrap();
         assert!(file.entries().is_empty());
         assert_eq!(file.rejected()[0].problem.problem, "deleted in this file");
+        // Its deletions are imported, so a damaged one refuses the file.
+        let broken = text.replace(r#"{"id":"a","deleted_at":2}"#, r#"{"broken":true}"#);
+        assert!(matches!(refusal(&broken), ImportError::Damaged(_)));
     }
 
     #[test]
-    fn import_counts_restores_and_takes_later_corrections() {
+    fn import_counts_and_takes_the_copy_with_more_corrections() {
         let mine = history(
-            vec![entry("a", 0), edited(entry("k", 2), NOV_22, "mine, later")],
+            vec![
+                entry("a", 0),
+                edited(
+                    edited(entry("k", 2), NOV_22 - 5, "mine"),
+                    NOV_22,
+                    "mine, twice",
+                ),
+            ],
             vec![tombstone("c", 5)],
         );
         let theirs = [
             edited(entry("a", 0), NOV_22 + 1, "theirs, corrected"),
             entry("b", 1),
             entry("c", 3),
-            edited(entry("k", 2), NOV_22 - 1, "theirs, earlier"),
+            // Its clock ran ahead; one correction is still fewer than two.
+            edited(entry("k", 2), NOV_22 + 3_600_000, "theirs, once"),
         ];
-        let file = read_import(&export_backup(&theirs, 9)).unwrap();
+        let file = read_import(&export_backup(&theirs, &[], 9)).unwrap();
         let (after, report) = import_into(mine.clone(), &file);
         assert_eq!(
-            (report.added, report.already_present, report.rejected.len()),
-            (2, 2, 0)
+            (
+                report.added,
+                report.already_present,
+                report.stayed_deleted,
+                report.rejected.len()
+            ),
+            (1, 2, 1, 0)
         );
         let expected = history(
             vec![
                 theirs[0].clone(),
                 theirs[1].clone(),
-                edited(entry("k", 2), NOV_22, "mine, later"),
-                theirs[2].clone(),
+                edited(
+                    edited(entry("k", 2), NOV_22 - 5, "mine"),
+                    NOV_22,
+                    "mine, twice",
+                ),
             ],
-            vec![],
+            vec![tombstone("c", 5)],
         );
         assert_eq!(after, expected);
 
         // Twice is once.
         let (again, report) = import_into(after.clone(), &file);
         assert_eq!(again, after);
-        assert_eq!((report.added, report.already_present), (0, 4));
+        assert_eq!(
+            (report.added, report.already_present, report.stayed_deleted),
+            (0, 3, 1)
+        );
     }
 
     #[test]
-    fn an_import_brings_a_deleted_check_in_back() {
-        let mine = delete_entry(history(vec![entry("a", 0)], vec![]), "a", NOV_22);
-        assert!(mine.entries.is_empty());
-        let file = read_import(&export_backup(&[entry("a", 0)], 9)).unwrap();
-        let (after, report) = import_into(mine, &file);
-        assert_eq!(after, history(vec![entry("a", 0)], vec![]));
-        assert_eq!(report.added, 1);
+    fn an_old_backup_does_not_bring_back_a_check_in_deleted_since() {
+        let before = history(vec![entry("a", 0), entry("b", 1)], vec![]);
+        let backup = export_backup(&before.entries, &[], 9);
+        let mine = delete_entry(before, &entry("a", 0), NOV_22);
+        let (after, report) = import_into(mine.clone(), &read_import(&backup).unwrap());
+        assert_eq!(after, mine);
+        assert_eq!((report.added, report.stayed_deleted), (0, 1));
+        // Undone, it comes back in its next life, which no old copy outranks.
+        let undone = with_entry(after, restored(entry("a", 0)));
+        let (again, _) = import_into(undone.clone(), &read_import(&backup).unwrap());
+        assert_eq!(again, undone);
+        assert_eq!(again.entries.len(), 2);
+    }
+
+    #[test]
+    fn a_backup_carries_its_deletions_to_another_device() {
+        let elsewhere = history(vec![entry("a", 0), entry("b", 1)], vec![]);
+        let backup = export_backup(&[entry("b", 1)], &[tombstone("a", 5)], 9);
+        let (after, report) = import_into(elsewhere, &read_import(&backup).unwrap());
+        assert_eq!(after, history(vec![entry("b", 1)], vec![tombstone("a", 5)]));
+        assert_eq!(report.already_present, 1);
     }
 
     #[test]
@@ -764,6 +858,7 @@ mod tests {
         let mine = history(vec![entry("m", 0)], vec![tombstone("b", 1)]);
         let one = read_import(&export_backup(
             &[entry("a", 1), edited(entry("s", 2), 10, "one")],
+            &[],
             1,
         ))
         .unwrap();
@@ -773,6 +868,7 @@ mod tests {
                 edited(entry("s", 2), 20, "two"),
                 entry("a", 1),
             ],
+            &[],
             2,
         ))
         .unwrap();
@@ -781,8 +877,9 @@ mod tests {
         let (first, _) = import_into(mine, &two);
         let (two_then_one, _) = import_into(first, &one);
         assert_eq!(one_then_two, two_then_one);
-        assert_eq!(one_then_two.entries.len(), 4);
-        assert!(one_then_two.deleted.is_empty());
+        // "b" was deleted here: neither file brings it back.
+        assert_eq!(one_then_two.entries.len(), 3);
+        assert_eq!(one_then_two.deleted, vec![tombstone("b", 1)]);
     }
 
     /// CSV with its line ends, tabs, lone CRs and direction controls made visible (a snapshot

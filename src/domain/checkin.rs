@@ -45,8 +45,24 @@ pub struct CheckIn {
     /// The therapist the check-in was about, when the configuration named one. Baselines and
     /// trends compare check-ins about the same therapist only.
     pub therapist: Option<String>,
-    /// When the client last corrected it (scores or note), if ever.
+    /// When the client last corrected it (scores or note), if ever. Shown to the client; never
+    /// used to order copies (two devices' clocks disagree): [`Revision`] does that.
     pub edited_at_ms: Option<u64>,
+    /// Which copy of the check-in this is, for merging copies written by different tabs.
+    pub revision: Revision,
+}
+
+/// Orders the copies of one check-in that different tabs (or a backup) hold, without clocks.
+///
+/// `life` counts how often the client brought the check-in back after deleting it (undo);
+/// `edits` counts the client's corrections within that life. Between two records of one id the
+/// higher `life` wins; within a life a deletion wins over every copy (so a correction made in a
+/// tab that had not yet seen the deletion never brings it back); between two copies the one with
+/// more `edits` wins. See [`merge_histories`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Revision {
+    pub life: u32,
+    pub edits: u32,
 }
 
 /// A check-in the client deleted: kept so that no merge with another tab's copy of the history
@@ -55,14 +71,21 @@ pub struct CheckIn {
 pub struct Tombstone {
     pub id: String,
     pub deleted_at_ms: u64,
+    /// The life of the check-in this deletion ended (see [`Revision`]): an undo brings the
+    /// check-in back in the next life, which wins over this deletion.
+    pub life: u32,
 }
 
 /// Everything the device keeps about the client's check-ins.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct History {
+    /// How many times the client deleted everything on this device. A history of an earlier
+    /// generation holds only what "delete everything" removed: merged with a later one, it
+    /// counts for nothing.
+    pub generation: u64,
     /// In completion order (oldest first, ties by id); never an id that is in `deleted`.
     pub entries: Vec<CheckIn>,
-    /// Deleted ids, in no particular order; each id at most once.
+    /// Deleted ids, sorted by id, each at most once.
     pub deleted: Vec<Tombstone>,
 }
 
@@ -91,26 +114,30 @@ pub fn note_length(note: &str) -> NoteLength {
     }
 }
 
-/// Adds the entries of `incoming` that `existing` does not already hold (by id), keeping the
-/// history in completion order (oldest first, ties broken by id). Merging is idempotent and
-/// never drops or changes an existing entry. (Whole histories, with edits and deletions, merge
-/// with [`merge_histories`].)
-pub fn merge_by_id(mut existing: Vec<CheckIn>, incoming: &[CheckIn]) -> Vec<CheckIn> {
-    for entry in incoming {
-        if !existing.iter().any(|kept| kept.id == entry.id) {
-            existing.push(entry.clone());
+impl Tombstone {
+    /// The deletion of `entry` (the copy the client saw) at `now_ms`.
+    pub fn of(entry: &CheckIn, now_ms: u64) -> Self {
+        Tombstone {
+            id: entry.id.clone(),
+            deleted_at_ms: now_ms,
+            life: entry.revision.life,
         }
     }
-    in_completion_order(existing)
 }
 
 /// Adds a deletion to `deleted` (kept sorted by id, each id once). When the id is already
-/// there, the earlier deletion time is kept and the result is false.
+/// there, the deletion of the later life is kept, and within one life the earlier time; the
+/// result is false.
 pub(crate) fn add_tombstone(deleted: &mut Vec<Tombstone>, tombstone: Tombstone) -> bool {
     match deleted.binary_search_by(|kept| kept.id.as_str().cmp(&tombstone.id)) {
         Ok(at) => {
             if let Some(kept) = deleted.get_mut(at) {
-                kept.deleted_at_ms = kept.deleted_at_ms.min(tombstone.deleted_at_ms);
+                let later_life = tombstone.life > kept.life;
+                let same_life_earlier =
+                    tombstone.life == kept.life && tombstone.deleted_at_ms < kept.deleted_at_ms;
+                if later_life || same_life_earlier {
+                    *kept = tombstone;
+                }
             }
             false
         }
@@ -121,24 +148,71 @@ pub(crate) fn add_tombstone(deleted: &mut Vec<Tombstone>, tombstone: Tombstone) 
     }
 }
 
-/// Whether `id` is in `deleted` (sorted by id, as `add_tombstone` keeps it).
-pub(crate) fn is_tombstoned(deleted: &[Tombstone], id: &str) -> bool {
+/// The deletion of `id` in `deleted` (sorted by id, as `add_tombstone` keeps it), if any.
+pub(crate) fn tombstone_of<'a>(deleted: &'a [Tombstone], id: &str) -> Option<&'a Tombstone> {
     deleted
         .binary_search_by(|kept| kept.id.as_str().cmp(id))
-        .is_ok()
+        .ok()
+        .and_then(|at| deleted.get(at))
 }
 
-/// Puts `entries` and `deleted` in the form every history function returns: deletions sorted
-/// by id, each id once (the earliest kept); entries in completion order; no entry whose id is
-/// deleted (deleting is the client's explicit act, so it wins).
-fn settle(mut entries: Vec<CheckIn>, tombstones: Vec<Tombstone>) -> History {
+/// Whether `id` is in `deleted` (sorted by id, as `add_tombstone` keeps it).
+pub(crate) fn is_tombstoned(deleted: &[Tombstone], id: &str) -> bool {
+    tombstone_of(deleted, id).is_some()
+}
+
+/// Whether `deletion` ends `entry`: it deleted the same life or a later one.
+fn ends(deletion: &Tombstone, entry: &CheckIn) -> bool {
+    deletion.life >= entry.revision.life
+}
+
+/// The order of two copies of one check-in: the later revision, then (two tabs corrected the
+/// same copy at once) a fixed order of their contents, so every tab picks the same winner.
+fn copy_order(a: &CheckIn, b: &CheckIn) -> Ordering {
+    fn answers(entry: &CheckIn) -> Vec<(&str, u16)> {
+        entry
+            .answers
+            .iter()
+            .map(|answer| (answer.item_id.as_str(), answer.value))
+            .collect()
+    }
+    a.revision
+        .cmp(&b.revision)
+        .then_with(|| a.edited_at_ms.cmp(&b.edited_at_ms))
+        .then_with(|| a.note.cmp(&b.note))
+        .then_with(|| answers(a).cmp(&answers(b)))
+        .then_with(|| a.completed_at_ms.cmp(&b.completed_at_ms))
+        .then_with(|| a.practice.cmp(&b.practice))
+        .then_with(|| a.therapist.cmp(&b.therapist))
+        .then_with(|| a.instrument.id.cmp(&b.instrument.id))
+        .then_with(|| a.instrument.version.cmp(&b.instrument.version))
+}
+
+/// Puts `entries` and `deleted` in the form every history function returns: one record per id
+/// (the winning copy, or the deletion when it ends the winning copy's life), deletions sorted
+/// by id, entries in completion order.
+fn settle(generation: u64, entries: Vec<CheckIn>, tombstones: Vec<Tombstone>) -> History {
     let mut deleted = Vec::with_capacity(tombstones.len());
     for tombstone in tombstones {
         add_tombstone(&mut deleted, tombstone);
     }
-    entries.retain(|entry| !is_tombstoned(&deleted, &entry.id));
+    let mut kept: Vec<CheckIn> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match kept.iter_mut().find(|kept| kept.id == entry.id) {
+            Some(kept) => {
+                if copy_order(&entry, kept) == Ordering::Greater {
+                    *kept = entry;
+                }
+            }
+            None => kept.push(entry),
+        }
+    }
+    kept.retain(|entry| !tombstone_of(&deleted, &entry.id).is_some_and(|gone| ends(gone, entry)));
+    // A deletion of an earlier life than a kept copy was undone: the copy stands for both.
+    deleted.retain(|gone| !kept.iter().any(|entry| entry.id == gone.id));
     History {
-        entries: in_completion_order(entries),
+        generation,
+        entries: in_completion_order(kept),
         deleted,
     }
 }
@@ -146,59 +220,68 @@ fn settle(mut entries: Vec<CheckIn>, tombstones: Vec<Tombstone>) -> History {
 /// `history` in the form every history function returns (see [`merge_histories`]). Decoding
 /// returns this form too, so comparing two settled histories compares what they hold.
 pub fn canonical_history(history: History) -> History {
-    settle(history.entries, history.deleted)
+    settle(history.generation, history.entries, history.deleted)
 }
 
-/// Merges two copies of a history (another tab's, or one read back from storage):
+/// Merges two copies of a history (another tab's, a backup's, or one read back from storage).
+/// It is the join of a semilattice, so tabs that merge in any order agree:
 ///
-/// - entries: the union by id. When both hold an id, the copy edited later wins (`edited_at_ms`,
-///   where never edited counts as earliest); on a tie `ours` is kept.
-/// - deletions: the union by id, keeping the earliest deletion time.
-/// - an entry whose id is deleted on either side is dropped: a merge never brings a deleted
-///   check-in back (only [`restore_entry`] does).
+/// - generations: a history of a later generation (after "delete everything") wins whole.
+/// - per id, the record that wins: the higher life; within a life a deletion over any copy;
+///   between copies the one with more edits, then a fixed order of contents (see [`Revision`]).
+///   No wall clock decides anything.
 ///
 /// The result has its entries in completion order and its deletions sorted by id. Merging is
-/// idempotent and associative, and commutative whenever no id holds two different copies with
-/// the same edit time.
+/// idempotent, commutative and associative.
 pub fn merge_histories(ours: History, theirs: &History) -> History {
-    let mut entries = ours.entries;
-    for entry in &theirs.entries {
-        match entries.iter_mut().find(|kept| kept.id == entry.id) {
-            Some(kept) => {
-                if entry.edited_at_ms > kept.edited_at_ms {
-                    *kept = entry.clone();
-                }
-            }
-            None => entries.push(entry.clone()),
-        }
+    match ours.generation.cmp(&theirs.generation) {
+        Ordering::Greater => return canonical_history(ours),
+        Ordering::Less => return canonical_history(theirs.clone()),
+        Ordering::Equal => {}
     }
+    let mut entries = ours.entries;
+    entries.extend(theirs.entries.iter().cloned());
     let mut deleted = ours.deleted;
     deleted.extend(theirs.deleted.iter().cloned());
-    settle(entries, deleted)
+    settle(ours.generation, entries, deleted)
 }
 
-/// Deletes the check-in `id` (if present) and records the deletion at `now_ms`, so that no
-/// merge brings it back. A second deletion of the same id keeps the first time.
-pub fn delete_entry(history: History, id: &str, now_ms: u64) -> History {
-    let mut entries = history.entries;
-    entries.retain(|entry| entry.id != id);
+/// Deletes `entry` (the copy the client saw) and records the deletion at `now_ms`, so that no
+/// merge brings it back. A second deletion of the same life keeps the first time.
+pub fn delete_entry(history: History, entry: &CheckIn, now_ms: u64) -> History {
     let mut deleted = history.deleted;
-    deleted.push(Tombstone {
-        id: id.into(),
-        deleted_at_ms: now_ms,
-    });
-    settle(entries, deleted)
+    deleted.push(Tombstone::of(entry, now_ms));
+    settle(history.generation, history.entries, deleted)
 }
 
-/// Puts `entry` back (undo of a deletion, or an explicit import): its deletion is forgotten and
-/// it replaces any entry with its id.
-pub fn restore_entry(history: History, entry: CheckIn) -> History {
-    let mut deleted = history.deleted;
-    deleted.retain(|tombstone| tombstone.id != entry.id);
+/// `entry` brought back after its deletion (the client's undo): the next life, which wins over
+/// the deletion everywhere.
+pub fn restored(entry: CheckIn) -> CheckIn {
+    CheckIn {
+        revision: Revision {
+            life: entry.revision.life.saturating_add(1),
+            edits: entry.revision.edits,
+        },
+        ..entry
+    }
+}
+
+/// `entry` corrected by the client: the next revision within its life.
+pub fn corrected(entry: CheckIn) -> CheckIn {
+    CheckIn {
+        revision: Revision {
+            life: entry.revision.life,
+            edits: entry.revision.edits.saturating_add(1),
+        },
+        ..entry
+    }
+}
+
+/// Puts `entry` in (a new check-in, a correction or an undo, already given its revision).
+pub fn with_entry(history: History, entry: CheckIn) -> History {
     let mut entries = history.entries;
-    entries.retain(|kept| kept.id != entry.id);
     entries.push(entry);
-    settle(entries, deleted)
+    settle(history.generation, entries, history.deleted)
 }
 
 /// Oldest first; ids break ties, so the order is total for a history (ids are unique).
@@ -260,25 +343,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn merge_keeps_both_sides_and_is_idempotent() {
-        let ours = vec![entry("a", 10), entry("c", 30)];
-        let theirs = vec![entry("b", 20), entry("c", 30)];
-        let merged = merge_by_id(ours, &theirs);
-        let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["a", "b", "c"]);
-        let again = merge_by_id(merged.clone(), &theirs);
-        assert_eq!(again, merged);
-    }
-
-    #[test]
-    fn merge_never_replaces_an_existing_entry() {
-        let mut edited = entry("a", 10);
-        edited.note = "incoming copy".into();
-        let merged = merge_by_id(vec![entry("a", 10)], &[edited]);
-        assert_eq!(merged, vec![entry("a", 10)]);
-    }
-
     fn ids(history: &History) -> Vec<&str> {
         history.entries.iter().map(|e| e.id.as_str()).collect()
     }
@@ -295,22 +359,25 @@ mod tests {
     }
 
     #[test]
-    fn the_later_edit_wins_and_a_tie_keeps_ours() {
+    fn more_corrections_win_whatever_the_clocks_say() {
         let plain = entry("a", 10);
-        let early = edited(entry("a", 10), 100, "early");
-        let late = edited(entry("a", 10), 200, "late");
+        let once = edited(entry("a", 10), 900, "once, by a clock running ahead");
+        let twice = edited(edited(entry("a", 10), 100, "first"), 200, "second");
         let one = |entry: &CheckIn| history(vec![entry.clone()], vec![]);
         for (ours, theirs, expected) in [
-            (&plain, &early, &early),
-            (&early, &plain, &early),
-            (&early, &late, &late),
-            (&late, &early, &late),
+            (&plain, &once, &once),
+            (&once, &plain, &once),
+            (&once, &twice, &twice),
+            (&twice, &once, &twice),
         ] {
             assert_eq!(merge_histories(one(ours), &one(theirs)), one(expected));
         }
-        let rival = edited(entry("a", 10), 200, "same time, other words");
-        assert_eq!(merge_histories(one(&late), &one(&rival)), one(&late));
-        assert_eq!(merge_histories(one(&rival), &one(&late)), one(&rival));
+        // Two tabs corrected the same copy at once: both pick the same one, in either order.
+        let rival = edited(edited(entry("a", 10), 100, "first"), 200, "rival words");
+        assert_eq!(
+            merge_histories(one(&twice), &one(&rival)),
+            merge_histories(one(&rival), &one(&twice))
+        );
     }
 
     #[test]
@@ -341,28 +408,56 @@ mod tests {
     }
 
     #[test]
-    fn delete_then_restore_is_undo() {
+    fn delete_then_undo_brings_it_back_in_its_next_life() {
         let before = history(vec![entry("a", 10), entry("b", 20)], vec![]);
-        let deleted = delete_entry(before.clone(), "a", 500);
+        let deleted = delete_entry(before.clone(), &entry("a", 10), 500);
         assert_eq!(ids(&deleted), ["b"]);
         assert_eq!(deleted.deleted, vec![tombstone("a", 500)]);
         // A merge with a copy that still holds it does not bring it back.
         assert_eq!(merge_histories(deleted.clone(), &before), deleted);
         // Deleting again keeps the first time; deleting an unknown id is still remembered.
-        let again = delete_entry(deleted.clone(), "a", 900);
+        let again = delete_entry(deleted.clone(), &entry("a", 10), 900);
         assert_eq!(again, deleted);
-        let unknown = delete_entry(deleted.clone(), "zz", 600);
+        let unknown = delete_entry(deleted.clone(), &entry("zz", 1), 600);
         assert_eq!(
             unknown.deleted,
             vec![tombstone("a", 500), tombstone("zz", 600)]
         );
-        assert_eq!(restore_entry(deleted, entry("a", 10)), before);
+        let undone = with_entry(deleted.clone(), restored(entry("a", 10)));
+        assert_eq!(ids(&undone), ["a", "b"]);
+        assert!(undone.deleted.is_empty());
+        // The undo wins over the deletion and over the old copy, in any order.
+        assert_eq!(merge_histories(deleted.clone(), &undone), undone);
+        assert_eq!(merge_histories(before.clone(), &undone), undone);
+        // Deleted again in the new life: that deletion wins.
+        let undone_a = undone.entries[0].clone();
+        let deleted_again = delete_entry(undone.clone(), &undone_a, 700);
+        assert_eq!(ids(&deleted_again), ["b"]);
+        assert_eq!(merge_histories(undone, &deleted_again), deleted_again);
     }
 
     #[test]
-    fn restore_replaces_an_entry_with_the_same_id() {
-        let corrected = edited(entry("a", 10), 5, "corrected");
-        let restored = restore_entry(history(vec![entry("a", 10)], vec![]), corrected.clone());
-        assert_eq!(restored, history(vec![corrected], vec![]));
+    fn a_correction_never_undoes_a_deletion_of_its_life() {
+        let twice = edited(edited(entry("a", 10), 5, "one"), 6, "two");
+        let gone = delete_entry(history(vec![entry("a", 10)], vec![]), &entry("a", 10), 50);
+        let corrected_elsewhere = history(vec![twice], vec![]);
+        assert!(merge_histories(gone.clone(), &corrected_elsewhere)
+            .entries
+            .is_empty());
+        assert!(merge_histories(corrected_elsewhere, &gone)
+            .entries
+            .is_empty());
+    }
+
+    #[test]
+    fn a_later_generation_wins_whole() {
+        let old = history(vec![entry("a", 10)], vec![tombstone("x", 1)]);
+        let erased = History {
+            generation: 1,
+            entries: vec![entry("n", 99)],
+            deleted: vec![],
+        };
+        assert_eq!(merge_histories(old.clone(), &erased), erased);
+        assert_eq!(merge_histories(erased.clone(), &old), erased);
     }
 }

@@ -6,7 +6,8 @@
 //! an explicit table of migrations, one step per version, and then read by the one decoder.
 
 use super::checkin::{
-    add_tombstone, in_completion_order, is_tombstoned, CheckIn, History, InstrumentRef, Tombstone,
+    add_tombstone, canonical_history, in_completion_order, CheckIn, History, InstrumentRef,
+    Revision, Tombstone,
 };
 use super::draft::Draft;
 use super::json::{parse, write_string, Json};
@@ -15,12 +16,16 @@ use super::scoring::Answer;
 pub const HISTORY_FORMAT: &str = "alliance-checkin/history";
 pub const DRAFT_FORMAT: &str = "alliance-checkin/draft";
 /// The history envelope version this build writes and the newest it reads.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 /// The draft envelope version this build writes and the newest it reads. Drafts are numbered
 /// on their own: history version 2 did not change them.
 pub const DRAFT_VERSION: u32 = 1;
 /// Entry (and deletion) ids longer than this are not ours.
 pub(crate) const MAX_ID_LENGTH: usize = 64;
+/// The latest time any stored member may name: the last millisecond of the year 9999 (UTC).
+/// Later ones are unreadable: JavaScript's `Date` cannot format them (it throws past year
+/// 275760) and no check-in was made then.
+pub const MAX_TIME_MS: u64 = 253_402_300_799_999;
 
 /// Why stored text could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +81,21 @@ impl From<Unreadable> for DecodeError {
 //
 // Migration from version 1: "deleted" is an empty list and no entry has the optional members
 // (a version 1 entry that has them is unreadable: version 1 never wrote them).
+//
+// Version 3 (frozen: tests/fixtures/history-v3.json):
+//
+// history: {"format":"alliance-checkin/history","version":3,"generation":<n>,
+//           "entries":[entry...],"deleted":[{"id":"...","deleted_at":<ms>,"life":<n>}...]}
+// entry:   the version 2 members in the same order, then each of these only when it is not 0:
+//          ...,"edited_at":<ms>,"life":<n>,"edits":<n>}
+// deletion: "life" only when it is not 0.
+//
+// "generation" counts the client's "delete everything"; "life" and "edits" order the copies of
+// one check-in without clocks (see `checkin::Revision`). Every time member is at most
+// `MAX_TIME_MS`.
+//
+// Migration from version 2: generation 0; an entry with "edited_at" has 1 edit, every life is 0
+// (so a version 2 deletion still wins over every copy version 2 could have written).
 
 fn unreadable(entry: Option<usize>, field: &'static str, problem: &'static str) -> Unreadable {
     Unreadable {
@@ -102,11 +122,18 @@ struct Migration {
 
 /// Every step, in order: `MIGRATIONS[n].from == n + 1`, up to `CURRENT_VERSION - 1`. A test
 /// fails when a version lacks its step or its frozen fixture.
-const MIGRATIONS: &[Migration] = &[Migration {
-    from: 1,
-    envelope: envelope_v1_to_v2,
-    entry: entry_v1_to_v2,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 1,
+        envelope: envelope_v1_to_v2,
+        entry: entry_v1_to_v2,
+    },
+    Migration {
+        from: 2,
+        envelope: envelope_v2_to_v3,
+        entry: entry_v2_to_v3,
+    },
+];
 
 const ENVELOPE_V1: [&str; 3] = ["format", "version", "entries"];
 const ENTRY_V1: [&str; 5] = ["id", "completed_at", "instrument", "answers", "note"];
@@ -136,12 +163,38 @@ fn entry_v1_to_v2(entry: &mut Json, index: usize) -> Result<(), Unreadable> {
     }
 }
 
+/// Generation 0: "delete everything" came with version 3.
+fn envelope_v2_to_v3(members: &mut Members) -> Result<(), Unreadable> {
+    if members.iter().any(|(name, _)| name == "generation") {
+        return Err(unreadable(None, "history", "unexpected members"));
+    }
+    members.push(("generation".into(), Json::Number("0".into())));
+    Ok(())
+}
+
+/// A corrected version 2 entry has one edit; "life" and "edits" were never written by version 2.
+fn entry_v2_to_v3(entry: &mut Json, index: usize) -> Result<(), Unreadable> {
+    let Json::Object(members) = entry else {
+        return Ok(());
+    };
+    if members
+        .iter()
+        .any(|(name, _)| name == "life" || name == "edits")
+    {
+        return Err(unreadable(Some(index), "entry", "unexpected members"));
+    }
+    if members.iter().any(|(name, _)| name == "edited_at") {
+        members.push(("edits".into(), Json::Number("1".into())));
+    }
+    Ok(())
+}
+
 static MISSING: Json = Json::Null;
 
 /// The members `required` (all present) and `optional` of the object `field`. Unless
 /// `lenient`, any other member is an error (an unknown member means a layout this version did
 /// not write).
-fn fields<'a, const R: usize, const O: usize>(
+pub(crate) fn fields<'a, const R: usize, const O: usize>(
     value: &'a Json,
     required: [&'static str; R],
     optional: [&'static str; O],
@@ -192,6 +245,19 @@ pub(crate) fn whole<T: TryFrom<u64>>(
         .as_u64()
         .and_then(|number| T::try_from(number).ok())
         .ok_or(unreadable(entry, field, "not a whole number in range"))
+}
+
+/// A time in milliseconds since the Unix epoch, at most [`MAX_TIME_MS`].
+pub(crate) fn time(
+    value: &Json,
+    entry: Option<usize>,
+    field: &'static str,
+) -> Result<u64, Unreadable> {
+    let at: u64 = whole(value, entry, field)?;
+    if at > MAX_TIME_MS {
+        return Err(unreadable(entry, field, "a time after the year 9999"));
+    }
+    Ok(at)
 }
 
 fn id(value: &Json, entry: Option<usize>, field: &'static str) -> Result<String, Unreadable> {
@@ -268,15 +334,23 @@ fn decode_answers(
 /// Decodes one entry of the current layout. `lenient` accepts members this version does not
 /// know (for reading a newer version's data, never for writing it back).
 fn decode_entry(value: &Json, at: Option<usize>, lenient: bool) -> Result<CheckIn, Unreadable> {
-    let ([id_value, completed_at, instrument, answers, note], [practice, therapist, edited_at]) =
-        fields(
-            value,
-            ENTRY_V1,
-            ["practice", "therapist", "edited_at"],
-            lenient,
-            at,
-            "entry",
-        )?;
+    let (
+        [id_value, completed_at, instrument, answers, note],
+        [practice, therapist, edited_at, life, edits],
+    ) = fields(
+        value,
+        ENTRY_V1,
+        ["practice", "therapist", "edited_at", "life", "edits"],
+        lenient,
+        at,
+        "entry",
+    )?;
+    let count = |value: Option<&Json>, field| {
+        value
+            .map(|value| whole::<u32>(value, at, field))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    };
     let id = id(id_value, at, "id")?;
     let answers = decode_answers(answers, at, lenient)?;
     if answers.is_empty() {
@@ -284,7 +358,7 @@ fn decode_entry(value: &Json, at: Option<usize>, lenient: bool) -> Result<CheckI
     }
     Ok(CheckIn {
         id,
-        completed_at_ms: whole(completed_at, at, "completed_at")?,
+        completed_at_ms: time(completed_at, at, "completed_at")?,
         instrument: decode_instrument(instrument, at, lenient)?,
         answers,
         note: text(note, at, "note")?,
@@ -295,8 +369,12 @@ fn decode_entry(value: &Json, at: Option<usize>, lenient: bool) -> Result<CheckI
             .map(|value| text(value, at, "therapist"))
             .transpose()?,
         edited_at_ms: edited_at
-            .map(|value| whole(value, at, "edited_at"))
+            .map(|value| time(value, at, "edited_at"))
             .transpose()?,
+        revision: Revision {
+            life: count(life, "life")?,
+            edits: count(edits, "edits")?,
+        },
     })
 }
 
@@ -308,6 +386,8 @@ pub(crate) struct OpenHistory {
     pub entries: Vec<Json>,
     /// The `deleted` member (current layout).
     pub deleted: Json,
+    /// The `generation` member (current layout).
+    pub generation: u64,
 }
 
 /// Checks a parsed history's envelope (format, version, members) and migrates it to the current
@@ -322,11 +402,13 @@ pub(crate) fn open_history(root: Json) -> Result<OpenHistory, DecodeError> {
     }
     let mut entries = None;
     let mut deleted = None;
+    let mut generation = None;
     let mut others = 0;
     for (name, value) in envelope {
         match name.as_str() {
             "entries" => entries = Some(value),
             "deleted" => deleted = Some(value),
+            "generation" => generation = Some(value),
             "format" | "version" => {}
             _ => others += 1,
         }
@@ -338,10 +420,12 @@ pub(crate) fn open_history(root: Json) -> Result<OpenHistory, DecodeError> {
         return Err(unreadable(None, "entries", "missing or not a list").into());
     };
     let deleted = deleted.ok_or(unreadable(None, "deleted", "missing"))?;
+    let generation = generation.ok_or(unreadable(None, "generation", "missing"))?;
     Ok(OpenHistory {
         version,
         entries,
         deleted,
+        generation: whole(&generation, None, "generation")?,
     })
 }
 
@@ -359,17 +443,28 @@ pub(crate) fn read_entry(
 }
 
 /// The deletions of a current-layout history, sorted by id.
-fn decode_deleted(value: &Json) -> Result<Vec<Tombstone>, Unreadable> {
+pub(crate) fn decode_deleted(value: &Json) -> Result<Vec<Tombstone>, Unreadable> {
     let list = value
         .as_array()
         .ok_or(unreadable(None, "deleted", "not a list"))?;
     let mut deleted = Vec::with_capacity(list.len());
     for (index, tombstone) in list.iter().enumerate() {
         let at = Some(index);
-        let [id_value, deleted_at] = members(tombstone, ["id", "deleted_at"], at, "deleted")?;
+        let ([id_value, deleted_at], [life]) = fields(
+            tombstone,
+            ["id", "deleted_at"],
+            ["life"],
+            false,
+            at,
+            "deleted",
+        )?;
         let tombstone = Tombstone {
             id: id(id_value, at, "deleted.id")?,
-            deleted_at_ms: whole(deleted_at, at, "deleted.deleted_at")?,
+            deleted_at_ms: time(deleted_at, at, "deleted.deleted_at")?,
+            life: life
+                .map(|life| whole(life, at, "deleted.life"))
+                .transpose()?
+                .unwrap_or_default(),
         };
         if !add_tombstone(&mut deleted, tombstone) {
             return Err(unreadable(at, "deleted.id", "repeats an earlier deletion"));
@@ -380,6 +475,31 @@ fn decode_deleted(value: &Json) -> Result<Vec<Tombstone>, Unreadable> {
 
 fn write_number(out: &mut String, number: u64) {
     out.push_str(&number.to_string());
+}
+
+/// Writes `member` and `count` unless `count` is 0 (the value an absent member reads as).
+fn write_count(out: &mut String, member: &str, count: u32) {
+    if count > 0 {
+        out.push_str(member);
+        write_number(out, u64::from(count));
+    }
+}
+
+/// Writes the deletions list (sorted by id, as the history functions keep it).
+pub(crate) fn write_deleted(out: &mut String, deleted: &[Tombstone]) {
+    out.push('[');
+    for (index, tombstone) in deleted.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"id\":");
+        write_string(out, &tombstone.id);
+        out.push_str(",\"deleted_at\":");
+        write_number(out, tombstone.deleted_at_ms);
+        write_count(out, ",\"life\":", tombstone.life);
+        out.push('}');
+    }
+    out.push(']');
 }
 
 fn write_instrument(out: &mut String, instrument: &InstrumentRef) {
@@ -435,6 +555,8 @@ pub(crate) fn write_entry(out: &mut String, entry: &CheckIn) {
         out.push_str(",\"edited_at\":");
         write_number(out, edited_at_ms);
     }
+    write_count(out, ",\"life\":", entry.revision.life);
+    write_count(out, ",\"edits\":", entry.revision.edits);
     out.push('}');
 }
 
@@ -462,20 +584,13 @@ pub(crate) fn write_envelope_start(out: &mut String, format: &str, version: u32)
 pub fn encode_history(history: &History) -> String {
     let mut out = String::with_capacity(96 + history.entries.len() * 256);
     write_envelope_start(&mut out, HISTORY_FORMAT, CURRENT_VERSION);
+    out.push_str(",\"generation\":");
+    write_number(&mut out, history.generation);
     out.push_str(",\"entries\":");
     write_entries(&mut out, &history.entries);
-    out.push_str(",\"deleted\":[");
-    for (index, tombstone) in history.deleted.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"id\":");
-        write_string(&mut out, &tombstone.id);
-        out.push_str(",\"deleted_at\":");
-        write_number(&mut out, tombstone.deleted_at_ms);
-        out.push('}');
-    }
-    out.push_str("]}");
+    out.push_str(",\"deleted\":");
+    write_deleted(&mut out, &history.deleted);
+    out.push('}');
     out
 }
 
@@ -499,11 +614,11 @@ pub fn decode_history(text_in: &str) -> Result<History, DecodeError> {
         entries.push(entry);
     }
     let deleted = decode_deleted(&open.deleted)?;
-    entries.retain(|entry| !is_tombstoned(&deleted, &entry.id));
-    Ok(History {
-        entries: in_completion_order(entries),
+    Ok(canonical_history(History {
+        generation: open.generation,
+        entries,
         deleted,
-    })
+    }))
 }
 
 /// A best-effort read of the check-ins in a history written by a NEWER version (any version is
@@ -563,7 +678,7 @@ pub fn decode_draft(text_in: &str) -> Result<Draft, DecodeError> {
         "draft",
     )?;
     Ok(Draft {
-        saved_at_ms: whole(saved_at, None, "saved_at")?,
+        saved_at_ms: time(saved_at, None, "saved_at")?,
         instrument: decode_instrument(instrument, None, false)?,
         answers: decode_answers(answers, None, false)?,
         note: text(note, None, "note")?,
@@ -609,11 +724,13 @@ mod tests {
             practice: None,
             therapist: None,
             edited_at_ms: None,
+            revision: Revision::default(),
         }
     }
 
     fn only(entries: Vec<CheckIn>) -> History {
         History {
+            generation: 0,
             entries,
             deleted: Vec::new(),
         }
@@ -629,7 +746,7 @@ mod tests {
             decode_history(HISTORY_V1_FIXTURE),
             Ok(only(entries.clone()))
         );
-        // Written back as version 2: the entry's bytes are unchanged (no optional member set).
+        // Written back as version 3: the entry's bytes are unchanged (no optional member set).
         let written = encode_history(&only(entries));
         let entry_text = HISTORY_V1_FIXTURE
             .split_once("\"entries\":")
@@ -638,7 +755,7 @@ mod tests {
         assert_eq!(
             written,
             format!(
-                r#"{{"format":"alliance-checkin/history","version":2,"entries":{entry_text},"deleted":[]}}"#
+                r#"{{"format":"alliance-checkin/history","version":3,"generation":0,"entries":{entry_text},"deleted":[]}}"#
             )
         );
     }
@@ -655,6 +772,7 @@ mod tests {
             practice: None,
             therapist: None,
             edited_at_ms: None,
+            revision: Revision::default(),
         };
         let builtin_answers = |values: [u16; 4]| crate::domain::fixtures::builtin_answers(values);
         let mut likert = check_in(
@@ -692,6 +810,8 @@ mod tests {
         first.practice = Some("Praxis Süd, \"Raum 2\"".into());
         first.therapist = Some("Dr. Ana Pérez".into());
         first.edited_at_ms = Some(1_763_900_000_000);
+        // Version 2 had no revisions: a corrected entry reads as corrected once.
+        first.revision.edits = 1;
         first.note = "corrected\r\nwith CRLF".into();
         let mut therapist_only = history.entries[1].clone();
         therapist_only.id = "19ac00-0001".into();
@@ -702,6 +822,16 @@ mod tests {
             tombstone(&deleted.id, 1_764_500_000_000),
             tombstone("19ff00-dead", 1_764_600_000_000),
         ];
+        history
+    }
+
+    fn history_v3_expected() -> History {
+        let mut history = history_v2_expected();
+        // Everything was deleted twice; one check-in was deleted, brought back and corrected
+        // twice more; one deletion ended a check-in's second life.
+        history.generation = 2;
+        history.entries[0].revision = Revision { life: 1, edits: 3 };
+        history.deleted[1].life = 1;
         history
     }
 
@@ -719,6 +849,11 @@ mod tests {
             2,
             include_str!("../../tests/fixtures/history-v2.json"),
             history_v2_expected,
+        ),
+        (
+            3,
+            include_str!("../../tests/fixtures/history-v3.json"),
+            history_v3_expected,
         ),
     ];
 
@@ -768,7 +903,7 @@ mod tests {
 
     #[test]
     fn history_round_trips_with_every_member() {
-        let history = history_v2_expected();
+        let history = history_v3_expected();
         assert_eq!(decode_history(&encode_history(&history)), Ok(history));
         assert_eq!(
             decode_history(&encode_history(&History::default())),
@@ -910,6 +1045,7 @@ mod tests {
         assert_eq!(
             decode_history(&text),
             Ok(History {
+                generation: 0,
                 entries: Vec::new(),
                 deleted: vec![tombstone("a", 5)],
             })
@@ -963,10 +1099,10 @@ mod tests {
             decode_history(newer),
             Err(DecodeError::NewerVersion { version: 7 })
         );
-        let three = history_text(3, GOOD_ENTRY, "");
+        let four = history_text(4, GOOD_ENTRY, "");
         assert_eq!(
-            decode_history(&three),
-            Err(DecodeError::NewerVersion { version: 3 })
+            decode_history(&four),
+            Err(DecodeError::NewerVersion { version: 4 })
         );
     }
 

@@ -2,6 +2,8 @@
 //! nothing, and the rule for bringing one back (quietly if recent, as an offer if old).
 
 use super::checkin::InstrumentRef;
+use super::codec::{decode_draft, DecodeError};
+use super::history_engine::{Keys, Snapshot, StorageOp};
 use super::instrument::Instrument;
 use super::scoring::Answer;
 
@@ -42,6 +44,58 @@ impl Draft {
             _ => DraftDecision::Offer,
         }
     }
+}
+
+/// The draft to bring back at start-up, and what to do with the other draft keys.
+///
+/// Every tab keeps its check-in in progress under its own key (`Keys::draft`), so a save in one
+/// tab never clears another tab's draft, and a draft of another questionnaire is never written
+/// over. At start-up the newest draft of this questionnaire is brought back and its key adopted
+/// (this page writes there from then on, so a reload finds it again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DraftChoice {
+    /// The key, the draft and whether to restore it or offer it.
+    pub found: Option<(String, Draft, DraftDecision)>,
+    /// Drafts this version cannot read are set aside (copied to a backup key, then removed);
+    /// a newer version's draft is left alone.
+    pub ops: Vec<StorageOp>,
+}
+
+/// Picks the draft to bring back from `snapshot` (see [`DraftChoice`]).
+pub fn choose_draft(
+    keys: &Keys,
+    snapshot: &Snapshot,
+    instrument: &Instrument,
+    now_ms: u64,
+) -> DraftChoice {
+    let mut choice = DraftChoice::default();
+    for (key, text) in snapshot.items() {
+        if !keys.is_draft(key) {
+            continue;
+        }
+        match decode_draft(text) {
+            Ok(draft) => {
+                let decision = draft.decide(instrument, now_ms);
+                let newer = choice
+                    .found
+                    .as_ref()
+                    .is_none_or(|(_, best, _)| draft.saved_at_ms > best.saved_at_ms);
+                if decision != DraftDecision::Ignore && newer {
+                    choice.found = Some((key.clone(), draft, decision));
+                }
+            }
+            Err(DecodeError::NewerVersion { .. }) => {}
+            Err(DecodeError::Unreadable(_)) => {
+                let aside = keys.set_aside_key(key, now_ms, snapshot);
+                choice.ops.push(StorageOp::Set {
+                    key: aside,
+                    value: text.clone(),
+                });
+                choice.ops.push(StorageOp::Remove { key: key.clone() });
+            }
+        }
+    }
+    choice
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! histories in one line each.
 
 use super::builtin::builtin_instrument;
-use super::checkin::{canonical_history, CheckIn, History, InstrumentRef, Tombstone};
+use super::checkin::{canonical_history, CheckIn, History, InstrumentRef, Revision, Tombstone};
 use super::definition::parse_definition;
 use super::instrument::Instrument;
 use super::scoring::Answer;
@@ -33,6 +33,7 @@ pub fn builtin_check_in(id: &str, completed_at_ms: u64, values: [u16; 4]) -> Che
         practice: None,
         therapist: None,
         edited_at_ms: None,
+        revision: Revision::default(),
     }
 }
 
@@ -70,12 +71,15 @@ pub fn tombstone(id: &str, deleted_at_ms: u64) -> Tombstone {
     Tombstone {
         id: id.into(),
         deleted_at_ms,
+        life: 0,
     }
 }
 
-/// `entry` as corrected by the client at `edited_at_ms`, with `note` as its new note.
+/// `entry` as corrected by the client at `edited_at_ms`, with `note` as its new note (one more
+/// edit).
 pub fn edited(mut entry: CheckIn, edited_at_ms: u64, note: &str) -> CheckIn {
     entry.edited_at_ms = Some(edited_at_ms);
+    entry.revision.edits += 1;
     entry.note = note.into();
     entry
 }
@@ -83,5 +87,9 @@ pub fn edited(mut entry: CheckIn, edited_at_ms: u64, note: &str) -> CheckIn {
 /// A history of `entries` (put in completion order) and `deleted`, as the history functions
 /// keep it.
 pub fn history(entries: Vec<CheckIn>, deleted: Vec<Tombstone>) -> History {
-    canonical_history(History { entries, deleted })
+    canonical_history(History {
+        generation: 0,
+        entries,
+        deleted,
+    })
 }

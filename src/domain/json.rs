@@ -277,6 +277,11 @@ impl<'a> Parser<'a> {
                 return Err(self.error("expected a key"));
             }
             let key = self.string()?;
+            // No object of any of our formats comes near this: the cap keeps the duplicate
+            // check below (linear per member) from being quadratic in a hostile file.
+            if members.len() >= MAX_MEMBERS {
+                return Err(self.error("too many members"));
+            }
             if members.iter().any(|(existing, _)| *existing == key) {
                 return Err(self.error("duplicate key"));
             }
@@ -301,6 +306,9 @@ impl<'a> Parser<'a> {
 }
 
 /// Parses one JSON text (surrounding whitespace allowed, nothing else).
+/// The most members one object may have.
+pub const MAX_MEMBERS: usize = 128;
+
 pub fn parse(text: &str) -> Result<Json, JsonError> {
     let mut parser = Parser {
         text,

@@ -13,6 +13,7 @@ pub mod draft;
 pub mod feedback;
 #[cfg(test)]
 pub mod fixtures;
+pub mod history_engine;
 pub mod instrument;
 pub mod json;
 pub mod preferences;

@@ -6,7 +6,7 @@
 use leptos::{either::Either, ev, prelude::*};
 
 use crate::browser::durability::storage_expires_without_home_screen;
-use crate::browser::files::{copy_string, download, read_picked_file};
+use crate::browser::files::{copy_string, download, read_picked_file, PickedFileError};
 use crate::browser::sharing::CopyOutcome;
 use crate::domain::backup::{ImportFile, ImportReport};
 use crate::domain::text::{fill, Text};
@@ -93,8 +93,9 @@ pub fn BackupPanel(
         let input: web_sys::HtmlInputElement = event_target(&event);
         leptos::task::spawn_local(async move {
             let outcome = match read_picked_file(&input).await {
-                None => RestoreOutcome::Refused(text.import_damaged),
-                Some(contents) => match read_file.run(contents) {
+                Err(PickedFileError::TooLarge) => RestoreOutcome::Refused(text.import_too_large),
+                Err(PickedFileError::Unreadable) => RestoreOutcome::Refused(text.import_damaged),
+                Ok(contents) => match read_file.run(contents) {
                     Ok(file) => {
                         on_request.run(BackupRequest::Import(file));
                         input.set_value("");
@@ -140,6 +141,14 @@ pub fn BackupPanel(
                                 ],
                             )}
                         </p>
+                        {(report.stayed_deleted > 0).then(|| view! {
+                            <p>
+                                {fill(
+                                    text.import_stayed_deleted,
+                                    &[("count", &report.stayed_deleted.to_string())],
+                                )}
+                            </p>
+                        })}
                         <ul>{rejected}</ul>
                     </div>
                 })

@@ -3,7 +3,11 @@
 
 pub mod app;
 pub mod backup_panel;
+pub mod check_in_form;
+pub mod draft_keeper;
+pub mod history_handle;
 pub mod history_list;
+pub mod history_section;
 pub mod likert_item;
 pub mod line_item;
 pub mod note_field;

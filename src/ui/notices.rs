@@ -6,9 +6,11 @@ use leptos::prelude::*;
 
 use crate::browser::files::{copy_string, download};
 use crate::browser::sharing::CopyOutcome;
-use crate::browser::storage::{LocalStore, SaveError, StorageError, StoredDataProblem};
+use crate::browser::storage::{LocalStore, StorageError};
+use crate::domain::history_engine::HistoryNotice;
 use crate::domain::settings::SettingProblem;
 use crate::domain::text::Text;
+use crate::ui::history_handle::HistoryHandle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Notice {
@@ -22,6 +24,8 @@ pub enum Notice {
     /// The client chose not to keep check-ins on this device.
     NotKeptByChoice,
     DeletedEverything,
+    /// The client deleted everything in another tab.
+    ErasedElsewhere,
     /// A setting applies now but could not be kept on this device.
     SettingNotKept,
 }
@@ -39,19 +43,17 @@ impl Notice {
             Notice::SettingNotKept => text.setting_not_kept,
             Notice::NotKeptByChoice => text.keep_history_off,
             Notice::DeletedEverything => text.deleted_all,
+            Notice::ErasedElsewhere => text.erased_elsewhere,
         }
     }
 
-    pub fn of_problem(problem: &StoredDataProblem) -> Self {
-        match problem {
-            StoredDataProblem::HistoryUnreadableKeptAside { .. } => {
-                Notice::HistoryUnreadableKeptAside
-            }
-            StoredDataProblem::HistoryUnreadableLeftInPlace { .. } => {
-                Notice::HistoryUnreadableLeftInPlace
-            }
-            StoredDataProblem::HistoryFromNewerVersion { .. } => Notice::NewerVersionLeftAlone,
-            StoredDataProblem::DraftUnreadableKeptAside { .. } => Notice::DraftUnreadableKeptAside,
+    pub fn of_history(notice: &HistoryNotice) -> Self {
+        match notice {
+            HistoryNotice::UnreadableSetAside => Notice::HistoryUnreadableKeptAside,
+            HistoryNotice::UnreadableLeftInPlace => Notice::HistoryUnreadableLeftInPlace,
+            HistoryNotice::NewerVersion { .. } => Notice::NewerVersionLeftAlone,
+            HistoryNotice::ErasedElsewhere => Notice::ErasedElsewhere,
+            HistoryNotice::WriteFailed(error) => Notice::of_storage_error(error),
         }
     }
 
@@ -60,13 +62,6 @@ impl Notice {
             StorageError::Unavailable => Notice::StorageUnavailable,
             StorageError::QuotaExceeded => Notice::StorageFull,
             StorageError::Failed(_) => Notice::SaveFailed,
-        }
-    }
-
-    pub fn of_save_error(error: &SaveError) -> Self {
-        match error {
-            SaveError::Storage(error) => Notice::of_storage_error(error),
-            SaveError::UnreadableDataInTheWay => Notice::HistoryUnreadableLeftInPlace,
         }
     }
 }
@@ -127,15 +122,15 @@ pub fn SettingProblems(
     })
 }
 
-/// For each backup key holding stored data that could not be read: copy it or download it, so
-/// the client (or someone helping them) can rescue it.
+/// Stored data that could not be read, kept aside under backup keys (found by a scan of the
+/// device, so every tab and every later visit shows it): for each key, copy it, download it,
+/// or remove it once rescued.
 #[component]
 pub fn UnreadableData(
-    /// The backup keys.
-    keys: RwSignal<Vec<String>>,
     /// The language's strings.
     text: &'static Text,
 ) -> impl IntoView {
+    let history = expect_context::<HistoryHandle>();
     // `None` when storage no longer gives the text back: then nothing is copied or saved, and
     // the client is told, rather than handed an empty file that looks like a rescue.
     let raw = |key: &str| {
@@ -144,49 +139,75 @@ pub fn UnreadableData(
             .and_then(|store| store.get(key).ok().flatten())
     };
     move || {
-        keys.get()
-            .into_iter()
-            .map(|key| {
-                let copied = RwSignal::new(None::<&'static str>);
-                let download_key = key.clone();
-                view! {
-                    <div class="aci-actions">
-                        <button
-                            type="button"
-                            class="aci-button aci-button--quiet"
-                            on:click=move |_| {
-                                let Some(contents) = raw(&key) else {
-                                    copied.set(Some(text.backup_copy_failed));
-                                    return;
-                                };
-                                copy_string(&contents, move |outcome| {
-                                    copied.set(Some(match outcome {
-                                        CopyOutcome::Copied => text.copied,
-                                        CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
-                                    }));
-                                });
-                            }
-                        >
-                            {text.unreadable_copy}
-                        </button>
-                        <button
-                            type="button"
-                            class="aci-button aci-button--quiet"
-                            on:click=move |_| {
-                                let saved = raw(&download_key).map(|contents| {
-                                    download("alliance-checkin-unreadable.txt", "text/plain", &contents)
-                                });
-                                if !matches!(saved, Some(Ok(()))) {
-                                    copied.set(Some(text.backup_copy_failed));
+        let keys = history.read(|engine| engine.set_aside_keys().to_vec());
+        (!keys.is_empty()).then(|| {
+            let rows = keys
+                .into_iter()
+                .map(|key| {
+                    let copied = RwSignal::new(None::<&'static str>);
+                    // Removing is offered only once the data was copied or downloaded here.
+                    let rescued = RwSignal::new(false);
+                    let (download_key, forget_key) = (key.clone(), key.clone());
+                    view! {
+                        <div class="aci-actions">
+                            <button
+                                type="button"
+                                class="aci-button aci-button--quiet"
+                                on:click=move |_| {
+                                    let Some(contents) = raw(&key) else {
+                                        copied.set(Some(text.backup_copy_failed));
+                                        return;
+                                    };
+                                    copy_string(&contents, move |outcome| {
+                                        rescued.set(rescued.get_untracked() || outcome == CopyOutcome::Copied);
+                                        copied.set(Some(match outcome {
+                                            CopyOutcome::Copied => text.copied,
+                                            CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
+                                        }));
+                                    });
                                 }
-                            }
-                        >
-                            {text.unreadable_download}
-                        </button>
-                        <p class="aci-status" role="status">{move || copied.get()}</p>
-                    </div>
-                }
-            })
-            .collect_view()
+                            >
+                                {text.unreadable_copy}
+                            </button>
+                            <button
+                                type="button"
+                                class="aci-button aci-button--quiet"
+                                on:click=move |_| {
+                                    let saved = raw(&download_key).map(|contents| {
+                                        download("alliance-checkin-unreadable.txt", "text/plain", &contents)
+                                    });
+                                    if matches!(saved, Some(Ok(()))) {
+                                        rescued.set(true);
+                                    } else {
+                                        copied.set(Some(text.backup_copy_failed));
+                                    }
+                                }
+                            >
+                                {text.unreadable_download}
+                            </button>
+                            <Show when=move || rescued.get()>
+                                <button
+                                    type="button"
+                                    class="aci-button aci-button--quiet"
+                                    on:click={
+                                        let forget_key = forget_key.clone();
+                                        move |_| history.forget(&forget_key)
+                                    }
+                                >
+                                    {text.unreadable_forget}
+                                </button>
+                            </Show>
+                            <p class="aci-status" role="status">{move || copied.get()}</p>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="aci-notices">
+                    <p class="aci-notice">{text.unreadable_waiting}</p>
+                    {rows}
+                </div>
+            }
+        })
     }
 }

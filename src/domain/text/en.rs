@@ -107,6 +107,9 @@ pub const ENGLISH: Text = Text {
     delete_all_confirm: "Delete every check-in, draft and setting this check-in keeps on this device? This cannot be undone. Backup files you downloaded are not affected.",
     delete_all_yes: "Yes, delete everything",
     deleted_all: "Everything this check-in kept on this device has been deleted.",
+    erased_elsewhere: "Everything this check-in kept on this device was deleted in another tab or window, so it is gone here too.",
+    import_stayed_deleted: "{count} of them you had deleted on this device, so they stay deleted.",
+    import_too_large: "This file is too large to be a backup of this check-in, so nothing was changed.",
     keep_history: "Keep my check-ins on this device",
     keep_history_off: "New check-ins now stay only until you close this page. Check-ins saved earlier stay until you delete them.",
     not_kept_here: "Not kept on this device",
@@ -115,6 +118,8 @@ pub const ENGLISH: Text = Text {
     home_screen_hint: "On iPhone and iPad, Safari deletes a site's data after 7 days without a visit. Add this page to your Home Screen (Share, then Add to Home Screen) to keep your check-ins.",
     unreadable_copy: "Copy the data that could not be read",
     unreadable_download: "Download it",
+    unreadable_waiting: "Some check-ins saved on this device could not be read. They are kept aside, unchanged, until you decide: copy or download them to keep them, then remove them from this device.",
+    unreadable_forget: "Remove it from this device",
 
     summary_heading: "{title}, {date}",
     summary_item: "{title}: {score}",

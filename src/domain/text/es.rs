@@ -107,6 +107,9 @@ pub const SPANISH: Text = Text {
     delete_all_confirm: "¿Eliminar todas las valoraciones, borradores y ajustes que esta herramienta guarda en este dispositivo? No se puede deshacer. Las copias que descargaste no se ven afectadas.",
     delete_all_yes: "Sí, eliminar todo",
     deleted_all: "Se eliminó todo lo que esta herramienta guardaba en este dispositivo.",
+    erased_elsewhere: "Todo lo que esta herramienta guardaba en este dispositivo se eliminó en otra pestaña o ventana, así que aquí también ha desaparecido.",
+    import_stayed_deleted: "Habías eliminado {count} de ellas en este dispositivo, así que siguen eliminadas.",
+    import_too_large: "Este archivo es demasiado grande para ser una copia de seguridad de esta herramienta, así que no se cambió nada.",
     keep_history: "Guardar mis valoraciones en este dispositivo",
     keep_history_off: "Las nuevas valoraciones solo se conservan hasta que cierres esta página. Las guardadas antes se conservan hasta que las elimines.",
     not_kept_here: "No se guarda en este dispositivo",
@@ -115,6 +118,8 @@ pub const SPANISH: Text = Text {
     home_screen_hint: "En iPhone y iPad, Safari borra los datos de un sitio tras 7 días sin visitarlo. Añade esta página a tu pantalla de inicio (Compartir y luego Añadir a pantalla de inicio) para conservar tus valoraciones.",
     unreadable_copy: "Copiar los datos que no se pudieron leer",
     unreadable_download: "Descargarlos",
+    unreadable_waiting: "Algunas valoraciones guardadas en este dispositivo no se pudieron leer. Se guardan aparte, sin cambios, hasta que decidas: cópialas o descárgalas para conservarlas y luego quítalas de este dispositivo.",
+    unreadable_forget: "Quitarlos de este dispositivo",
 
     summary_heading: "{title}, {date}",
     summary_item: "{title}: {score}",

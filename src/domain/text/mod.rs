@@ -177,6 +177,10 @@ catalogue! {
     delete_all_confirm,
     delete_all_yes,
     deleted_all,
+    erased_elsewhere,
+    /// `{count}`.
+    import_stayed_deleted,
+    import_too_large,
     keep_history,
     keep_history_off,
     not_kept_here,
@@ -185,6 +189,8 @@ catalogue! {
     home_screen_hint,
     unreadable_copy,
     unreadable_download,
+    unreadable_waiting,
+    unreadable_forget,
 
     // The summary for the therapist (first person: the client sends it).
     /// `{title}`, `{date}`.

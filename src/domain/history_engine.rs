@@ -1,0 +1,786 @@
+//! The history engine: what this page knows of the client's history on this device, and the
+//! client's own changes (intents) that every write re-applies to whatever storage holds.
+//!
+//! Storage is shared with other tabs (and other versions of the widget) that write whenever
+//! they like; without Web Locks two tabs can read the same text and the later write wins.
+//! So the engine never writes back a list it holds: each sync reads every key of the namespace
+//! (a [`Snapshot`]), merges what it finds with this page's intents (a semilattice join, see
+//! [`merge_histories`]) and plans the writes ([`StorageOp`]). The browser adapter performs
+//! them and reports the outcome ([`HistoryEngine::finish`]). Because the intents are kept for
+//! the page's life and re-applied after any other tab's write, a stale write from another tab
+//! cannot undo a save, a correction, a deletion or an undo made here: the next sync of this tab
+//! puts it back. Pure: no web API, time passed in.
+
+use super::backup::{import_into, ImportFile, ImportReport};
+use super::checkin::{
+    corrected, delete_entry, in_completion_order, merge_histories, restored, with_entry, CheckIn,
+    History, Tombstone,
+};
+use super::codec::{
+    decode_history, decode_newer_history_leniently, encode_history, DecodeError, CURRENT_VERSION,
+};
+use super::json::{parse, Json};
+
+/// Why a storage operation failed (reported by the browser adapter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser gives no storage here (blocked, disabled, sandboxed iframe).
+    Unavailable,
+    /// The origin's quota is used up.
+    QuotaExceeded,
+    /// Anything else the browser reported, by its error name.
+    Failed(String),
+}
+
+/// The storage keys of one widget instance, all under a namespace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keys {
+    prefix: String,
+}
+
+/// What marks a key holding data set aside because it could not be read.
+const UNREADABLE_MARK: &str = ":unreadable:";
+
+impl Keys {
+    pub fn new(namespace: &str) -> Self {
+        Keys {
+            prefix: format!("alliance-checkin:{namespace}"),
+        }
+    }
+
+    pub fn history(&self) -> String {
+        format!("{}:history", self.prefix)
+    }
+
+    /// Where a version keeps its check-ins while the main key holds a newer version's data.
+    /// (Version 2 wrote `v1-beside-newer`; this version writes `v3-beside-newer`.)
+    pub fn history_beside_newer(&self, version: u32) -> String {
+        format!("{}:history:v{version}-beside-newer", self.prefix)
+    }
+
+    /// Whether `key` is a key an older or this version keeps beside a newer version's history.
+    fn is_beside_newer(&self, key: &str) -> bool {
+        key.strip_prefix(self.prefix.as_str())
+            .and_then(|rest| rest.strip_prefix(":history:v"))
+            .and_then(|rest| rest.strip_suffix("-beside-newer"))
+            .is_some_and(|version| {
+                !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())
+            })
+    }
+
+    /// Records the client's "delete everything": `{"generation":<n>,"erased_at":<ms>}`.
+    pub fn erased(&self) -> String {
+        format!("{}:erased", self.prefix)
+    }
+
+    /// The draft of the check-in in progress in one tab (`id` is that tab's draft id).
+    pub fn draft(&self, id: &str) -> String {
+        format!("{}:draft:{id}", self.prefix)
+    }
+
+    /// The one draft key versions before 3 used.
+    pub fn legacy_draft(&self) -> String {
+        format!("{}:draft", self.prefix)
+    }
+
+    /// Whether `key` holds a draft (this version's or an older one's).
+    pub fn is_draft(&self, key: &str) -> bool {
+        key == self.legacy_draft()
+            || key
+                .strip_prefix(self.prefix.as_str())
+                .and_then(|rest| rest.strip_prefix(":draft:"))
+                .is_some_and(|id| !id.contains(':'))
+    }
+
+    /// The client's chosen language (a BCP 47 tag).
+    pub fn language(&self) -> String {
+        format!("{}:language", self.prefix)
+    }
+
+    /// How the client answers (`AnswerStyle::as_str`).
+    pub fn answer_style(&self) -> String {
+        format!("{}:answer-style", self.prefix)
+    }
+
+    /// "no" when the client chose not to keep check-ins on this device.
+    pub fn keep_history(&self) -> String {
+        format!("{}:keep-history", self.prefix)
+    }
+
+    /// The last backup or backup reminder (`BackupMark::encode`).
+    pub fn last_backup(&self) -> String {
+        format!("{}:last-backup", self.prefix)
+    }
+
+    /// Whether `key` belongs to this namespace.
+    pub fn owns(&self, key: &str) -> bool {
+        key.strip_prefix(self.prefix.as_str())
+            .is_some_and(|rest| rest.starts_with(':'))
+    }
+
+    /// Whether `key` holds data set aside because it could not be read.
+    pub fn is_set_aside(&self, key: &str) -> bool {
+        self.owns(key)
+            && key
+                .as_bytes()
+                .windows(UNREADABLE_MARK.len())
+                .any(|window| window == UNREADABLE_MARK.as_bytes())
+    }
+
+    /// A fresh key to set `of_key`'s unreadable text aside under, not in `taken`.
+    pub fn set_aside_key(&self, of_key: &str, now_ms: u64, taken: &Snapshot) -> String {
+        let base = format!("{of_key}{UNREADABLE_MARK}{now_ms}");
+        let mut key = base.clone();
+        let mut attempt = 1;
+        while taken.get(&key).is_some() {
+            attempt += 1;
+            key = format!("{base}-{attempt}");
+        }
+        key
+    }
+
+    /// Whether a `storage` event for `key` concerns the history (`None` means "all cleared").
+    pub fn concerns_history(&self, key: Option<&str>) -> bool {
+        match key {
+            None => true,
+            Some(key) => {
+                key == self.history()
+                    || key == self.erased()
+                    || self.is_beside_newer(key)
+                    || self.is_set_aside(key)
+            }
+        }
+    }
+}
+
+/// Every key of one namespace with its text, as read at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    items: Vec<(String, String)>,
+}
+
+impl Snapshot {
+    pub fn new(items: Vec<(String, String)>) -> Self {
+        Snapshot { items }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn items(&self) -> &[(String, String)] {
+        &self.items
+    }
+}
+
+/// One write the engine asks for, performed in order; the first failure stops the rest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageOp {
+    Set { key: String, value: String },
+    Remove { key: String },
+}
+
+/// The marker "delete everything" leaves: the generation it started, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErasedMark {
+    pub generation: u64,
+    pub erased_at_ms: u64,
+}
+
+impl ErasedMark {
+    pub fn encode(&self) -> String {
+        format!(
+            "{{\"generation\":{},\"erased_at\":{}}}",
+            self.generation, self.erased_at_ms
+        )
+    }
+
+    /// `None` for text this version did not write (then it counts for nothing, and is left).
+    pub fn decode(text: &str) -> Option<Self> {
+        let root = parse(text).ok()?;
+        let object = root.as_object()?;
+        if object.len() != 2 {
+            return None;
+        }
+        Some(ErasedMark {
+            generation: root.get("generation").and_then(Json::as_u64)?,
+            erased_at_ms: root.get("erased_at").and_then(Json::as_u64)?,
+        })
+    }
+}
+
+/// Something the client should be told, raised by a sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HistoryNotice {
+    /// The history could not be read; it was set aside under a backup key (shown for rescue).
+    UnreadableSetAside,
+    /// The history could not be read nor set aside (no room): it stays, and nothing is written
+    /// over it.
+    UnreadableLeftInPlace,
+    /// The main key holds a newer version's history: shown read-only, never written.
+    NewerVersion { version: u32 },
+    /// The client deleted everything in another tab: this page's copy is gone too.
+    ErasedElsewhere,
+    /// A write failed: what it was for stays in this page and is tried again at the next sync.
+    WriteFailed(StorageError),
+}
+
+/// How a check-in shown in the list stands on this device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryStatus {
+    /// On the device.
+    Saved,
+    /// Kept in this page only: the client chose not to keep check-ins here.
+    NotKeptByChoice,
+    /// Not on the device yet (the last write failed); tried again at the next sync.
+    NotSavedYet,
+    /// A newer version's check-in: shown, never changed.
+    ReadOnly,
+}
+
+/// The writes one sync asks for, and what storage will hold once they succeed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub ops: Vec<StorageOp>,
+    /// This version's history once the writes succeed.
+    target: History,
+    /// Set when this plan carries out "delete everything".
+    erases: Option<ErasedMark>,
+    /// The report of the import this plan carries out.
+    import_report: Option<ImportReport>,
+    /// Unreadable data is in the way of the write this plan needed: it did not plan it.
+    blocked: bool,
+}
+
+/// What this page knows and intends. See the module comment.
+#[derive(Clone, Debug)]
+pub struct HistoryEngine {
+    keys: Keys,
+    keep_history: bool,
+    /// The generation this page is in (the latest it has seen or started).
+    generation: u64,
+    erased_at_ms: Option<u64>,
+    /// This version's records as storage held them at the last sync (or once the last
+    /// successful write landed).
+    stored: History,
+    /// A newer version's check-ins (from the main key), shown read-only.
+    read_only: Vec<CheckIn>,
+    newer_version: Option<u32>,
+    /// This page's own records in `generation`: re-applied at every sync.
+    intents: History,
+    /// Check-ins the client chose not to keep: this page only.
+    not_kept: Vec<CheckIn>,
+    /// Keys of data set aside as unreadable, from the last sync's scan.
+    set_aside: Vec<String>,
+    /// "Delete everything" asked for and not yet done.
+    erase_requested: bool,
+    /// A file to import at the next sync.
+    import_requested: Option<ImportFile>,
+    /// The report of the last import that landed.
+    import_report: Option<ImportReport>,
+    notices: Vec<HistoryNotice>,
+    /// Why the last sync could not write what it needed, if it could not.
+    last_problem: Option<HistoryNotice>,
+}
+
+/// How one history key of the snapshot read.
+enum KeyRead {
+    Ours(History),
+    Newer {
+        version: u32,
+        lenient: Option<Vec<CheckIn>>,
+    },
+    Unreadable,
+}
+
+fn read_key(text: &str) -> KeyRead {
+    match decode_history(text) {
+        Ok(history) => KeyRead::Ours(history),
+        Err(DecodeError::NewerVersion { version }) => KeyRead::Newer {
+            version,
+            lenient: decode_newer_history_leniently(text),
+        },
+        Err(DecodeError::Unreadable(_)) => KeyRead::Unreadable,
+    }
+}
+
+/// The version number an envelope claims, read without decoding the rest.
+fn envelope_version(text: &str) -> Option<u64> {
+    parse(text).ok()?.get("version")?.as_u64()
+}
+
+impl HistoryEngine {
+    pub fn new(keys: Keys, keep_history: bool) -> Self {
+        HistoryEngine {
+            keys,
+            keep_history,
+            generation: 0,
+            erased_at_ms: None,
+            stored: History::default(),
+            read_only: Vec::new(),
+            newer_version: None,
+            intents: History::default(),
+            not_kept: Vec::new(),
+            set_aside: Vec::new(),
+            erase_requested: false,
+            import_requested: None,
+            import_report: None,
+            notices: Vec::new(),
+            last_problem: None,
+        }
+    }
+
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    // ---- What the page shows ----
+
+    /// This version's check-ins to show, oldest first: what storage holds joined with this
+    /// page's intents, and the check-ins not kept, each id once.
+    pub fn history(&self) -> Vec<CheckIn> {
+        let mut entries = self.own_view().entries;
+        for entry in &self.not_kept {
+            if !entries.iter().any(|kept| kept.id == entry.id) {
+                entries.push(entry.clone());
+            }
+        }
+        in_completion_order(entries)
+    }
+
+    /// A newer version's check-ins: shown, never changed (none of them is in [`Self::history`]).
+    pub fn read_only(&self) -> &[CheckIn] {
+        &self.read_only
+    }
+
+    /// Everything the client can see, oldest first: for backups and exports.
+    pub fn everything(&self) -> Vec<CheckIn> {
+        let mut entries = self.history();
+        entries.extend(self.read_only.iter().cloned());
+        in_completion_order(entries)
+    }
+
+    /// What storage holds joined with this page's intents (this version's records only).
+    fn own_view(&self) -> History {
+        merge_histories(self.stored.clone(), &self.intents)
+    }
+
+    /// The deletions to carry in a backup.
+    pub fn deletions(&self) -> Vec<Tombstone> {
+        self.own_view().deleted
+    }
+
+    pub fn status(&self, id: &str) -> EntryStatus {
+        if self.not_kept.iter().any(|entry| entry.id == id) {
+            return EntryStatus::NotKeptByChoice;
+        }
+        let own = |entry: &CheckIn| entry.id == id;
+        match self.intents.entries.iter().find(|entry| own(entry)) {
+            Some(intent) => {
+                let landed = self
+                    .stored
+                    .entries
+                    .iter()
+                    .any(|stored| stored.id == id && stored.revision >= intent.revision);
+                if landed {
+                    EntryStatus::Saved
+                } else {
+                    EntryStatus::NotSavedYet
+                }
+            }
+            None if self.stored.entries.iter().any(own) => EntryStatus::Saved,
+            None if self.read_only.iter().any(own) => EntryStatus::ReadOnly,
+            None => EntryStatus::NotSavedYet,
+        }
+    }
+
+    /// How many check-ins the device holds (this version's), for the backup reminder.
+    pub fn stored_count(&self) -> usize {
+        self.stored.entries.len()
+    }
+
+    pub fn set_aside_keys(&self) -> &[String] {
+        &self.set_aside
+    }
+
+    pub fn newer_version(&self) -> Option<u32> {
+        self.newer_version
+    }
+
+    pub fn keep_history(&self) -> bool {
+        self.keep_history
+    }
+
+    /// The generation this page is in: it changes when the client deletes everything (here or
+    /// in another tab), and the page then drops everything it held.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Why the last sync could not write what this page intends, if it could not.
+    pub fn last_problem(&self) -> Option<&HistoryNotice> {
+        self.last_problem.as_ref()
+    }
+
+    pub fn take_notices(&mut self) -> Vec<HistoryNotice> {
+        std::mem::take(&mut self.notices)
+    }
+
+    pub fn take_import_report(&mut self) -> Option<ImportReport> {
+        self.import_report.take()
+    }
+
+    // ---- What the client does (each is written at the next sync) ----
+
+    /// A completed check-in. Not written when the client chose not to keep check-ins.
+    pub fn save(&mut self, entry: CheckIn) {
+        if self.keep_history {
+            self.intents = with_entry(std::mem::take(&mut self.intents), entry);
+        } else {
+            self.not_kept.push(entry);
+        }
+    }
+
+    /// The client corrected `entry` (the copy they saw) to `answers`/`note` in `with`.
+    pub fn correct(&mut self, updated: CheckIn) {
+        if let Some(kept) = self.not_kept.iter_mut().find(|kept| kept.id == updated.id) {
+            *kept = updated;
+            return;
+        }
+        self.intents = with_entry(std::mem::take(&mut self.intents), corrected(updated));
+    }
+
+    /// The client deleted `entry` (the copy they saw).
+    pub fn delete(&mut self, entry: &CheckIn, now_ms: u64) {
+        if self.not_kept.iter().any(|kept| kept.id == entry.id) {
+            self.not_kept.retain(|kept| kept.id != entry.id);
+            return;
+        }
+        self.intents = delete_entry(std::mem::take(&mut self.intents), entry, now_ms);
+    }
+
+    /// The client's undo of deleting `entry`: it comes back where it was (on the device, or in
+    /// this page only when it was not kept).
+    pub fn undo_delete(&mut self, entry: CheckIn, was_kept: bool) {
+        if !was_kept {
+            self.not_kept.push(entry);
+            return;
+        }
+        self.intents = with_entry(std::mem::take(&mut self.intents), restored(entry));
+    }
+
+    /// Adds a backup or history file at the next sync (the report comes with its outcome).
+    pub fn import(&mut self, file: ImportFile) {
+        self.import_requested = Some(file);
+    }
+
+    /// Deletes every key of the namespace at the next sync, and everything this page holds.
+    pub fn erase_everything(&mut self) {
+        self.erase_requested = true;
+        self.intents = History {
+            generation: self.generation,
+            ..History::default()
+        };
+        self.not_kept.clear();
+        self.import_requested = None;
+    }
+
+    /// The client's choice to keep check-ins on this device (or not, from now on).
+    pub fn set_keep_history(&mut self, keep: bool) {
+        self.keep_history = keep;
+    }
+
+    /// Forgets data set aside under `key` (the client has rescued it or does not want it).
+    pub fn forget_set_aside(&mut self, key: &str) -> Option<StorageOp> {
+        self.keys.is_set_aside(key).then(|| {
+            self.set_aside.retain(|kept| kept != key);
+            StorageOp::Remove { key: key.into() }
+        })
+    }
+
+    // ---- Syncing with storage ----
+
+    /// Reads `snapshot` (every key of the namespace, read just now) and plans the writes that
+    /// put this page's intents (and any requested import or erasure) on the device.
+    pub fn plan(&mut self, snapshot: &Snapshot, now_ms: u64) -> Plan {
+        if self.erase_requested {
+            return self.plan_erasure(snapshot, now_ms);
+        }
+        let main_key = self.keys.history();
+        let main_text = snapshot.get(&main_key);
+        let main_read = main_text.map(read_key);
+        let main_generation = match &main_read {
+            Some(KeyRead::Ours(history)) => history.generation,
+            _ => 0,
+        };
+        self.learn_generation(snapshot, main_generation);
+        let mut ops = Vec::new();
+        let mut stored = self.empty();
+        // What the key this version writes holds now, when this version can read it.
+        let mut on_disk = None;
+        let mut main_writable = true;
+        self.newer_version = None;
+        self.read_only.clear();
+        match main_read {
+            None => {}
+            Some(KeyRead::Ours(history)) => {
+                on_disk = Some(history.clone());
+                stored = self.absorb(stored, history, false);
+            }
+            Some(KeyRead::Newer { version, lenient }) => {
+                main_writable = false;
+                self.newer_version = Some(version);
+                self.read_only = lenient.unwrap_or_default();
+                self.notice(HistoryNotice::NewerVersion { version });
+            }
+            Some(KeyRead::Unreadable) => {
+                let aside = self.keys.set_aside_key(&main_key, now_ms, snapshot);
+                ops.push(StorageOp::Set {
+                    key: aside,
+                    value: main_text.unwrap_or_default().into(),
+                });
+                ops.push(StorageOp::Remove {
+                    key: main_key.clone(),
+                });
+                self.notice(HistoryNotice::UnreadableSetAside);
+            }
+        }
+        // Check-ins an older version (or this one) kept beside a newer version's history.
+        let own_beside = self.keys.history_beside_newer(CURRENT_VERSION);
+        let mut beside_writable = true;
+        for (key, text) in snapshot.items() {
+            if !self.keys.is_beside_newer(key) {
+                continue;
+            }
+            match read_key(text) {
+                KeyRead::Ours(history) => {
+                    if *key == own_beside && !main_writable {
+                        on_disk = Some(history.clone());
+                    }
+                    let older = envelope_version(text).is_some_and(|version| version < 3);
+                    stored = self.absorb(stored, history, older);
+                }
+                KeyRead::Newer { .. } => {}
+                KeyRead::Unreadable => beside_writable &= *key != own_beside,
+            }
+        }
+        let write_key = match (main_writable, beside_writable) {
+            (true, _) => Some(main_key),
+            (false, true) if self.newer_version.is_some() => Some(own_beside),
+            _ => None,
+        };
+        // A newer version's copy of a check-in this version holds is not shown twice.
+        self.read_only
+            .retain(|entry| !stored.entries.iter().any(|own| own.id == entry.id));
+        self.set_aside = snapshot
+            .items()
+            .iter()
+            .map(|(key, _)| key)
+            .filter(|key| self.keys.is_set_aside(key))
+            .cloned()
+            .collect();
+        for op in &ops {
+            if let StorageOp::Set { key, .. } = op {
+                self.set_aside.push(key.clone());
+            }
+        }
+        let mut target = merge_histories(stored.clone(), &self.intents);
+        let mut import_report = None;
+        if let Some(file) = &self.import_requested {
+            let (merged, report) = import_into(target, file);
+            target = merged;
+            import_report = Some(report);
+        }
+        self.stored = stored;
+        let needs_write = match &on_disk {
+            Some(held) => *held != target,
+            None => !target.entries.is_empty() || !target.deleted.is_empty(),
+        };
+        let mut blocked = false;
+        if needs_write {
+            match write_key {
+                Some(key) => ops.push(StorageOp::Set {
+                    key,
+                    value: encode_history(&target),
+                }),
+                None => {
+                    blocked = true;
+                    self.notice(HistoryNotice::UnreadableLeftInPlace);
+                }
+            }
+        }
+        Plan {
+            ops,
+            target,
+            erases: None,
+            import_report,
+            blocked,
+        }
+    }
+
+    fn empty(&self) -> History {
+        History {
+            generation: self.generation,
+            ..History::default()
+        }
+    }
+
+    /// Adds `found` (one key's history) to `stored`. A history of an earlier generation holds
+    /// only what "delete everything" removed, except what an older version (which knows no
+    /// generations) saved after the erasure.
+    fn absorb(&self, stored: History, found: History, older_version: bool) -> History {
+        let found = if found.generation == self.generation {
+            found
+        } else if older_version {
+            let erased_at = self.erased_at_ms.unwrap_or(0);
+            History {
+                generation: self.generation,
+                entries: found
+                    .entries
+                    .into_iter()
+                    .filter(|entry| entry.completed_at_ms > erased_at || self.generation == 0)
+                    .collect(),
+                deleted: found.deleted,
+            }
+        } else {
+            return stored;
+        };
+        merge_histories(stored, &found)
+    }
+
+    /// The latest generation `snapshot` shows: the erasure marker's, or the main history's
+    /// (`main_generation`) when a tab wrote it after an erasure whose marker is gone.
+    fn seen_generation(&mut self, snapshot: &Snapshot, main_generation: u64) -> u64 {
+        let mark = snapshot
+            .get(&self.keys.erased())
+            .and_then(ErasedMark::decode);
+        if let Some(mark) = mark {
+            self.erased_at_ms = Some(mark.erased_at_ms);
+        }
+        mark.map_or(0, |mark| mark.generation).max(main_generation)
+    }
+
+    /// Moves this page to a later generation when storage shows one: the client deleted
+    /// everything in another tab, so everything this page held (and intended) goes too.
+    fn learn_generation(&mut self, snapshot: &Snapshot, main_generation: u64) {
+        let seen = self.seen_generation(snapshot, main_generation);
+        if seen <= self.generation {
+            return;
+        }
+        let had_anything = !self.intents.entries.is_empty()
+            || !self.intents.deleted.is_empty()
+            || !self.stored.entries.is_empty()
+            || !self.not_kept.is_empty();
+        self.generation = seen;
+        self.intents = self.empty();
+        self.stored = self.empty();
+        self.not_kept.clear();
+        self.import_requested = None;
+        if had_anything {
+            self.notice(HistoryNotice::ErasedElsewhere);
+        }
+    }
+
+    fn plan_erasure(&mut self, snapshot: &Snapshot, now_ms: u64) -> Plan {
+        let main_generation = snapshot
+            .get(&self.keys.history())
+            .and_then(|text| decode_history(text).ok())
+            .map_or(0, |history| history.generation);
+        let seen = self.seen_generation(snapshot, main_generation);
+        let mark = ErasedMark {
+            generation: seen.max(self.generation) + 1,
+            erased_at_ms: now_ms,
+        };
+        let erased_key = self.keys.erased();
+        let main_key = self.keys.history();
+        // The history first (it frees the most room), then the marker every tab honours, then
+        // everything else of the namespace.
+        let mut ops = vec![
+            StorageOp::Remove {
+                key: main_key.clone(),
+            },
+            StorageOp::Set {
+                key: erased_key.clone(),
+                value: mark.encode(),
+            },
+        ];
+        ops.extend(
+            snapshot
+                .items()
+                .iter()
+                .filter(|(key, _)| *key != erased_key && *key != main_key)
+                .map(|(key, _)| StorageOp::Remove { key: key.clone() }),
+        );
+        Plan {
+            ops,
+            target: History {
+                generation: mark.generation,
+                ..History::default()
+            },
+            erases: Some(mark),
+            import_report: None,
+            blocked: false,
+        }
+    }
+
+    /// Takes the outcome of performing `plan`'s writes: `Ok` when all landed, or the index of
+    /// the write that failed and why (the writes before it landed, none after it ran).
+    pub fn finish(&mut self, plan: Plan, outcome: Result<(), (usize, StorageError)>) {
+        if plan.blocked {
+            self.import_requested = None;
+            self.last_problem = Some(HistoryNotice::UnreadableLeftInPlace);
+            return;
+        }
+        self.last_problem = outcome
+            .as_ref()
+            .err()
+            .map(|(_, error)| HistoryNotice::WriteFailed(error.clone()));
+        match outcome {
+            Ok(()) => {
+                if let Some(mark) = plan.erases {
+                    self.erase_requested = false;
+                    self.generation = mark.generation;
+                    self.erased_at_ms = Some(mark.erased_at_ms);
+                    self.intents = History {
+                        generation: mark.generation,
+                        ..History::default()
+                    };
+                    self.read_only.clear();
+                    self.newer_version = None;
+                    self.set_aside.clear();
+                    self.not_kept.clear();
+                }
+                self.stored = plan.target;
+                if plan.import_report.is_some() {
+                    self.import_requested = None;
+                    self.import_report = plan.import_report;
+                }
+            }
+            Err((_, error)) => {
+                if plan.erases.is_some() {
+                    // Tried again at the next sync; the page already holds nothing.
+                    self.notice(HistoryNotice::WriteFailed(error));
+                    return;
+                }
+                self.import_requested = None;
+                self.notice(HistoryNotice::WriteFailed(error));
+            }
+        }
+    }
+
+    /// Storage could not even be read: nothing was written; the intents wait for the next sync.
+    pub fn storage_unreachable(&mut self, error: StorageError) {
+        self.import_requested = None;
+        self.last_problem = Some(HistoryNotice::WriteFailed(error.clone()));
+        self.notice(HistoryNotice::WriteFailed(error));
+    }
+
+    fn notice(&mut self, notice: HistoryNotice) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The check-in form (new or correcting a saved check-in): the draft banner, one line or set of
+//! choices per item, the attribution, the note, and the finish button; and the answers it edits.
+
+use std::sync::Arc;
+
+use leptos::{either::Either, prelude::*};
+
+use crate::browser::clock::format_date_time;
+use crate::domain::builtin::BUILTIN_INSTRUMENT_ID;
+use crate::domain::checkin::{note_length, CheckIn, NoteLength};
+use crate::domain::draft::Draft;
+use crate::domain::instrument::{Instrument, Scale};
+use crate::domain::preferences::AnswerStyle;
+use crate::domain::scoring::Answer;
+use crate::domain::text::{fill, Text};
+use crate::ui::likert_item::LikertItem;
+use crate::ui::line_item::LineItem;
+use crate::ui::note_field::NoteField;
+
+/// What the draft banner above the form shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DraftBanner {
+    Hidden,
+    /// A recent draft was restored.
+    Restored,
+    /// An old draft waits for the client's choice; nothing overwrites it meanwhile.
+    Offered(Draft),
+}
+
+/// The check-in in progress: one signal per item (`None` until placed) and the note.
+#[derive(Clone)]
+pub struct Answers {
+    pub values: Vec<RwSignal<Option<u16>>>,
+    pub note: RwSignal<String>,
+}
+
+impl Answers {
+    pub fn new(instrument: &Instrument) -> Self {
+        Answers {
+            values: instrument
+                .items
+                .iter()
+                .map(|_| RwSignal::new(None))
+                .collect(),
+            note: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The items placed so far, read with `read` (tracked in effects, untracked in handlers).
+    fn collect(
+        &self,
+        instrument: &Instrument,
+        read: impl Fn(&RwSignal<Option<u16>>) -> Option<u16>,
+    ) -> Vec<Answer> {
+        instrument
+            .items
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(item, value)| {
+                read(value).map(|value| Answer {
+                    item_id: item.id.clone(),
+                    value,
+                })
+            })
+            .collect()
+    }
+
+    /// The items placed so far; the calling effect re-runs when one changes.
+    pub fn placed(&self, instrument: &Instrument) -> Vec<Answer> {
+        self.collect(instrument, |value| value.get())
+    }
+
+    /// The items placed so far, for event handlers (no tracking).
+    pub fn placed_now(&self, instrument: &Instrument) -> Vec<Answer> {
+        self.collect(instrument, |value| value.get_untracked())
+    }
+
+    pub fn clear(&self) {
+        for value in &self.values {
+            value.set(None);
+        }
+        self.note.set(String::new());
+    }
+
+    /// Puts a saved check-in's answers and note in, to correct it.
+    pub fn restore_entry(&self, instrument: &Instrument, entry: &CheckIn) {
+        for (item, value) in instrument.items.iter().zip(&self.values) {
+            let answer = entry
+                .answers
+                .iter()
+                .find(|answer| answer.item_id == item.id);
+            value.set(answer.map(|answer| answer.value));
+        }
+        self.note.set(entry.note.clone());
+    }
+
+    /// Puts a draft's answers back (answers outside an item's range are skipped).
+    pub fn restore(&self, instrument: &Instrument, draft: &Draft) {
+        for (item, value) in instrument.items.iter().zip(&self.values) {
+            let (low, high) = item.scale.answer_range();
+            let restored = draft
+                .answers
+                .iter()
+                .find(|answer| answer.item_id == item.id)
+                .map(|answer| answer.value)
+                .filter(|stored| (low..=high).contains(stored));
+            value.set(restored);
+        }
+        self.note.set(draft.note.clone());
+    }
+}
+
+/// The check-in form: the draft banner, one line or set of choices per item, the attribution,
+/// the note, and the finish button. Public so component tests can mount it with any instrument.
+#[component]
+pub fn CheckInForm(
+    /// The questionnaire to present.
+    instrument: Arc<Instrument>,
+    /// One value per item, in order; `None` until placed.
+    values: Vec<RwSignal<Option<u16>>>,
+    /// The optional note.
+    note: RwSignal<String>,
+    /// Prefix that makes element ids unique on the page.
+    id_prefix: String,
+    /// The language's strings.
+    text: &'static Text,
+    /// The draft banner's state.
+    draft_banner: RwSignal<DraftBanner>,
+    /// Slider or whole numbers.
+    answer_style: RwSignal<AnswerStyle>,
+    /// Finish the check-in (only called when every item is answered and the note fits).
+    on_submit: Callback<()>,
+    /// Clear the answers and the saved draft.
+    on_start_over: Callback<()>,
+    /// Restore an offered old draft.
+    on_continue_draft: Callback<()>,
+    /// Set when correcting a saved check-in: when it was made, and how to cancel.
+    #[prop(optional)]
+    correcting: Option<(u64, Callback<()>)>,
+) -> impl IntoView {
+    let heading_id = format!("{id_prefix}-form-heading");
+    // "Four quick questions" is true of the built-in check-in only.
+    let form_intro = if instrument.id == BUILTIN_INSTRUMENT_ID {
+        text.form_intro
+    } else {
+        text.form_intro_other
+    };
+    let (heading, intro, submit_label) = match correcting {
+        Some(_) => (text.edit_heading, text.edit_intro, text.save_correction),
+        None => (text.form_heading, form_intro, text.submit),
+    };
+    let has_lines = instrument
+        .items
+        .iter()
+        .any(|item| matches!(item.scale, Scale::VisualAnalogue { .. }));
+    let cancel = correcting.map(|(made_at_ms, on_cancel)| {
+        view! {
+            <p class="aci-muted">{format_date_time(text.language_tag, made_at_ms)}</p>
+            <button
+                type="button"
+                class="aci-button aci-button--quiet"
+                on:click=move |_| on_cancel.run(())
+            >
+                {text.cancel}
+            </button>
+        }
+    });
+    let unanswered = {
+        let values = values.clone();
+        move || values.iter().filter(|value| value.get().is_none()).count()
+    };
+    let note_is_over =
+        move || note.with(|note| matches!(note_length(note), NoteLength::Over { .. }));
+    let can_submit = {
+        let unanswered = unanswered.clone();
+        move || unanswered() == 0 && !note_is_over()
+    };
+    let submit_hint = {
+        let unanswered = unanswered.clone();
+        move || match unanswered() {
+            0 if note_is_over() => text.note_blocks_submit.to_owned(),
+            0 => String::new(),
+            1 => text.one_left.to_owned(),
+            count => fill(text.many_left, &[("count", &count.to_string())]),
+        }
+    };
+    let hint_id = format!("{id_prefix}-submit-hint");
+    let items = instrument
+        .items
+        .iter()
+        .cloned()
+        .zip(values)
+        .map(|(item, value)| match item.scale {
+            Scale::Likert { .. } => Either::Left(view! {
+                <LikertItem item=item value=value id_prefix=id_prefix.clone() text=text/>
+            }),
+            Scale::VisualAnalogue { .. } => Either::Right(view! {
+                <LineItem
+                    item=item
+                    value=value
+                    answer_style=answer_style
+                    id_prefix=id_prefix.clone()
+                    text=text
+                />
+            }),
+        })
+        .collect_view();
+    // Licence or copyright text the questionnaire's owner requires, as plain text.
+    let attribution = instrument.attribution.clone().map(
+        |attribution| view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> },
+    );
+    let banner = move || match draft_banner.get() {
+        DraftBanner::Hidden => None,
+        DraftBanner::Restored => Some(Either::Left(view! {
+            <div class="aci-banner" role="status">
+                <p>{text.draft_restored}</p>
+                <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
+                    {text.start_over}
+                </button>
+            </div>
+        })),
+        DraftBanner::Offered(draft) => Some(Either::Right(view! {
+            <div class="aci-banner" role="status">
+                <p>{fill(text.draft_offer, &[("date", &format_date_time(text.language_tag, draft.saved_at_ms))])}</p>
+                <div class="aci-banner__actions">
+                    <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
+                        {text.draft_continue}
+                    </button>
+                    <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
+                        {text.draft_discard}
+                    </button>
+                </div>
+            </div>
+        })),
+    };
+    let can_submit_for_handler = can_submit.clone();
+
+    view! {
+        <form
+            class="aci-form"
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                if can_submit_for_handler() {
+                    on_submit.run(());
+                }
+            }
+        >
+            <h2 class="aci-heading" id=heading_id tabindex="-1">
+                {heading}
+            </h2>
+            <p class="aci-lead">{intro}</p>
+            <p class="aci-muted">{text.honest_answers}</p>
+            {banner}
+            {has_lines.then(|| view! {
+                <p class="aci-hint">
+                    {move || match answer_style.get() {
+                        AnswerStyle::Slider => text.slider_hint,
+                        AnswerStyle::Numbers => text.number_hint,
+                    }}
+                </p>
+            })}
+            <div class="aci-items">{items}</div>
+            {attribution}
+            <NoteField note=note id_prefix=id_prefix.clone() text=text/>
+            <div class="aci-submit">
+                <button
+                    type="submit"
+                    class="aci-button aci-button--primary"
+                    disabled=move || !can_submit()
+                    aria-describedby=hint_id.clone()
+                >
+                    {submit_label}
+                </button>
+                {cancel}
+                <p class="aci-submit__hint" id=hint_id aria-live="polite">
+                    {submit_hint}
+                </p>
+            </div>
+        </form>
+    }
+}

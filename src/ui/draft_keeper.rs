@@ -1,0 +1,139 @@
+//! The check-in in progress, kept on the device so that a reload or a switch to another app
+//! loses nothing. Each tab writes under its own draft key (see `domain::draft::choose_draft`),
+//! so a save in one tab never clears another tab's check-in in progress, and it only ever
+//! removes the key it writes.
+
+use leptos::prelude::*;
+
+use crate::browser::clock::now_ms;
+use crate::browser::ids::new_entry_id;
+use crate::browser::storage::{perform, read_snapshot, LocalStore};
+use crate::domain::codec::encode_draft;
+use crate::domain::draft::{choose_draft, Draft, DraftDecision};
+use crate::domain::history_engine::Keys;
+use crate::domain::instrument::Instrument;
+use crate::ui::check_in_form::{Answers, DraftBanner};
+use crate::ui::notices::{push_notice, Notice};
+
+/// This tab's draft: its key, whether it wrote there, and the banner above the form.
+#[derive(Clone, Copy)]
+pub struct DraftKeeper {
+    keys: StoredValue<Keys>,
+    key: StoredValue<String>,
+    wrote: StoredValue<bool>,
+    pub banner: RwSignal<DraftBanner>,
+}
+
+impl DraftKeeper {
+    /// Finds the newest draft of `instrument` on the device: a recent one goes back into
+    /// `answers` (and this tab takes over its key), an old one is offered. Drafts this version
+    /// cannot read are set aside; a newer version's are left alone.
+    pub fn start(
+        keys: &Keys,
+        instrument: &Instrument,
+        answers: &Answers,
+        notices: RwSignal<Vec<Notice>>,
+    ) -> Self {
+        let now = now_ms();
+        let keeper = DraftKeeper {
+            keys: StoredValue::new(keys.clone()),
+            key: StoredValue::new(keys.draft(&new_entry_id(now))),
+            wrote: StoredValue::new(false),
+            banner: RwSignal::new(DraftBanner::Hidden),
+        };
+        let Ok(store) = LocalStore::open() else {
+            return keeper;
+        };
+        let Ok(snapshot) = read_snapshot(&store, keys) else {
+            return keeper;
+        };
+        let choice = choose_draft(keys, &snapshot, instrument, now);
+        if !choice.ops.is_empty() && perform(&store, &choice.ops).is_ok() {
+            push_notice(notices, Notice::DraftUnreadableKeptAside);
+        }
+        if let Some((key, draft, decision)) = choice.found {
+            keeper.key.set_value(key);
+            keeper.wrote.set_value(true);
+            match decision {
+                DraftDecision::Restore => {
+                    answers.restore(instrument, &draft);
+                    keeper.banner.set(DraftBanner::Restored);
+                }
+                DraftDecision::Offer => keeper.banner.set(DraftBanner::Offered(draft)),
+                DraftDecision::Ignore => {}
+            }
+        }
+        keeper
+    }
+
+    /// Whether an old draft waits for the client's choice (then nothing overwrites it).
+    pub fn offer_pending(&self) -> bool {
+        self.banner
+            .with(|banner| matches!(banner, DraftBanner::Offered(_)))
+    }
+
+    /// Keeps `draft` under this tab's key (an empty one removes it).
+    pub fn keep(&self, draft: &Draft) {
+        if draft.is_empty() {
+            self.clear();
+            return;
+        }
+        let Ok(store) = LocalStore::open() else {
+            return;
+        };
+        if store
+            .set(&self.key.get_value(), &encode_draft(draft))
+            .is_ok()
+        {
+            self.wrote.set_value(true);
+        }
+    }
+
+    /// Removes this tab's draft (after a save, "start over", or when the client chose not to
+    /// keep check-ins). Another tab's draft is never touched.
+    pub fn clear(&self) {
+        if !self.wrote.get_value() {
+            return;
+        }
+        if let Ok(store) = LocalStore::open() {
+            if store.remove(&self.key.get_value()).is_ok() {
+                self.wrote.set_value(false);
+            }
+        }
+    }
+
+    /// Hands this tab's draft over to a check-in being saved: its key is returned (remove it
+    /// with [`Self::remove`] once the check-in is on the device) and the next check-in in this
+    /// tab gets a fresh key.
+    pub fn detach(&self) -> Option<String> {
+        let key = self.key.get_value();
+        self.key.set_value(
+            self.keys
+                .with_value(|keys| keys.draft(&new_entry_id(now_ms()))),
+        );
+        let wrote = self.wrote.get_value();
+        self.wrote.set_value(false);
+        wrote.then_some(key)
+    }
+
+    /// Removes a draft key handed over by [`Self::detach`].
+    pub fn remove(&self, key: &Option<String>) {
+        if let (Some(key), Ok(store)) = (key, LocalStore::open()) {
+            let _ = store.remove(key);
+        }
+    }
+
+    /// The client took up the offered old draft.
+    pub fn continue_offered(&self, instrument: &Instrument, answers: &Answers) {
+        if let DraftBanner::Offered(draft) = self.banner.get_untracked() {
+            answers.restore(instrument, &draft);
+        }
+        self.banner.set(DraftBanner::Hidden);
+    }
+
+    /// The client started over (or finished): the banner goes and the draft with it.
+    pub fn discard(&self) {
+        self.clear();
+        self.banner.set(DraftBanner::Hidden);
+    }
+}

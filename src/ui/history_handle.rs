@@ -1,0 +1,134 @@
+//! The history engine as the page's components reach it: one engine per widget, provided once
+//! as context. Components read it (tracked, so they re-render when it changes) and hand it the
+//! client's intents; every intent is written at once inside the Web Lock, and every other tab's
+//! write (a `storage` event) or a return to the tab (`visibilitychange`) syncs it again.
+
+use leptos::{ev, prelude::*};
+
+use crate::browser::clock::{mark, now_ms};
+use crate::browser::durability::with_exclusive_lock;
+use crate::browser::storage::{perform, read_snapshot, LocalStore};
+use crate::domain::history_engine::{HistoryEngine, HistoryNotice, StorageOp};
+use crate::ui::notices::{push_notice, Notice};
+
+/// The widget's history engine, its change counter and the notices it raises.
+#[derive(Clone, Copy)]
+pub struct HistoryHandle {
+    engine: StoredValue<HistoryEngine>,
+    changed: RwSignal<u64>,
+    notices: RwSignal<Vec<Notice>>,
+    /// Runs when the client deleted everything in another tab (the page clears its own state).
+    on_erased_elsewhere: StoredValue<Option<Callback<()>>>,
+}
+
+impl HistoryHandle {
+    /// Makes the handle, reads the device once, and follows other tabs' writes from then on.
+    pub fn start(engine: HistoryEngine, notices: RwSignal<Vec<Notice>>) -> Self {
+        let handle = HistoryHandle {
+            engine: StoredValue::new(engine),
+            changed: RwSignal::new(0),
+            notices,
+            on_erased_elsewhere: StoredValue::new(None),
+        };
+        mark("aci-history-read-start");
+        handle.sync_now(|_| {});
+        mark("aci-history-read-end");
+        let storage = window_event_listener(ev::storage, move |event| {
+            let concerns = handle
+                .engine
+                .with_value(|engine| engine.keys().concerns_history(event.key().as_deref()));
+            if concerns {
+                handle.sync();
+            }
+        });
+        // A phone freezes background tabs; their storage events may arrive late or never.
+        let visible = window_event_listener(ev::visibilitychange, move |_| handle.sync());
+        on_cleanup(move || {
+            storage.remove();
+            visible.remove();
+        });
+        handle
+    }
+
+    /// What to run when another tab deleted everything.
+    pub fn on_erased_elsewhere(&self, callback: Callback<()>) {
+        self.on_erased_elsewhere.set_value(Some(callback));
+    }
+
+    /// Reads the engine; the calling view or effect re-runs when it changes.
+    pub fn read<T>(&self, read: impl FnOnce(&HistoryEngine) -> T) -> T {
+        self.changed.track();
+        self.engine.with_value(read)
+    }
+
+    /// Reads the engine without subscribing (for event handlers).
+    pub fn read_untracked<T>(&self, read: impl FnOnce(&HistoryEngine) -> T) -> T {
+        self.engine.with_value(read)
+    }
+
+    /// Records the client's intent now, then writes it (inside the Web Lock, against what
+    /// storage holds at that moment); `done` runs once the write's outcome is known.
+    pub fn change(
+        &self,
+        intent: impl FnOnce(&mut HistoryEngine),
+        done: impl FnOnce(&mut HistoryEngine) + 'static,
+    ) {
+        self.engine.update_value(intent);
+        self.changed.update(|count| *count += 1);
+        let handle = *self;
+        with_exclusive_lock(&self.lock_name(), move || handle.sync_now(done));
+    }
+
+    /// Reads the device and writes what this page intends (after another tab's write).
+    pub fn sync(&self) {
+        self.change(|_| {}, |_| {});
+    }
+
+    /// Removes one storage key the engine agrees to forget (rescued unreadable data).
+    pub fn forget(&self, key: &str) {
+        let op = self
+            .engine
+            .try_update_value(|engine| engine.forget_set_aside(key))
+            .flatten();
+        if let Some(op) = op {
+            let removed = LocalStore::open()
+                .map_err(|error| (0, error))
+                .and_then(|store| perform(&store, std::slice::from_ref::<StorageOp>(&op)));
+            if let Err((_, error)) = removed {
+                push_notice(self.notices, Notice::of_storage_error(&error));
+            }
+            self.changed.update(|count| *count += 1);
+        }
+    }
+
+    fn lock_name(&self) -> String {
+        self.engine.with_value(|engine| engine.keys().history())
+    }
+
+    fn sync_now(&self, done: impl FnOnce(&mut HistoryEngine)) {
+        let notices = self.engine.try_update_value(|engine| {
+            match LocalStore::open().and_then(|store| {
+                let snapshot = read_snapshot(&store, engine.keys())?;
+                Ok((store, snapshot))
+            }) {
+                Ok((store, snapshot)) => {
+                    let plan = engine.plan(&snapshot, now_ms());
+                    let outcome = perform(&store, &plan.ops);
+                    engine.finish(plan, outcome);
+                }
+                Err(error) => engine.storage_unreachable(error),
+            }
+            done(engine);
+            engine.take_notices()
+        });
+        for notice in notices.unwrap_or_default() {
+            if notice == HistoryNotice::ErasedElsewhere {
+                if let Some(callback) = self.on_erased_elsewhere.get_value() {
+                    callback.run(());
+                }
+            }
+            push_notice(self.notices, Notice::of_history(&notice));
+        }
+        self.changed.update(|count| *count += 1);
+    }
+}

@@ -1,0 +1,262 @@
+//! The history section: the count, the trend chart, the undo banner after a deletion, the list
+//! of check-ins and the backup panel. It reads the history engine and the widget context, and
+//! hands the client's changes to the engine.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::browser::clock::{format_date_time, now_ms};
+use crate::browser::storage::{write_preference, LocalStore};
+use crate::domain::backup::{export_backup, export_csv, read_import, ImportError};
+use crate::domain::chart::chart_points;
+use crate::domain::checkin::CheckIn;
+use crate::domain::history_engine::{EntryStatus, HistoryEngine, Keys};
+use crate::domain::instrument::Instrument;
+use crate::domain::reminders::{backup_reminder_due, BackupMark};
+use crate::domain::report::same_relationship;
+use crate::domain::text::{fill, Text};
+use crate::ui::app::{Screen, WidgetContext};
+use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
+use crate::ui::history_handle::HistoryHandle;
+use crate::ui::history_list::HistoryList;
+use crate::ui::notices::Notice;
+use crate::ui::trend_chart::TrendChart;
+
+/// A deletion the client can still undo: the copy deleted, and whether it was on the device.
+#[derive(Clone, Debug, PartialEq)]
+struct LastDeleted {
+    entry: CheckIn,
+    was_kept: bool,
+}
+
+/// The section's state, made once per widget by `App` (the section itself is rebuilt on a
+/// language switch; this is not).
+#[derive(Clone, Copy)]
+pub struct SectionState {
+    last_deleted: RwSignal<Option<LastDeleted>>,
+    restore_outcome: RwSignal<Option<RestoreOutcome>>,
+    backup_mark: RwSignal<Option<BackupMark>>,
+}
+
+impl SectionState {
+    pub fn new(keys: &Keys) -> Self {
+        let mark = LocalStore::open()
+            .ok()
+            .and_then(|store| store.get(&keys.last_backup()).ok().flatten())
+            .and_then(|stored| BackupMark::parse(&stored));
+        SectionState {
+            last_deleted: RwSignal::new(None),
+            restore_outcome: RwSignal::new(None),
+            backup_mark: RwSignal::new(mark),
+        }
+    }
+
+    /// Forgets what only made sense before "delete everything".
+    pub fn clear(&self) {
+        self.last_deleted.set(None);
+        self.restore_outcome.set(None);
+        self.backup_mark.set(None);
+    }
+}
+
+#[component]
+pub fn HistorySection(
+    /// The language's strings.
+    text: &'static Text,
+    /// The questionnaire in that language.
+    instrument: Arc<Instrument>,
+) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let history = expect_context::<HistoryHandle>();
+    let state = expect_context::<SectionState>();
+    let SectionState {
+        last_deleted,
+        restore_outcome,
+        backup_mark,
+    } = state;
+    let notices = context.notices;
+    let screen = context.screen;
+
+    let entries = Signal::derive(move || history.read(HistoryEngine::history));
+    let read_only = Signal::derive(move || history.read(|engine| engine.read_only().to_vec()));
+    let not_kept = Signal::derive(move || {
+        history.read(|engine| {
+            engine
+                .history()
+                .into_iter()
+                .filter(|entry| engine.status(&entry.id) != EntryStatus::Saved)
+                .map(|entry| entry.id)
+                .collect()
+        })
+    });
+
+    let delete = Callback::new(move |entry: CheckIn| {
+        let was_kept = history
+            .read_untracked(|engine| engine.status(&entry.id) != EntryStatus::NotKeptByChoice);
+        last_deleted.set(Some(LastDeleted {
+            entry: entry.clone(),
+            was_kept,
+        }));
+        // The screen showing this check-in has nothing left to show.
+        let shows_it = screen.with_untracked(|screen| match screen {
+            Screen::Result { entry: shown, .. } | Screen::Edit { entry: shown } => {
+                shown.id == entry.id
+            }
+            _ => false,
+        });
+        if shows_it {
+            screen.set(Screen::Form);
+        }
+        history.change(move |engine| engine.delete(&entry, now_ms()), |_| {});
+    });
+    let undo_delete = Callback::new(move |()| {
+        let Some(LastDeleted { entry, was_kept }) = last_deleted.get_untracked() else {
+            return;
+        };
+        last_deleted.set(None);
+        history.change(move |engine| engine.undo_delete(entry, was_kept), |_| {});
+    });
+
+    let keys = context.keys.clone();
+    let backup_request = Callback::new(move |request: BackupRequest| match request {
+        BackupRequest::MarkBackedUp => {
+            let mark = BackupMark {
+                at_ms: now_ms(),
+                check_ins: history.read_untracked(HistoryEngine::stored_count),
+            };
+            backup_mark.set(Some(mark));
+            // Only the reminder's memory: when storage is blocked the reminder simply counts
+            // from the page's start, so there is nothing to tell the client.
+            if let Ok(store) = LocalStore::open() {
+                let _ = write_preference(&store, &keys.last_backup(), &mark.encode());
+            }
+        }
+        BackupRequest::Import(file) => {
+            history.change(
+                move |engine| engine.import(file),
+                move |engine| {
+                    if let Some(report) = engine.take_import_report() {
+                        restore_outcome.set(Some(RestoreOutcome::Done(report)));
+                    }
+                },
+            );
+        }
+        BackupRequest::DeleteEverything => {
+            state.clear();
+            history.change(HistoryEngine::erase_everything, move |engine| {
+                if engine.last_problem().is_none() {
+                    notices.set(vec![Notice::DeletedEverything]);
+                }
+            });
+        }
+    });
+
+    let reminder_due = Signal::derive(move || {
+        history.read(|engine| {
+            let stored = engine.history();
+            backup_reminder_due(
+                now_ms(),
+                engine.stored_count(),
+                stored.first().map(|entry| entry.completed_at_ms),
+                backup_mark.get(),
+            )
+        })
+    });
+    let backup_text = Callback::new(move |()| {
+        history.read_untracked(|engine| {
+            export_backup(&engine.everything(), &engine.deletions(), now_ms())
+        })
+    });
+    let csv_text = {
+        let instrument = instrument.clone();
+        Callback::new(move |()| {
+            history.read_untracked(|engine| export_csv(&engine.everything(), &instrument))
+        })
+    };
+    let read_file = Callback::new(move |contents: String| {
+        read_import(&contents).map_err(|error| match error {
+            ImportError::NotOurs(_) => text.import_not_a_backup,
+            ImportError::Damaged(_) => text.import_damaged,
+            ImportError::NewerVersion { .. } => text.import_newer,
+        })
+    });
+
+    let chart = {
+        let (instrument, id_prefix) = (instrument.clone(), context.id_prefix.clone());
+        move || {
+            let all = entries.get();
+            let latest = all.last().cloned();
+            let points = latest
+                .map(|latest| {
+                    let same: Vec<CheckIn> = all
+                        .into_iter()
+                        .filter(|entry| same_relationship(entry, &latest))
+                        .collect();
+                    chart_points(&instrument, &same)
+                })
+                .unwrap_or_default();
+            (points.len() >= 2).then(|| {
+                view! {
+                    <TrendChart
+                        points=points
+                        instrument=instrument.clone()
+                        text=text
+                        id_prefix=id_prefix.clone()
+                    />
+                }
+            })
+        }
+    };
+    let undo_banner = move || {
+        last_deleted.get().map(|deleted| {
+            view! {
+                <div class="aci-banner" role="status">
+                    <p>
+                        {fill(
+                            text.deleted_entry,
+                            &[("date", &format_date_time(text.language_tag, deleted.entry.completed_at_ms))],
+                        )}
+                    </p>
+                    <button type="button" class="aci-button" on:click=move |_| undo_delete.run(())>
+                        {text.undo}
+                    </button>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <section class="aci-history">
+            <h2 class="aci-history__heading">
+                {text.history_heading}
+                " "
+                <span class="aci-history__count">
+                    {move || entries.with(Vec::len) + read_only.with(Vec::len)}
+                </span>
+            </h2>
+            {chart}
+            {undo_banner}
+            <HistoryList
+                history=entries
+                not_kept=not_kept
+                read_only=read_only
+                instrument=instrument.clone()
+                text=text
+                on_share=context.open_summary
+                on_delete=delete
+                on_edit=context.start_correction
+            />
+        </section>
+        <BackupPanel
+            text=text
+            backup_text=backup_text
+            csv_text=csv_text
+            reminder_due=reminder_due
+            restore_outcome=restore_outcome
+            read_file=read_file
+            on_request=backup_request
+            id_prefix=context.id_prefix.clone()
+        />
+    }
+}

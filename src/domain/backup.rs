@@ -135,6 +135,11 @@ impl ImportFile {
         &self.entries
     }
 
+    /// The deletions the file carries, sorted by id.
+    pub fn deleted(&self) -> &[Tombstone] {
+        &self.deleted
+    }
+
     /// The entries that could not be read, in file order.
     pub fn rejected(&self) -> &[RejectedEntry] {
         &self.rejected

@@ -149,7 +149,7 @@ pub(crate) fn add_tombstone(deleted: &mut Vec<Tombstone>, tombstone: Tombstone) 
 }
 
 /// The deletion of `id` in `deleted` (sorted by id, as `add_tombstone` keeps it), if any.
-pub(crate) fn tombstone_of<'a>(deleted: &'a [Tombstone], id: &str) -> Option<&'a Tombstone> {
+pub fn tombstone_of<'a>(deleted: &'a [Tombstone], id: &str) -> Option<&'a Tombstone> {
     deleted
         .binary_search_by(|kept| kept.id.as_str().cmp(id))
         .ok()

@@ -13,8 +13,8 @@
 
 use super::backup::{import_into, ImportFile, ImportReport};
 use super::checkin::{
-    corrected, delete_entry, in_completion_order, merge_histories, restored, with_entry, CheckIn,
-    History, Tombstone,
+    corrected, in_completion_order, merge_histories, restored, tombstone_of, with_entry, CheckIn,
+    History, Revision, Tombstone,
 };
 use super::codec::{
     decode_history, decode_newer_history_leniently, encode_history, DecodeError, CURRENT_VERSION,
@@ -226,6 +226,87 @@ pub enum HistoryNotice {
     ErasedElsewhere,
     /// A write failed: what it was for stays in this page and is tried again at the next sync.
     WriteFailed(StorageError),
+    /// The check-in the client corrected had been deleted (in another tab): the deletion
+    /// stands, so the correction was not kept.
+    CorrectionOfDeleted,
+}
+
+/// A change the client made, before it is resolved against what the device holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Change {
+    Save(CheckIn),
+    /// The corrected copy (answers, note, edit time); its revision is decided at the sync.
+    Correct(CheckIn),
+    /// The copy the client saw, and when they deleted it.
+    Delete(CheckIn, u64),
+    /// The copy the client deleted and now brings back.
+    Undo(CheckIn),
+}
+
+/// A resolved change: a copy or a deletion to merge in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Record {
+    Copy(CheckIn),
+    Deletion(Tombstone),
+}
+
+impl Record {
+    fn apply(self, history: History) -> History {
+        match self {
+            Record::Copy(entry) => with_entry(history, entry),
+            Record::Deletion(tombstone) => {
+                let deletion = History {
+                    generation: history.generation,
+                    entries: Vec::new(),
+                    deleted: vec![tombstone],
+                };
+                merge_histories(history, &deletion)
+            }
+        }
+    }
+}
+
+impl Change {
+    fn id(&self) -> &str {
+        match self {
+            Change::Save(entry)
+            | Change::Correct(entry)
+            | Change::Delete(entry, _)
+            | Change::Undo(entry) => &entry.id,
+        }
+    }
+
+    /// The record this change makes against `view` (what the device holds joined with this
+    /// page's intents); `None` for a correction of a check-in deleted meanwhile.
+    fn resolve(&self, view: &History) -> Option<Record> {
+        let current = view.entries.iter().find(|kept| kept.id == self.id());
+        let deletion = tombstone_of(&view.deleted, self.id());
+        match self {
+            Change::Save(entry) => Some(Record::Copy(entry.clone())),
+            Change::Correct(updated) => current.map(|current| {
+                Record::Copy(corrected(CheckIn {
+                    revision: current.revision,
+                    ..updated.clone()
+                }))
+            }),
+            Change::Delete(seen, at) => Some(Record::Deletion(Tombstone::of(
+                current.unwrap_or(seen),
+                *at,
+            ))),
+            Change::Undo(entry) => {
+                let life = deletion
+                    .map_or(0, |gone| gone.life)
+                    .max(entry.revision.life);
+                Some(Record::Copy(restored(CheckIn {
+                    revision: Revision {
+                        life,
+                        edits: entry.revision.edits,
+                    },
+                    ..entry.clone()
+                })))
+            }
+        }
+    }
 }
 
 /// How a check-in shown in the list stands on this device.
@@ -271,6 +352,10 @@ pub struct HistoryEngine {
     newer_version: Option<u32>,
     /// This page's own records in `generation`: re-applied at every sync.
     intents: History,
+    /// The client's changes since the last sync, not yet turned into records: each is resolved
+    /// against what the device holds at the next sync (so a deletion ends the life the device
+    /// holds, and a correction counts on from the device's copy).
+    fresh: Vec<Change>,
     /// Check-ins the client chose not to keep: this page only.
     not_kept: Vec<CheckIn>,
     /// Keys of data set aside as unreadable, from the last sync's scan.
@@ -323,6 +408,7 @@ impl HistoryEngine {
             read_only: Vec::new(),
             newer_version: None,
             intents: History::default(),
+            fresh: Vec::new(),
             not_kept: Vec::new(),
             set_aside: Vec::new(),
             erase_requested: false,
@@ -363,9 +449,16 @@ impl HistoryEngine {
         in_completion_order(entries)
     }
 
-    /// What storage holds joined with this page's intents (this version's records only).
+    /// What storage holds joined with this page's intents and fresh changes (this version's
+    /// records only).
     fn own_view(&self) -> History {
-        merge_histories(self.stored.clone(), &self.intents)
+        let mut view = merge_histories(self.stored.clone(), &self.intents);
+        for change in &self.fresh {
+            if let Some(record) = change.resolve(&view) {
+                view = record.apply(view);
+            }
+        }
+        view
     }
 
     /// The deletions to carry in a backup.
@@ -374,10 +467,14 @@ impl HistoryEngine {
     }
 
     pub fn status(&self, id: &str) -> EntryStatus {
-        if self.not_kept.iter().any(|entry| entry.id == id) {
+        let own = |entry: &CheckIn| entry.id == id;
+        let on_device = self.stored.entries.iter().any(own);
+        if !on_device && self.not_kept.iter().any(own) {
             return EntryStatus::NotKeptByChoice;
         }
-        let own = |entry: &CheckIn| entry.id == id;
+        if self.fresh.iter().any(|change| change.id() == id) {
+            return EntryStatus::NotSavedYet;
+        }
         match self.intents.entries.iter().find(|entry| own(entry)) {
             Some(intent) => {
                 let landed = self
@@ -438,7 +535,7 @@ impl HistoryEngine {
     /// A completed check-in. Not written when the client chose not to keep check-ins.
     pub fn save(&mut self, entry: CheckIn) {
         if self.keep_history {
-            self.intents = with_entry(std::mem::take(&mut self.intents), entry);
+            self.fresh.push(Change::Save(entry));
         } else {
             self.not_kept.push(entry);
         }
@@ -450,7 +547,7 @@ impl HistoryEngine {
             *kept = updated;
             return;
         }
-        self.intents = with_entry(std::mem::take(&mut self.intents), corrected(updated));
+        self.fresh.push(Change::Correct(updated));
     }
 
     /// The client deleted `entry` (the copy they saw).
@@ -459,7 +556,7 @@ impl HistoryEngine {
             self.not_kept.retain(|kept| kept.id != entry.id);
             return;
         }
-        self.intents = delete_entry(std::mem::take(&mut self.intents), entry, now_ms);
+        self.fresh.push(Change::Delete(entry.clone(), now_ms));
     }
 
     /// The client's undo of deleting `entry`: it comes back where it was (on the device, or in
@@ -469,7 +566,7 @@ impl HistoryEngine {
             self.not_kept.push(entry);
             return;
         }
-        self.intents = with_entry(std::mem::take(&mut self.intents), restored(entry));
+        self.fresh.push(Change::Undo(entry));
     }
 
     /// Adds a backup or history file at the next sync (the report comes with its outcome).
@@ -484,6 +581,7 @@ impl HistoryEngine {
             generation: self.generation,
             ..History::default()
         };
+        self.fresh.clear();
         self.not_kept.clear();
         self.import_requested = None;
     }
@@ -551,14 +649,21 @@ impl HistoryEngine {
         // Check-ins an older version (or this one) kept beside a newer version's history.
         let own_beside = self.keys.history_beside_newer(CURRENT_VERSION);
         let mut beside_writable = true;
+        // This version's own key beside a newer history that is gone: merged into the main
+        // history, then removed (only this version writes it, so nothing writes it back).
+        let mut obsolete_beside = None;
         for (key, text) in snapshot.items() {
             if !self.keys.is_beside_newer(key) {
                 continue;
             }
             match read_key(text) {
                 KeyRead::Ours(history) => {
-                    if *key == own_beside && !main_writable {
-                        on_disk = Some(history.clone());
+                    if *key == own_beside {
+                        if main_writable {
+                            obsolete_beside = Some(key.clone());
+                        } else {
+                            on_disk = Some(history.clone());
+                        }
                     }
                     let older = envelope_version(text).is_some_and(|version| version < 3);
                     stored = self.absorb(stored, history, older);
@@ -587,20 +692,39 @@ impl HistoryEngine {
                 self.set_aside.push(key.clone());
             }
         }
-        let mut target = merge_histories(stored.clone(), &self.intents);
+        // The client's changes since the last sync become records, against what the device
+        // holds now; from here on they are replayed like every other intent.
+        let mut view = merge_histories(stored.clone(), &self.intents);
+        for change in std::mem::take(&mut self.fresh) {
+            match change.resolve(&view) {
+                Some(record) => {
+                    view = record.clone().apply(view);
+                    self.intents = record.apply(std::mem::take(&mut self.intents));
+                }
+                None => self.notice(HistoryNotice::CorrectionOfDeleted),
+            }
+        }
         let mut import_report = None;
         if let Some(file) = &self.import_requested {
-            let (merged, report) = import_into(target, file);
-            target = merged;
+            // Counted against what the device holds; kept as intents like every change, so a
+            // stale write from another tab cannot undo the restore either.
+            let (_, report) = import_into(view, file);
             import_report = Some(report);
+            let restored = History {
+                generation: self.generation,
+                entries: file.entries().to_vec(),
+                deleted: file.deleted().to_vec(),
+            };
+            self.intents = merge_histories(std::mem::take(&mut self.intents), &restored);
         }
+        let target = merge_histories(stored.clone(), &self.intents);
         self.stored = stored;
         let needs_write = match &on_disk {
             Some(held) => *held != target,
             None => !target.entries.is_empty() || !target.deleted.is_empty(),
         };
         let mut blocked = false;
-        if needs_write {
+        if needs_write || obsolete_beside.is_some() {
             match write_key {
                 Some(key) => ops.push(StorageOp::Set {
                     key,
@@ -611,6 +735,9 @@ impl HistoryEngine {
                     self.notice(HistoryNotice::UnreadableLeftInPlace);
                 }
             }
+        }
+        if let (Some(key), false) = (obsolete_beside, blocked) {
+            ops.push(StorageOp::Remove { key });
         }
         Plan {
             ops,
@@ -675,10 +802,11 @@ impl HistoryEngine {
             || !self.stored.entries.is_empty()
             || !self.not_kept.is_empty();
         self.generation = seen;
+        // What this page held and intended before is gone with everything else; the changes
+        // the client made since the last sync were made after the erasure, and stay.
         self.intents = self.empty();
         self.stored = self.empty();
         self.not_kept.clear();
-        self.import_requested = None;
         if had_anything {
             self.notice(HistoryNotice::ErasedElsewhere);
         }

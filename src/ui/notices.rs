@@ -26,6 +26,8 @@ pub enum Notice {
     DeletedEverything,
     /// The client deleted everything in another tab.
     ErasedElsewhere,
+    /// A corrected check-in had been deleted in another tab: the correction was not kept.
+    CorrectionOfDeleted,
     /// A setting applies now but could not be kept on this device.
     SettingNotKept,
 }
@@ -44,6 +46,7 @@ impl Notice {
             Notice::NotKeptByChoice => text.keep_history_off,
             Notice::DeletedEverything => text.deleted_all,
             Notice::ErasedElsewhere => text.erased_elsewhere,
+            Notice::CorrectionOfDeleted => text.correction_of_deleted,
         }
     }
 
@@ -54,6 +57,7 @@ impl Notice {
             HistoryNotice::NewerVersion { .. } => Notice::NewerVersionLeftAlone,
             HistoryNotice::ErasedElsewhere => Notice::ErasedElsewhere,
             HistoryNotice::WriteFailed(error) => Notice::of_storage_error(error),
+            HistoryNotice::CorrectionOfDeleted => Notice::CorrectionOfDeleted,
         }
     }
 

@@ -108,6 +108,7 @@ pub const ENGLISH: Text = Text {
     delete_all_yes: "Yes, delete everything",
     deleted_all: "Everything this check-in kept on this device has been deleted.",
     erased_elsewhere: "Everything this check-in kept on this device was deleted in another tab or window, so it is gone here too.",
+    correction_of_deleted: "That check-in was deleted in another tab or window, so your correction was not kept.",
     import_stayed_deleted: "{count} of them you had deleted on this device, so they stay deleted.",
     import_too_large: "This file is too large to be a backup of this check-in, so nothing was changed.",
     keep_history: "Keep my check-ins on this device",

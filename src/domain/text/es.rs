@@ -108,6 +108,7 @@ pub const SPANISH: Text = Text {
     delete_all_yes: "Sí, eliminar todo",
     deleted_all: "Se eliminó todo lo que esta herramienta guardaba en este dispositivo.",
     erased_elsewhere: "Todo lo que esta herramienta guardaba en este dispositivo se eliminó en otra pestaña o ventana, así que aquí también ha desaparecido.",
+    correction_of_deleted: "Esa valoración se eliminó en otra pestaña o ventana, así que tu corrección no se guardó.",
     import_stayed_deleted: "Habías eliminado {count} de ellas en este dispositivo, así que siguen eliminadas.",
     import_too_large: "Este archivo es demasiado grande para ser una copia de seguridad de esta herramienta, así que no se cambió nada.",
     keep_history: "Guardar mis valoraciones en este dispositivo",

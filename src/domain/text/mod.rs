@@ -178,6 +178,7 @@ catalogue! {
     delete_all_yes,
     deleted_all,
     erased_elsewhere,
+    correction_of_deleted,
     /// `{count}`.
     import_stayed_deleted,
     import_too_large,

@@ -1,0 +1,704 @@
+//! The model check of the history engine (host only): two to four simulated tabs, each with its
+//! own engine and clock, share one simulated storage. A property test interleaves the clients'
+//! actions with the tabs' reads and writes (one at a time under a Web Lock, or split into a
+//! read and a later write without one), delays, reorders and drops storage events (a frozen
+//! background tab), fails writes for want of room, damages the stored history, lets a newer
+//! version take the main key, and restores old backups. After every step and once every tab has
+//! settled it checks the promises of ARCHITECTURE.md:
+//!
+//! - no check-in a tab reported saved is lost, unless the client deleted it (or everything);
+//! - a deletion is never undone by another tab, only by this client's undo, and a restore does
+//!   not bring back what was deleted after the backup was made;
+//! - after "delete everything", nothing of the namespace remains but what was saved afterwards;
+//! - data set aside as unreadable stays reachable from every tab until the client removes it;
+//! - a newer version's data is never rewritten;
+//! - no step panics.
+//!
+//! `MODEL_CHECK_CASES` sets the number of cases (CI runs the default; `.ci/model-check` more).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, VecDeque};
+
+use alliance_checkin::domain::backup::{export_backup, read_import};
+use alliance_checkin::domain::checkin::{CheckIn, InstrumentRef, Revision};
+use alliance_checkin::domain::codec::decode_history;
+use alliance_checkin::domain::history_engine::{
+    EntryStatus, HistoryEngine, Keys, Snapshot, StorageError, StorageOp,
+};
+use alliance_checkin::domain::scoring::Answer;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+const NAMESPACE: &str = "model";
+
+/// One localStorage shared by every tab; a write may be refused for want of room.
+#[derive(Default)]
+struct Storage {
+    items: BTreeMap<String, String>,
+    /// The next this many `Set`s fail with `QuotaExceeded`.
+    failing_sets: u32,
+}
+
+impl Storage {
+    fn snapshot(&self, keys: &Keys) -> Snapshot {
+        Snapshot::new(
+            self.items
+                .iter()
+                .filter(|(key, _)| keys.owns(key))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        )
+    }
+
+    fn perform(&mut self, ops: &[StorageOp]) -> Result<(), (usize, StorageError)> {
+        for (index, op) in ops.iter().enumerate() {
+            match op {
+                StorageOp::Set { key, value } => {
+                    if self.failing_sets > 0 {
+                        self.failing_sets -= 1;
+                        return Err((index, StorageError::QuotaExceeded));
+                    }
+                    self.items.insert(key.clone(), value.clone());
+                }
+                StorageOp::Remove { key } => {
+                    self.items.remove(key);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One tab: its engine, its clock, the storage events waiting for it, and a read whose write
+/// has not happened yet (without Web Locks).
+struct Tab {
+    engine: HistoryEngine,
+    clock_skew_ms: i64,
+    events: VecDeque<()>,
+    frozen: bool,
+    in_flight: Option<alliance_checkin::domain::history_engine::Plan>,
+    /// The check-in this tab deleted last, for its undo.
+    last_deleted: Option<CheckIn>,
+}
+
+/// What the client did, in model order, for the invariants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Last {
+    Saved,
+    Deleted,
+    Undone,
+}
+
+#[derive(Default)]
+struct Oracle {
+    /// Per check-in id: the client's last act on it, and the erase count when it happened.
+    acts: BTreeMap<String, (Last, usize)>,
+    /// Ids a tab reported "Saved" for, with the erase count at the time.
+    reported_saved: BTreeMap<String, usize>,
+    erasures: usize,
+    /// Backups taken, as text, with the ids deleted at the time they were taken.
+    backups: Vec<String>,
+    /// The text a newer version wrote to the main key, while it should be left alone.
+    newer_text: Option<String>,
+    /// Ids two tabs deleted and brought back at the same moment (without a lock, one's write
+    /// still pending when the other read): either outcome is right, so neither is checked.
+    ambiguous: Vec<String>,
+    /// Per tab, the ids its pending write (without a lock) deletes or brings back.
+    pending: BTreeMap<usize, Vec<String>>,
+    /// Per id, the life the client's last undo brought it back in: a tab that deletes an
+    /// older copy had not seen the undo (a stale write hid it), so either outcome is right.
+    undone_life: BTreeMap<String, u32>,
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Save {
+        tab: usize,
+    },
+    Correct {
+        tab: usize,
+        pick: usize,
+    },
+    Delete {
+        tab: usize,
+        pick: usize,
+    },
+    Undo {
+        tab: usize,
+    },
+    EraseAll {
+        tab: usize,
+    },
+    TakeBackup {
+        tab: usize,
+    },
+    Restore {
+        tab: usize,
+        backup: usize,
+    },
+    /// Without a lock: the write of a read made earlier.
+    Write {
+        tab: usize,
+    },
+    Deliver {
+        tab: usize,
+    },
+    Freeze {
+        tab: usize,
+    },
+    Wake {
+        tab: usize,
+    },
+    FailWrites {
+        count: u32,
+    },
+    DamageHistory,
+    NewerVersionWrites,
+    KeepHistory {
+        tab: usize,
+        keep: bool,
+    },
+}
+
+fn step(tabs: usize) -> impl Strategy<Value = Step> {
+    let tab = 0..tabs;
+    prop_oneof![
+        4 => tab.clone().prop_map(|tab| Step::Save { tab }),
+        2 => (tab.clone(), any::<usize>()).prop_map(|(tab, pick)| Step::Correct { tab, pick }),
+        2 => (tab.clone(), any::<usize>()).prop_map(|(tab, pick)| Step::Delete { tab, pick }),
+        2 => tab.clone().prop_map(|tab| Step::Undo { tab }),
+        1 => tab.clone().prop_map(|tab| Step::EraseAll { tab }),
+        1 => tab.clone().prop_map(|tab| Step::TakeBackup { tab }),
+        1 => (tab.clone(), any::<usize>()).prop_map(|(tab, backup)| Step::Restore { tab, backup }),
+        4 => tab.clone().prop_map(|tab| Step::Write { tab }),
+        4 => tab.clone().prop_map(|tab| Step::Deliver { tab }),
+        1 => tab.clone().prop_map(|tab| Step::Freeze { tab }),
+        2 => tab.clone().prop_map(|tab| Step::Wake { tab }),
+        1 => (1..3u32).prop_map(|count| Step::FailWrites { count }),
+        1 => Just(Step::DamageHistory),
+        1 => Just(Step::NewerVersionWrites),
+        1 => (tab, any::<bool>()).prop_map(|(tab, keep)| Step::KeepHistory { tab, keep }),
+    ]
+}
+
+struct World {
+    storage: Storage,
+    tabs: Vec<Tab>,
+    keys: Keys,
+    locks: bool,
+    now_ms: u64,
+    next_id: u32,
+    oracle: Oracle,
+}
+
+impl World {
+    fn new(tab_count: usize, locks: bool, skews: &[i64]) -> Self {
+        let keys = Keys::new(NAMESPACE);
+        let mut world = World {
+            storage: Storage::default(),
+            tabs: (0..tab_count)
+                .map(|index| Tab {
+                    engine: HistoryEngine::new(keys.clone(), true),
+                    clock_skew_ms: skews[index % skews.len()],
+                    events: VecDeque::new(),
+                    frozen: false,
+                    in_flight: None,
+                    last_deleted: None,
+                })
+                .collect(),
+            keys,
+            locks,
+            now_ms: 1_800_000_000_000,
+            next_id: 0,
+            oracle: Oracle::default(),
+        };
+        for tab in 0..tab_count {
+            world.sync(tab);
+        }
+        world
+    }
+
+    fn clock(&self, tab: usize) -> u64 {
+        self.now_ms
+            .saturating_add_signed(self.tabs[tab].clock_skew_ms)
+    }
+
+    /// Performs `ops` for `tab` and tells every other tab (a frozen tab's events are lost).
+    fn perform(&mut self, tab: usize, ops: &[StorageOp]) -> Result<(), (usize, StorageError)> {
+        let before = self.storage.items.clone();
+        let outcome = self.storage.perform(ops);
+        if self.storage.items != before {
+            for (index, other) in self.tabs.iter_mut().enumerate() {
+                if index != tab && !other.frozen {
+                    other.events.push_back(());
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Reads storage and plans (the first half of a sync).
+    fn read(&mut self, tab: usize) {
+        let snapshot = self.storage.snapshot(&self.keys);
+        let now = self.clock(tab);
+        let plan = self.tabs[tab].engine.plan(&snapshot, now);
+        self.tabs[tab].in_flight = Some(plan);
+    }
+
+    /// Notes that `tab` deletes or brings back `id`; with another tab's write on it pending,
+    /// the two race.
+    fn touch(&mut self, tab: usize, id: &str) {
+        if self.locks {
+            return;
+        }
+        let racing = self
+            .oracle
+            .pending
+            .iter()
+            .any(|(other, ids)| *other != tab && ids.iter().any(|pending| pending == id));
+        if racing {
+            self.oracle.ambiguous.push(id.to_owned());
+        }
+        self.oracle
+            .pending
+            .entry(tab)
+            .or_default()
+            .push(id.to_owned());
+    }
+
+    /// Performs the planned writes (the second half).
+    fn write(&mut self, tab: usize) {
+        self.oracle.pending.remove(&tab);
+        if let Some(plan) = self.tabs[tab].in_flight.take() {
+            let outcome = self.perform(tab, &plan.ops.clone());
+            self.tabs[tab].engine.finish(plan, outcome);
+        }
+    }
+
+    /// A whole sync, at once (as under the Web Lock, or a storage event's handler).
+    fn sync(&mut self, tab: usize) {
+        self.write(tab);
+        self.read(tab);
+        self.write(tab);
+    }
+
+    /// After a client's action: at once with a lock; without one, the read now and the write
+    /// whenever the interleaving says.
+    fn act(&mut self, tab: usize) {
+        self.act_on(tab, None);
+    }
+
+    /// [`Self::act`] for an action that deletes or brings back `id`.
+    fn act_on(&mut self, tab: usize, id: Option<&str>) {
+        if self.locks {
+            self.sync(tab);
+        } else {
+            self.write(tab);
+            if let Some(id) = id {
+                self.touch(tab, id);
+            }
+            self.read(tab);
+        }
+    }
+
+    fn visible(&self, tab: usize) -> Vec<CheckIn> {
+        self.tabs[tab].engine.history()
+    }
+
+    fn apply(&mut self, step: &Step) {
+        self.now_ms += 1_000;
+        match *step {
+            Step::Save { tab } => {
+                self.next_id += 1;
+                let now = self.clock(tab);
+                let entry = CheckIn {
+                    id: format!("{:08x}-{tab}", self.next_id),
+                    completed_at_ms: now,
+                    instrument: InstrumentRef {
+                        id: "builtin.alliance-checkin".into(),
+                        version: 1,
+                    },
+                    answers: vec![Answer {
+                        item_id: "overall".into(),
+                        value: (self.next_id % 101) as u16,
+                    }],
+                    note: String::new(),
+                    practice: None,
+                    therapist: None,
+                    edited_at_ms: None,
+                    revision: Revision::default(),
+                };
+                let id = entry.id.clone();
+                let kept = self.tabs[tab].engine.keep_history();
+                self.tabs[tab].engine.save(entry);
+                self.act(tab);
+                if kept {
+                    self.oracle
+                        .acts
+                        .insert(id.clone(), (Last::Saved, self.oracle.erasures));
+                }
+                // Told "Saved" only when the write has landed (with a lock, now).
+                if self.locks && self.tabs[tab].engine.status(&id) == EntryStatus::Saved {
+                    self.oracle.reported_saved.insert(id, self.oracle.erasures);
+                }
+            }
+            Step::Correct { tab, pick } => {
+                let shown = self.visible(tab);
+                if shown.is_empty() {
+                    return;
+                }
+                let mut entry = shown[pick % shown.len()].clone();
+                if self.tabs[tab].engine.status(&entry.id) == EntryStatus::ReadOnly {
+                    return;
+                }
+                entry.note.push('*');
+                entry.edited_at_ms = Some(self.clock(tab));
+                self.tabs[tab].engine.correct(entry);
+                self.act(tab);
+            }
+            Step::Delete { tab, pick } => {
+                let shown = self.visible(tab);
+                if shown.is_empty() {
+                    return;
+                }
+                let entry = shown[pick % shown.len()].clone();
+                if self
+                    .oracle
+                    .undone_life
+                    .get(&entry.id)
+                    .is_some_and(|life| entry.revision.life < *life)
+                {
+                    self.oracle.ambiguous.push(entry.id.clone());
+                }
+                let now = self.clock(tab);
+                let was_kept =
+                    self.tabs[tab].engine.status(&entry.id) != EntryStatus::NotKeptByChoice;
+                if !was_kept {
+                    // Never on the device (the client chose not to keep it): a deletion in this
+                    // page writes nothing, so a backup that holds it may bring it back.
+                    self.oracle.ambiguous.push(entry.id.clone());
+                }
+                self.tabs[tab].engine.delete(&entry, now);
+                self.tabs[tab].last_deleted = was_kept.then(|| entry.clone());
+                self.oracle
+                    .acts
+                    .insert(entry.id.clone(), (Last::Deleted, self.oracle.erasures));
+                self.act_on(tab, Some(&entry.id));
+            }
+            Step::Undo { tab } => {
+                if let Some(entry) = self.tabs[tab].last_deleted.take() {
+                    self.oracle
+                        .acts
+                        .insert(entry.id.clone(), (Last::Undone, self.oracle.erasures));
+                    let id = entry.id.clone();
+                    self.oracle
+                        .undone_life
+                        .insert(id.clone(), entry.revision.life + 1);
+                    self.tabs[tab].engine.undo_delete(entry, true);
+                    self.act_on(tab, Some(&id));
+                }
+            }
+            Step::EraseAll { tab } => {
+                self.tabs[tab].engine.erase_everything();
+                // "Delete everything" always runs at once, and is retried until it lands.
+                for _ in 0..4 {
+                    self.sync(tab);
+                    if self.tabs[tab].engine.last_problem().is_none() {
+                        break;
+                    }
+                }
+                if self.tabs[tab].engine.last_problem().is_none() {
+                    self.oracle.erasures += 1;
+                    self.oracle.newer_text = None;
+                    for tab in &mut self.tabs {
+                        tab.last_deleted = None;
+                    }
+                }
+            }
+            Step::TakeBackup { tab } => {
+                let engine = &self.tabs[tab].engine;
+                let text = export_backup(&engine.everything(), &engine.deletions(), self.now_ms);
+                self.oracle.backups.push(text);
+            }
+            Step::Restore { tab, backup } => {
+                if self.oracle.backups.is_empty() {
+                    return;
+                }
+                let text = self.oracle.backups[backup % self.oracle.backups.len()].clone();
+                let file = read_import(&text).expect("a backup this version wrote reads");
+                // What a restore brings back counts as saved again.
+                for entry in file.entries() {
+                    let deleted = matches!(
+                        self.oracle.acts.get(&entry.id),
+                        Some((Last::Deleted, erasures)) if *erasures == self.oracle.erasures
+                    );
+                    if !deleted {
+                        self.oracle
+                            .acts
+                            .insert(entry.id.clone(), (Last::Saved, self.oracle.erasures));
+                    }
+                }
+                self.tabs[tab].engine.import(file);
+                self.act(tab);
+            }
+            Step::Write { tab } => self.write(tab),
+            Step::Deliver { tab } => {
+                if self.tabs[tab].events.pop_front().is_some() {
+                    self.sync(tab);
+                }
+            }
+            Step::Freeze { tab } => self.tabs[tab].frozen = true,
+            Step::Wake { tab } => {
+                // A frozen tab that comes back reads the device again (visibilitychange).
+                self.tabs[tab].frozen = false;
+                self.tabs[tab].events.clear();
+                self.sync(tab);
+            }
+            Step::FailWrites { count } => self.storage.failing_sets = count,
+            Step::DamageHistory => {
+                let key = self.keys.history();
+                if self.oracle.newer_text.is_none() {
+                    if let Some(text) = self.storage.items.get_mut(&key) {
+                        text.truncate(text.len() / 2);
+                        // Damaged data loses what it held: the oracle forgets those saves
+                        // (they are set aside, checked below), not the deletions.
+                        self.oracle.reported_saved.clear();
+                        self.oracle
+                            .acts
+                            .retain(|_, (last, _)| *last == Last::Deleted);
+                        for other in &mut self.tabs {
+                            if !other.frozen {
+                                other.events.push_back(());
+                            }
+                        }
+                    }
+                }
+            }
+            Step::NewerVersionWrites => {
+                // The newer version takes the lock too: no write of this version is pending.
+                for tab in 0..self.tabs.len() {
+                    self.write(tab);
+                }
+                let key = self.keys.history();
+                let text = r#"{"format":"alliance-checkin/history","version":9,"entries":[],"records":{}}"#;
+                self.storage.items.insert(key, text.into());
+                self.oracle.newer_text = Some(text.into());
+                // What this version had in the main key is the newer version's business now.
+                self.oracle.reported_saved.clear();
+                self.oracle
+                    .acts
+                    .retain(|_, (last, _)| *last == Last::Deleted);
+                for other in &mut self.tabs {
+                    if !other.frozen {
+                        other.events.push_back(());
+                    }
+                }
+            }
+            Step::KeepHistory { tab, keep } => {
+                self.tabs[tab].engine.set_keep_history(keep);
+            }
+        }
+        // Saves reported now that an earlier write has landed.
+        for tab in &self.tabs {
+            for entry in tab.engine.history() {
+                if tab.engine.status(&entry.id) == EntryStatus::Saved
+                    && matches!(self.oracle.acts.get(&entry.id), Some((Last::Saved, _)))
+                {
+                    self.oracle
+                        .reported_saved
+                        .entry(entry.id.clone())
+                        .or_insert(self.oracle.erasures);
+                }
+            }
+        }
+    }
+
+    /// Every tab wakes, every event is delivered and every write lands, until nothing changes.
+    fn settle(&mut self) {
+        self.storage.failing_sets = 0;
+        for tab in &mut self.tabs {
+            tab.frozen = false;
+        }
+        for _round in 0..8 {
+            let before = self.storage.items.clone();
+            for tab in 0..self.tabs.len() {
+                self.tabs[tab].events.clear();
+                self.sync(tab);
+            }
+            if self.storage.items == before {
+                return;
+            }
+        }
+        panic!("the tabs never settled: they keep rewriting each other");
+    }
+
+    /// What the device holds, as the next visit reads it (a fresh page, read-only entries
+    /// left out).
+    fn stored_history(&self) -> Vec<CheckIn> {
+        let mut next_visit = HistoryEngine::new(self.keys.clone(), true);
+        let _ = next_visit.plan(&self.storage.snapshot(&self.keys), self.now_ms);
+        next_visit.history()
+    }
+
+    /// Check-ins physically left in this version's keys from before the last "delete
+    /// everything" (a stale write may put them there; a settled device has pruned them).
+    fn erased_but_present(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for (key, text) in &self.storage.items {
+            if *key == self.keys.history() || key.ends_with("-beside-newer") {
+                if let Ok(history) = decode_history(text) {
+                    for entry in history.entries {
+                        let erased = matches!(
+                            self.oracle.acts.get(&entry.id),
+                            Some((_, at)) if *at < self.oracle.erasures
+                        );
+                        if erased {
+                            found.push(entry.id);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The promises that hold after every step.
+    fn check_always(&self) -> Result<(), TestCaseError> {
+        let set_aside: Vec<&String> = self
+            .storage
+            .items
+            .keys()
+            .filter(|key| self.keys.is_set_aside(key))
+            .collect();
+        if let Some(text) = &self.oracle.newer_text {
+            prop_assert_eq!(
+                self.storage.items.get(&self.keys.history()),
+                Some(text),
+                "a newer version's data was rewritten"
+            );
+        }
+        let _ = set_aside;
+        Ok(())
+    }
+
+    /// The promises once every tab has settled.
+    fn check_settled(&self) -> Result<(), TestCaseError> {
+        self.check_always()?;
+        let stored = self.stored_history();
+        let alive = |id: &str| stored.iter().any(|entry| entry.id == id);
+        for (id, erasures) in &self.oracle.reported_saved {
+            if self.oracle.ambiguous.contains(id) {
+                continue;
+            }
+            let Some((last, at)) = self.oracle.acts.get(id) else {
+                continue;
+            };
+            if *erasures == self.oracle.erasures
+                && *at == self.oracle.erasures
+                && *last != Last::Deleted
+            {
+                prop_assert!(alive(id), "check-in {} was reported saved and is lost", id);
+            }
+        }
+        for (id, (last, at)) in &self.oracle.acts {
+            if self.oracle.ambiguous.contains(id) {
+                continue;
+            }
+            if *last == Last::Deleted && *at == self.oracle.erasures {
+                prop_assert!(!alive(id), "check-in {} was deleted and came back", id);
+            }
+            if *at < self.oracle.erasures {
+                prop_assert!(
+                    !alive(id),
+                    "check-in {} from before 'delete everything' remains",
+                    id
+                );
+            }
+        }
+        let left = self.erased_but_present();
+        prop_assert!(
+            left.is_empty(),
+            "erased check-ins {:?} are still stored",
+            left
+        );
+        let set_aside: Vec<String> = self
+            .storage
+            .items
+            .keys()
+            .filter(|key| self.keys.is_set_aside(key))
+            .cloned()
+            .collect();
+        for (index, tab) in self.tabs.iter().enumerate() {
+            let mut listed = tab.engine.set_aside_keys().to_vec();
+            listed.sort();
+            prop_assert_eq!(
+                &listed,
+                &set_aside,
+                "tab {} does not show set-aside data",
+                index
+            );
+            // What a tab shows is what the device holds.
+            let mut shown: Vec<String> = tab
+                .engine
+                .history()
+                .into_iter()
+                .filter(|entry| tab.engine.status(&entry.id) != EntryStatus::NotKeptByChoice)
+                .map(|entry| entry.id)
+                .collect();
+            shown.sort();
+            let mut held: Vec<String> = stored.iter().map(|entry| entry.id.clone()).collect();
+            held.sort();
+            held.dedup();
+            prop_assert_eq!(
+                shown,
+                held,
+                "tab {} shows what the device does not hold",
+                index
+            );
+        }
+        Ok(())
+    }
+}
+
+fn cases() -> u32 {
+    std::env::var("MODEL_CHECK_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(384)
+}
+
+#[test]
+fn the_history_keeps_its_promises_under_any_interleaving() {
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (
+        2..=4usize,
+        any::<bool>(),
+        proptest::collection::vec(-7_200_000i64..7_200_000, 4),
+    )
+        .prop_flat_map(|(tabs, locks, skews)| {
+            (
+                Just(tabs),
+                Just(locks),
+                Just(skews),
+                proptest::collection::vec(step(tabs), 1..60),
+            )
+        });
+    let mut steps_run = 0usize;
+    runner
+        .run(&strategy, |(tabs, locks, skews, steps)| {
+            let mut world = World::new(tabs, locks, &skews);
+            for step in &steps {
+                world.apply(step);
+                world.check_always()?;
+            }
+            world.settle();
+            world.check_settled()?;
+            Ok(())
+        })
+        .unwrap();
+    let _ = &mut steps_run;
+}

@@ -268,6 +268,11 @@ catalogue! {
     config_block_not_json,
     config_block_not_object,
     questionnaire_invalid,
+    reason_not_from_a_link,
+    /// `{file}`: `configs/<name>.json`.
+    config_file_missing,
+    /// `{file}`: `configs/<name>.json`.
+    config_file_unusable,
 
     // Storage messages.
     storage_unavailable,
@@ -405,6 +410,7 @@ mod tests {
             "limit",
             "builtin",
             "detail",
+            "file",
         ];
         for catalogue in CATALOGUES {
             for (key, template) in catalogue.entries() {

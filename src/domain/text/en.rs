@@ -181,6 +181,8 @@ pub const ENGLISH: Text = Text {
     reason_not_from_a_link: "a link cannot change it: the practice sets it in the page itself or in its configuration file",
     config_file_missing: "Set-up problem for the practice: the configuration file {file} could not be read, so the standard settings are used.",
     config_file_unusable: "Set-up problem for the practice: the configuration file {file} is not a JSON object of settings, so none of it was used.",
+    start_failed: "This check-in could not start. Reloading the page usually fixes it; if not, please ask your practice for another way to check in.",
+    start_reload: "Reload the page",
 
     storage_unavailable: "This browser is not letting the check-in save anything on this device (storage is blocked or turned off). You can still fill it in, but it will not be kept after you close the page: use “Download a backup” below to keep a copy.",
     storage_full: "There is no room left to save on this device, so this check-in was not saved. It is still shown here, and “Download a backup” below keeps a copy.",

@@ -274,6 +274,11 @@ catalogue! {
     /// `{file}`: `configs/<name>.json`.
     config_file_unusable,
 
+    // Shown by the loader (src/web/loader.js) when the widget cannot start: no wasm is
+    // running then, so .ci/post-build.mjs copies these two into the loader.
+    start_failed,
+    start_reload,
+
     // Storage messages.
     storage_unavailable,
     storage_full,
@@ -481,6 +486,7 @@ mod tests {
     #[test]
     fn every_key_is_used_by_the_widget() {
         // A key nothing reads is a string no client sees: dead weight in every catalogue.
+        // The loader's texts are read as `@TEXT.<key>@` in src/web/loader.js.
         fn sources(dir: &std::path::Path, into: &mut String) {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -488,7 +494,10 @@ mod tests {
                     if !path.ends_with("text") {
                         sources(&path, into);
                     }
-                } else if path.extension().is_some_and(|ext| ext == "rs") {
+                } else if path
+                    .extension()
+                    .is_some_and(|ext| ext == "rs" || ext == "js")
+                {
                     into.push_str(&std::fs::read_to_string(&path).unwrap());
                 }
             }

@@ -3,7 +3,7 @@
 // it and is served on the next load); old caches removed but the previous version's kept; and
 // no service worker on a practice's page that embeds the widget.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -206,6 +206,28 @@ describe('offline', () => {
     expectCleanConsole(page);
     const elsewhere = await context.newPage();
     await assert.rejects(elsewhere.goto(`${server.url}another-page`), /ERR_CONNECTION_REFUSED/);
+    await context.close();
+  });
+});
+
+describe('offline with a configuration file', () => {
+  it('keeps the file ?config= names for the next visit with the server gone', async () => {
+    const dir = copyOfDist();
+    mkdirSync(join(dir, 'configs'));
+    writeFileSync(join(dir, 'configs/riverside.json'), JSON.stringify({ 'practice-name': 'Riverside Practice', 'therapist-email': 'sam@riverside.example' }));
+    const server = await serve(dir);
+    const context = await phoneContext(browser);
+    const page = await openPage(context, `${server.url}?config=riverside`);
+    await controlled(page);
+    // Asked again once the worker controls the page, so the worker keeps it.
+    await page.reload();
+    await widgetReady(page);
+    await server.stop();
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator('.aci-header__practice').textContent(), 'Riverside Practice');
+    assert.equal(await page.locator('.aci-notices--setup .aci-notice').count(), 0);
+    expectCleanConsole(page);
     await context.close();
   });
 });

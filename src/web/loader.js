@@ -94,8 +94,10 @@ export async function mountWidget(host) {
   const styled = new Promise((resolve) => {
     link.onload = link.onerror = resolve;
   });
+  // Read while the wasm loads, not after.
+  const config = configFile(host);
   const turn = mountedBefore
-    .then(() => Promise.all([started, configFile(host), styled]))
+    .then(() => Promise.all([started, config, styled]))
     .then(([mount, [name, text]]) => mount(host, container, name, text));
   mountedBefore = turn.catch(() => {});
   try {

@@ -43,7 +43,7 @@ const wasm = files.filter((file) => file.endsWith('_bg.wasm'));
 const css = files.filter((file) => /^widget-[0-9a-f]+\.css$/.test(file));
 if (wasm.length !== 1 || css.length !== 1) fail(`expected one wasm and one widget css, found ${files.join(', ')}`);
 
-/** One key's text in every catalogue (src/domain/text/<language>.rs), by language tag. */
+/** One `LoaderText` key's text in every catalogue (src/domain/text/<language>.rs), by language tag. */
 function catalogueTexts(key) {
   const folder = new URL('../src/domain/text/', import.meta.url);
   const texts = {};

@@ -5,12 +5,17 @@
 //    it in index.html, so the browser still verifies what it loads.
 // 2. Drops the integrity attribute from the wasm `<link rel=preload as=fetch>`: Chromium
 //    ignores SRI on that kind of preload and warns in the console on every load.
-// 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js) and puts it
-//    in place of trunk's inline loader script, so the page runs under a Content-Security-Policy
-//    without 'unsafe-inline' and host pages can reference one file.
+// 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js, with the
+//    two texts it shows if the widget cannot start, taken from the catalogues in
+//    src/domain/text/) and puts it in place of trunk's inline loader script, so the page runs
+//    under a Content-Security-Policy without 'unsafe-inline' and host pages can reference one
+//    file. index.html names it as `alliance-checkin.js?build=<version>` (stamped in step 4),
+//    without an integrity hash: the service worker serves that build's loader, and a loader of
+//    another build must still start (its own hashed files), never leave the page blank.
 // 4. Writes the service worker `sw.js` (stable name, from src/web/sw.js) with the list of every
-//    file above, the manifest and the icon to precache, and a version derived from their
-//    contents (.ci/service-worker.mjs, shared with the end-to-end tests).
+//    file above, the manifest and the icon to precache, a version derived from their
+//    contents, and the digests of the stable-named files it checks at install
+//    (.ci/service-worker.mjs, shared with the end-to-end tests).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +42,20 @@ if (glue.length !== 1) fail(`expected one wasm-bindgen glue file, found ${glue.j
 const wasm = files.filter((file) => file.endsWith('_bg.wasm'));
 const css = files.filter((file) => /^widget-[0-9a-f]+\.css$/.test(file));
 if (wasm.length !== 1 || css.length !== 1) fail(`expected one wasm and one widget css, found ${files.join(', ')}`);
+
+/** One `LoaderText` key's text in every catalogue (src/domain/text/<language>.rs), by language tag. */
+function catalogueTexts(key) {
+  const folder = new URL('../src/domain/text/', import.meta.url);
+  const texts = {};
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.rs') && name !== 'mod.rs')) {
+    const source = readFileSync(new URL(file, folder), 'utf8');
+    const tag = source.match(/language_tag: "([a-z]+)"/)?.[1];
+    const text = source.match(new RegExp(`\\n    ${key}: ("(?:[^"\\\\]|\\\\.)*"),\\n`))?.[1];
+    if (!tag || !text) fail(`${file}: no language_tag or ${key}`);
+    texts[tag] = JSON.parse(text);
+  }
+  return texts;
+}
 
 async function minifyInto(path, source) {
   const result = await minify(source, {
@@ -69,15 +88,16 @@ index = index.replace(/(<link[^>]*\.wasm["']?[^>]*?)\s+integrity=["']?[^"' >]+["
 {
   const template = readFileSync(new URL('../src/web/loader.js', import.meta.url), 'utf8');
   const filled = template
+    .replace(/@TEXT\.([a-z_]+)@/g, (_, key) => JSON.stringify(catalogueTexts(key)))
     .replaceAll('@GLUE@', glue[0])
     .replaceAll('@WASM@', wasm[0])
     .replaceAll('@CSS@', css[0])
     .replaceAll('@CSS_INTEGRITY@', sri(readFileSync(join(dir, css[0]))));
-  if (/@[A-Z_]+@/.test(filled)) fail('src/web/loader.js has a placeholder this hook does not fill');
+  if (/@[A-Z_]+@|@TEXT\./.test(filled)) fail('src/web/loader.js has a placeholder this hook does not fill');
   const code = await minifyInto(join(dir, LOADER), filled);
   const inline = /<script type=["']?module["']?>[^<]*TrunkApplicationStarted[^<]*<\/script>/;
   if (!inline.test(index)) fail("trunk's inline loader script was not found in index.html");
-  index = index.replace(inline, `<script type=module src=./${LOADER} integrity=${sri(code)}></script>`);
+  index = index.replace(inline, `<script type=module src="./${LOADER}?build="></script>`);
   console.log(`post-build: ${LOADER} ${filled.length} -> ${code.length} bytes`);
 }
 

@@ -27,9 +27,15 @@ impl MountedWidget {
 }
 
 /// Mounts the widget into `container` (inside `host`'s shadow root, prepared by the loader),
-/// with the practice's settings read from `host`. The rest of the page is never touched.
-pub fn mount(host: &web_sys::Element, container: web_sys::HtmlElement) -> MountedWidget {
-    let (settings, problems) = browser::host::read_practice_settings(host);
+/// with the practice's settings read from `host` and from the configuration file the loader
+/// read before mounting (`config`: its name and text, None if missing), so the first render
+/// already has every setting. The rest of the page is never touched.
+pub fn mount(
+    host: &web_sys::Element,
+    container: web_sys::HtmlElement,
+    config: Option<(String, Option<String>)>,
+) -> MountedWidget {
+    let (settings, problems) = browser::host::read_practice_settings(host, config);
     browser::host::apply_accent(&container, &settings);
     let namespace = settings.namespace.clone();
     let handle = leptos::mount::mount_to(container, move || {

@@ -16,10 +16,18 @@ impl Widget {
     }
 }
 
-/// Mounts a widget into `container`, with settings read from `host`.
+/// Mounts a widget into `container`, with settings read from `host`, and from the
+/// configuration file `config_name` (`?config=`) whose text the loader read (`config_text`,
+/// absent when the file is missing or unreadable).
 #[wasm_bindgen]
-pub fn mount(host: web_sys::Element, container: web_sys::HtmlElement) -> Widget {
-    Widget(alliance_checkin::mount(&host, container))
+pub fn mount(
+    host: web_sys::Element,
+    container: web_sys::HtmlElement,
+    config_name: Option<String>,
+    config_text: Option<String>,
+) -> Widget {
+    let config = config_name.map(|name| (name, config_text));
+    Widget(alliance_checkin::mount(&host, container, config))
 }
 
 fn main() {}

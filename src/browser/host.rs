@@ -1,6 +1,6 @@
 //! The host element a widget mounts into: reads the practice's settings from it (data
-//! attributes, the JSON configuration block inside it, and URL parameters when the widget is the
-//! whole page), resolves a questionnaire named by element id, and applies the accent colour to
+//! attributes, the JSON configuration block inside it, and, when the widget is the whole page,
+//! the configuration file `?config=` names and the URL parameters a link may set), resolves a questionnaire named by element id, and applies the accent colour to
 //! the widget's own container. Nothing outside the widget is changed, except the page title
 //! when the widget is the page.
 
@@ -22,12 +22,14 @@ thread_local! {
     static NAMESPACES_IN_USE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-fn url_layer() -> Layer {
+/// The URL parameters a link may set (a setting that must not come from a link is refused,
+/// named in a problem).
+fn url_layer() -> (Layer, Vec<SettingProblem>) {
     let search = web_sys::window()
         .and_then(|window| window.location().search().ok())
         .unwrap_or_default();
     let parameters = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    Layer::of_text(Source::UrlParameter, &|name| {
+    Layer::of_url(&|name| {
         parameters
             .as_ref()
             .and_then(|parameters| parameters.get(name))
@@ -48,13 +50,25 @@ fn config_block(host: &Element) -> Option<String> {
         .and_then(|script| script.text_content())
 }
 
-/// Reads and validates everything the practice set for the widget in `host`.
-pub fn read_practice_settings(host: &Element) -> (PracticeSettings, Vec<SettingProblem>) {
+/// Reads and validates everything the practice set for the widget in `host`. `config` is the
+/// configuration file `?config=` named, as the loader read it before mounting: its name and
+/// text (None when it is missing or unreadable).
+pub fn read_practice_settings(
+    host: &Element,
+    config: Option<(String, Option<String>)>,
+) -> (PracticeSettings, Vec<SettingProblem>) {
     let standalone = host.has_attribute(STANDALONE_ATTRIBUTE);
     let mut problems = Vec::new();
-    let mut layers = Vec::with_capacity(3);
+    let mut layers = Vec::with_capacity(4);
     if standalone {
-        layers.push(url_layer());
+        let (layer, url_problems) = url_layer();
+        layers.push(layer);
+        problems.extend(url_problems);
+    }
+    if let Some((name, text)) = config {
+        let (layer, file_problems) = Layer::of_config_file(&name, text.as_deref());
+        layers.push(layer);
+        problems.extend(file_problems);
     }
     if let Some(block) = config_block(host) {
         let (layer, block_problems) = Layer::of_config_block(&block);

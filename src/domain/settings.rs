@@ -1,5 +1,6 @@
-//! The practice's configuration: every setting a practice can give, the three places it can come
-//! from (URL parameters, a JSON configuration block, data attributes) and which one wins, and
+//! The practice's configuration: every setting a practice can give, the places it can come
+//! from (URL parameters, a configuration file beside the widget, a JSON configuration block,
+//! data attributes) and which one wins, which settings a link may never set, and
 //! the validation each value passes. A refused value is dropped with a problem the widget shows
 //! (naming the setting and what is wrong); the widget keeps running with its default.
 
@@ -28,6 +29,38 @@ pub const SETTING_NAMES: [&str; 14] = [
     "host-origin",
 ];
 
+/// Settings a link must never set: they decide where the summary can be sent and to whom
+/// (`therapist-email`, `therapist-name`), what the client reads in a crisis (`safety-text`),
+/// whether and where their check-ins are kept (`keep-history`, `namespace`), and what is asked
+/// and when the feedback says "worth talking about" (`questionnaire`, `total-below`,
+/// `item-below`: a link could hide every prompt to raise a poor session). Anyone can craft a
+/// link to the practice's own address, so on the widget's own page these come only from the
+/// page's markup or from a configuration file beside the widget (`?config=<name>`). The others
+/// only change how the widget looks or reads (language, accent, title, practice name, whether
+/// the history is shown; nothing is deleted) or narrow where the frame's height goes.
+pub const NOT_FROM_A_LINK: [&str; 8] = [
+    "therapist-email",
+    "therapist-name",
+    "safety-text",
+    "keep-history",
+    "namespace",
+    "questionnaire",
+    "total-below",
+    "item-below",
+];
+
+/// Where configuration files live, beside the widget's page: `configs/<name>.json`.
+pub const CONFIG_FOLDER: &str = "configs/";
+
+/// A configuration file's name as `?config=` gives it: 1-32 of `a-z`, `0-9`, `-`, so it can
+/// only ever name a file in the folder beside the widget (no `/`, `.`, `%` or scheme).
+pub fn is_config_name(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+}
+
 /// Longest name or title shown; longer values are refused rather than cut.
 pub const NAME_LIMIT: usize = 80;
 /// Longest safety text (a few sentences with phone numbers).
@@ -38,11 +71,14 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 pub const BUILTIN_QUESTIONNAIRE: &str = "builtin.alliance-checkin";
 
 /// Where a value came from. Later variants win: data attributes are written on the element
-/// itself, the configuration block sits inside it, and URL parameters are only read when the
-/// widget is the whole page (`data-standalone`), where anyone can edit a link.
+/// itself, the configuration block sits inside it, the configuration file was put beside the
+/// widget by the practice, and URL parameters are only read when the widget is the whole page
+/// (`data-standalone`), where anyone can edit a link (and never for [`NOT_FROM_A_LINK`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Source {
     UrlParameter,
+    /// A configuration file beside the widget (`configs/<name>.json`), named by `?config=`.
+    ConfigFile,
     ConfigBlock,
     DataAttribute,
 }
@@ -52,6 +88,7 @@ impl Source {
     pub fn spelling(self, name: &str) -> String {
         match self {
             Source::UrlParameter => format!("?{name}="),
+            Source::ConfigFile => format!("{CONFIG_FOLDER}… {{\"{name}\": …}}"),
             Source::ConfigBlock => format!("{{\"{name}\": …}}"),
             Source::DataAttribute => format!("data-{name}"),
         }
@@ -89,7 +126,60 @@ impl Layer {
     /// is refused whole (with the reason); an unknown setting or a value of the wrong kind is
     /// refused on its own.
     pub fn of_config_block(text: &str) -> (Self, Vec<SettingProblem>) {
-        let block = || Source::ConfigBlock.spelling("…");
+        Self::of_json(text, Source::ConfigBlock)
+    }
+
+    /// The configuration file `?config=<name>` named: `text` is what the loader read from
+    /// `configs/<name>.json` (None: missing or unreadable). Read like the block (the same JSON
+    /// object of settings); a bad name, a missing file or one that is not such an object is
+    /// named, and nothing of it is used.
+    pub fn of_config_file(name: &str, text: Option<&str>) -> (Self, Vec<SettingProblem>) {
+        if !is_config_name(name) {
+            let setting = Source::UrlParameter.spelling("config");
+            return (
+                Layer::default(),
+                vec![SettingProblem::new(
+                    setting,
+                    ProblemKind::ConfigNameUnusable,
+                )],
+            );
+        }
+        let file = format!("{CONFIG_FOLDER}{name}.json");
+        let Some(text) = text else {
+            let problem = SettingProblem::new(file, ProblemKind::ConfigFileMissing);
+            return (Layer::default(), vec![problem]);
+        };
+        let (layer, mut problems) = Self::of_json(text, Source::ConfigFile);
+        for problem in &mut problems {
+            if matches!(
+                problem.kind,
+                ProblemKind::BlockNotJson(_) | ProblemKind::BlockNotAnObject
+            ) {
+                *problem = SettingProblem::new(file.clone(), ProblemKind::ConfigFileUnusable);
+            }
+        }
+        (layer, problems)
+    }
+
+    /// URL parameters: a setting that must not come from a link is refused (named), not used.
+    pub fn of_url(lookup: &dyn Fn(&str) -> Option<String>) -> (Self, Vec<SettingProblem>) {
+        let mut layer = Self::of_text(Source::UrlParameter, lookup);
+        let mut problems = Vec::new();
+        layer.values.retain(|(name, _, source)| {
+            let refused = NOT_FROM_A_LINK.contains(&name.as_str());
+            if refused {
+                problems.push(SettingProblem::new(
+                    source.spelling(name),
+                    ProblemKind::NotFromALink,
+                ));
+            }
+            !refused
+        });
+        (layer, problems)
+    }
+
+    fn of_json(text: &str, source: Source) -> (Self, Vec<SettingProblem>) {
+        let block = || source.spelling("…");
         let parsed = match json::parse(text) {
             Ok(parsed) => parsed,
             Err(error) => {
@@ -105,7 +195,7 @@ impl Layer {
         let mut problems = Vec::new();
         let mut values = Vec::new();
         for (name, value) in members {
-            let setting = Source::ConfigBlock.spelling(name);
+            let setting = source.spelling(name);
             if !SETTING_NAMES.contains(&name.as_str()) {
                 problems.push(SettingProblem::new(setting, ProblemKind::UnknownSetting));
                 continue;
@@ -122,7 +212,7 @@ impl Layer {
                     continue;
                 }
             };
-            values.push((name.clone(), raw, Source::ConfigBlock));
+            values.push((name.clone(), raw, source));
         }
         (Layer { values }, problems)
     }
@@ -233,6 +323,14 @@ pub enum ProblemKind {
     UnknownSetting,
     /// A list or an object where text, a number or true/false belongs.
     WrongType,
+    /// A URL parameter for a setting only the page or a configuration file may give.
+    NotFromALink,
+    /// `?config=` is not 1-32 of `a-z`, `0-9`, `-`.
+    ConfigNameUnusable,
+    /// The configuration file is missing or could not be read.
+    ConfigFileMissing,
+    /// The configuration file is not JSON, or not an object of settings.
+    ConfigFileUnusable,
 }
 
 /// A refused value: the setting as the practice wrote it, and why.
@@ -293,6 +391,17 @@ impl SettingProblem {
                 return (text.config_block_not_object.to_owned(), Vec::new())
             }
             ProblemKind::UnknownSetting => text.reason_unknown_setting.to_owned(),
+            ProblemKind::NotFromALink => text.reason_not_from_a_link.to_owned(),
+            // The same rule as a namespace's, so the same words.
+            ProblemKind::ConfigNameUnusable => text.reason_namespace.to_owned(),
+            ProblemKind::ConfigFileMissing | ProblemKind::ConfigFileUnusable => {
+                let template = if self.kind == ProblemKind::ConfigFileMissing {
+                    text.config_file_missing
+                } else {
+                    text.config_file_unusable
+                };
+                return (fill(template, &[("file", &self.setting)]), Vec::new());
+            }
             ProblemKind::WrongType => text.reason_wrong_type.to_owned(),
         };
         let message = fill(
@@ -755,6 +864,158 @@ mod tests {
         assert_eq!(instrument, builtin_instrument());
         let (message, _) = problems[0].message(&ENGLISH);
         assert!(message.contains("from 0 to 40"), "{message}");
+    }
+
+    fn link(pairs: &'static [(&'static str, &'static str)]) -> (Layer, Vec<SettingProblem>) {
+        Layer::of_url(&|name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn a_link_cannot_redirect_the_summary_replace_the_crisis_text_or_drop_the_history() {
+        let (layer, problems) = link(&[
+            ("therapist-email", "evil@x.example"),
+            ("therapist-name", "Not your therapist"),
+            ("safety-text", "Nobody to call."),
+            ("keep-history", "no"),
+            ("namespace", "x"),
+            ("questionnaire", "#evil"),
+            ("total-below", "0"),
+            ("item-below", "0"),
+            ("language", "es"),
+            ("accent", "#7a3e9d"),
+            ("title", "Check-in"),
+            ("practice-name", "Riverside"),
+            ("show-history", "no"),
+            ("host-origin", "https://www.riverside.example"),
+        ]);
+        let refused: Vec<&str> = problems.iter().map(|p| p.setting.as_str()).collect();
+        assert_eq!(
+            refused,
+            [
+                "?therapist-name=",
+                "?therapist-email=",
+                "?questionnaire=",
+                "?total-below=",
+                "?item-below=",
+                "?keep-history=",
+                "?namespace=",
+                "?safety-text="
+            ]
+        );
+        assert!(problems.iter().all(|p| p.kind == ProblemKind::NotFromALink));
+        let (settings, more) = resolve(&[layer]);
+        assert!(more.is_empty(), "{more:?}");
+        let defaults = PracticeSettings::default();
+        assert_eq!(settings.therapist_email, None);
+        assert_eq!(settings.therapist_name, None);
+        assert_eq!(settings.safety_text, None);
+        assert!(settings.keep_history);
+        assert_eq!(settings.namespace, defaults.namespace);
+        assert_eq!(settings.questionnaire, QuestionnaireChoice::Builtin);
+        assert_eq!((settings.total_below, settings.item_below), (None, None));
+        // What only changes how the widget looks or reads still comes from the link.
+        assert_eq!(settings.language.as_deref(), Some("es"));
+        assert!(settings.accent.is_some());
+        assert_eq!(settings.title.as_deref(), Some("Check-in"));
+        assert_eq!(settings.practice_name.as_deref(), Some("Riverside"));
+        assert!(!settings.show_history);
+        assert!(settings.host_origin.is_some());
+        // The message names the parameter, in every language.
+        let (message, _) = problems[1].message(&ENGLISH);
+        assert!(message.contains("?therapist-email="), "{message}");
+        assert!(message.contains("a link cannot change it"), "{message}");
+        let (mensaje, _) = problems[1].message(&crate::domain::text::SPANISH);
+        assert!(mensaje.contains("?therapist-email="), "{mensaje}");
+        assert!(
+            mensaje.contains("un enlace no puede cambiarlo"),
+            "{mensaje}"
+        );
+        for name in NOT_FROM_A_LINK {
+            assert!(SETTING_NAMES.contains(&name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_configuration_file_gives_what_a_link_cannot_and_wins_over_the_link() {
+        let (url, _) = link(&[("title", "From the link"), ("language", "es")]);
+        let (file, problems) = Layer::of_config_file(
+            "riverside",
+            Some(
+                r#"{"therapist-email": "sam@riverside.example", "keep-history": false,
+                     "title": "From the file", "safety-text": "Call 988."}"#,
+            ),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let (settings, problems) = resolve(&[url, file]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            settings.therapist_email.as_deref(),
+            Some("sam@riverside.example")
+        );
+        assert!(!settings.keep_history);
+        assert_eq!(settings.title.as_deref(), Some("From the file"));
+        assert_eq!(settings.language.as_deref(), Some("es"));
+        assert_eq!(settings.safety_text.as_deref(), Some("Call 988."));
+        // The markup still wins over the file.
+        let (file, _) = Layer::of_config_file("riverside", Some(r#"{"title": "File"}"#));
+        let (settings, _) = resolve(&[file, attributes(&[("title", "Element")])]);
+        assert_eq!(settings.title.as_deref(), Some("Element"));
+        // A value the file gets wrong is named with the file's folder.
+        let (file, _) = Layer::of_config_file("riverside", Some(r#"{"accent": "red"}"#));
+        let (_, problems) = resolve(&[file]);
+        assert_eq!(problems[0].setting, "configs/… {\"accent\": …}");
+    }
+
+    #[test]
+    fn a_configuration_file_name_can_only_name_a_file_beside_the_widget() {
+        for name in ["riverside", "clinic-2", "a", &"x".repeat(32)] {
+            assert!(is_config_name(name), "{name}");
+        }
+        for hostile in [
+            "",
+            "../secrets",
+            "..",
+            "a/b",
+            "a.json",
+            "Riverside",
+            "https://evil.example/x",
+            "//evil.example",
+            "%2e%2e",
+            "a b",
+            &"x".repeat(33),
+        ] {
+            assert!(!is_config_name(hostile), "{hostile}");
+            let (layer, problems) = Layer::of_config_file(hostile, Some(r#"{"title": "x"}"#));
+            assert!(layer.values.is_empty());
+            assert_eq!(kinds(&problems), vec![ProblemKind::ConfigNameUnusable]);
+            assert_eq!(problems[0].setting, "?config=");
+        }
+    }
+
+    #[test]
+    fn a_missing_or_malformed_configuration_file_is_named_and_nothing_of_it_used() {
+        let (layer, problems) = Layer::of_config_file("riverside", None);
+        assert!(layer.values.is_empty());
+        assert_eq!(kinds(&problems), vec![ProblemKind::ConfigFileMissing]);
+        let (message, _) = problems[0].message(&ENGLISH);
+        assert!(message.contains("configs/riverside.json"), "{message}");
+        assert!(message.contains("could not be read"), "{message}");
+        let (mensaje, _) = problems[0].message(&crate::domain::text::SPANISH);
+        assert!(mensaje.contains("configs/riverside.json"), "{mensaje}");
+        for malformed in ["{\"therapist-email\": ", "[1]", "<html>"] {
+            let (layer, problems) = Layer::of_config_file("riverside", Some(malformed));
+            assert!(layer.values.is_empty(), "{malformed}");
+            assert_eq!(kinds(&problems), vec![ProblemKind::ConfigFileUnusable]);
+            let (message, _) = problems[0].message(&ENGLISH);
+            assert!(message.contains("configs/riverside.json"), "{message}");
+        }
+        let (settings, _) = resolve(&[Layer::of_config_file("riverside", None).0]);
+        assert_eq!(settings, PracticeSettings::default());
     }
 
     #[test]

@@ -1,19 +1,73 @@
 // Alliance Check-in loader, published as `alliance-checkin.js` (a stable name a practice can
-// reference). .ci/post-build.mjs fills in the hashed file names and the stylesheet's integrity.
+// reference). .ci/post-build.mjs fills in the hashed file names, the stylesheet's integrity and
+// the two texts shown if the widget cannot start.
 //
 // Every element with `data-alliance-checkin` gets an open shadow root holding the widget's
 // stylesheet and a container the WebAssembly app mounts into: the host page's CSS cannot
 // reach the widget and the widget's CSS cannot reach the page. Nothing else on the page is
 // touched. A page that adds elements later can call `mountWidget(element)`.
-import init, { mount } from './@GLUE@';
-
 const here = import.meta.url;
 const stylesheet = new URL('@CSS@', here).href;
-const started = init({ module_or_path: new URL('@WASM@', here) });
+// Imported, not a static import: a glue or wasm that fails to load (a broken deploy, an
+// integrity failure) must still let this file show the client what to do, not a blank page.
+const started = import('./@GLUE@').then(async (glue) => {
+  await glue.default({ module_or_path: new URL('@WASM@', here) });
+  return glue.mount;
+});
+started.catch(() => {}); // reported by each widget that waits for it
 // Widgets mount one after another in the order mountWidget was called (document order for the
 // page's own), so settings that depend on order, such as which of two widgets sharing a
 // namespace is told about the clash, never depend on which stylesheet load finished first.
 let mountedBefore = Promise.resolve();
+const query = new URLSearchParams(location.search);
+// Filled in from the catalogues (src/domain/text/): the only words shown without the wasm.
+const CANNOT_START = @TEXT.start_failed@;
+const RELOAD = @TEXT.start_reload@;
+
+/**
+ * The configuration file `?config=<name>` names, on the widget's own page only: read before
+ * mounting, so the widget never shows other settings first. Only `configs/<name>.json` beside
+ * the page, with a name of 1-32 of a-z 0-9 - (no other folder or origin can be named); the
+ * wasm checks the name again and names a missing or unusable file. Resolves to [name, text].
+ */
+async function configFile(host) {
+  const name = host.hasAttribute('data-standalone') ? query.get('config') : null;
+  if (name === null) return [];
+  let text;
+  if (/^[a-z0-9-]{1,32}$/.test(name)) {
+    try {
+      const response = await fetch(new URL(`configs/${name}.json`, location.href), { redirect: 'error' });
+      if (response.ok) text = await response.text();
+    } catch {
+      // Offline and never cached, or refused: named as missing.
+    }
+  }
+  return [name, text];
+}
+
+/** Shows, inside the widget, that it could not start, with a button that reloads the page. */
+function cannotStart(host, container) {
+  const asked = host.dataset.language || (host.hasAttribute('data-standalone') && query.get('language'));
+  let language = (asked || navigator.language || '').split('-')[0].toLowerCase();
+  if (!Object.hasOwn(RELOAD, language)) language = 'en';
+  const pick = (texts) => texts[language];
+  const box = document.createElement('div');
+  box.className = 'aci';
+  box.lang = language;
+  const notice = document.createElement('div');
+  notice.className = 'aci-notice aci-notice--error';
+  notice.setAttribute('role', 'alert');
+  const message = document.createElement('p');
+  message.textContent = pick(CANNOT_START);
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'aci-button aci-button--primary';
+  button.textContent = pick(RELOAD);
+  button.onclick = () => location.reload();
+  notice.append(message, button);
+  box.append(notice);
+  container.replaceChildren(box);
+}
 
 // The widget's sizes follow the reader's chosen text size, not the host page's
 // `html { font-size }`: CSS multiplies by --aci-rem, registered as a length so the value
@@ -40,18 +94,22 @@ export async function mountWidget(host) {
   const styled = new Promise((resolve) => {
     link.onload = link.onerror = resolve;
   });
-  const turn = mountedBefore.then(() => Promise.all([started, styled])).then(() => mount(host, container));
+  // Read while the wasm loads, not after.
+  const config = configFile(host);
+  const turn = mountedBefore
+    .then(() => Promise.all([started, config, styled]))
+    .then(([mount, [name, text]]) => mount(host, container, name, text));
   mountedBefore = turn.catch(() => {});
   try {
     return await turn;
   } catch (error) {
-    container.textContent =
-      'This check-in could not start in this browser. Please update it, or ask your practice for another way to check in.';
+    cannotStart(host, container);
     throw error;
   }
 }
 
-await Promise.all(
+// A widget that cannot start shows why (above); the others and the page carry on.
+const results = await Promise.allSettled(
   [...document.querySelectorAll('[data-alliance-checkin]')]
     .filter((host) => !host.shadowRoot)
     .map((host) => mountWidget(host)),
@@ -70,16 +128,24 @@ if ('serviceWorker' in navigator && document.querySelector('[data-alliance-check
     else window.addEventListener('load', resolve, { once: true });
   });
   const takeOver = (worker) => worker?.postMessage('skip-waiting');
+  // A widget that could not start: no new worker keeps this build, so Reload asks the server
+  // again; an existing worker looks for a newer version and lets it take over at once.
+  const failed = results.some((result) => result.status === 'rejected');
   loaded
-    .then(() => navigator.serviceWorker.register(new URL('sw.js', here)))
+    .then(() =>
+      failed
+        ? navigator.serviceWorker.getRegistration().then((registration) => registration?.update().then(() => registration))
+        : navigator.serviceWorker.register(new URL('sw.js', here)),
+    )
     .then((registration) => {
-      takeOver(registration.waiting);
-      registration.addEventListener('updatefound', () => {
-        const worker = registration.installing;
+      if (!registration) return;
+      const watch = (worker) =>
         worker?.addEventListener('statechange', () => {
           if (worker.state === 'installed') takeOver(worker);
         });
-      });
+      takeOver(registration.waiting);
+      watch(registration.installing);
+      registration.addEventListener('updatefound', () => watch(registration.installing));
     })
     // No worker (a private window, a host without HTTPS): the check-in works as before, online.
     .catch(() => {});

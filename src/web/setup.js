@@ -10,6 +10,22 @@ const page = new URL('./', location.href).href;
 const QUESTIONNAIRE_ID = 'practice-questionnaire';
 // Defaults a snippet leaves out.
 const DEFAULTS = { accent: '#1b6670', 'show-history': 'yes', 'keep-history': 'yes' };
+// Settings a link may not set (NOT_FROM_A_LINK in src/domain/settings.rs): on the widget's own
+// page they come only from a configuration file beside it, configs/<name>.json.
+const NOT_FROM_A_LINK = [
+  'therapist-email',
+  'therapist-name',
+  'safety-text',
+  'keep-history',
+  'namespace',
+  'questionnaire',
+  'total-below',
+  'item-below',
+];
+const configName = document.getElementById('config-name');
+const configText = document.getElementById('config-file');
+/** The file name as typed, if it is one the widget accepts (else `practice`). */
+const fileName = () => (/^[a-z0-9-]{1,32}$/.test(configName.value) ? configName.value : 'practice');
 
 /** The settings as attribute name -> value, leaving out empty fields and defaults. */
 function settings() {
@@ -36,8 +52,23 @@ function elementSnippet(values, definition) {
   return `${block}<div data-alliance-checkin${attributes}${questionnaireAttribute}></div>\n<script type="module" src="${loader}"></script>`;
 }
 
-function iframeSnippet(values) {
-  const query = new URLSearchParams(values).toString();
+/** The settings a link may not carry, as the configuration file's text (empty: none). */
+function configFile(values, definition) {
+  const settings = {};
+  for (const name of NOT_FROM_A_LINK) if (values[name] !== undefined) settings[name] = values[name];
+  if (definition) {
+    try {
+      settings.questionnaire = JSON.parse(definition);
+    } catch {
+      // The preview names the problem; a file never carries text that is not JSON.
+    }
+  }
+  return Object.keys(settings).length ? `${JSON.stringify(settings, null, 2)}\n` : '';
+}
+
+function iframeSnippet(values, config) {
+  const linkable = Object.entries(values).filter(([name]) => !NOT_FROM_A_LINK.includes(name));
+  const query = new URLSearchParams(config ? [['config', fileName()], ...linkable] : linkable).toString();
   const src = query ? `${page}?${query}` : page;
   return `<iframe id="alliance-checkin" src="${escapeHtml(src)}" title="Session check-in"
         allow="clipboard-write; web-share" loading="lazy"
@@ -61,7 +92,10 @@ async function refresh() {
   const values = settings();
   const definition = questionnaire.value.trim();
   document.getElementById('snippet-element').value = elementSnippet(values, definition);
-  document.getElementById('snippet-iframe').value = iframeSnippet(values);
+  const config = configFile(values, definition);
+  configText.value = config || 'Not needed: every setting chosen can be in the frame’s address.';
+  document.getElementById('config-path').textContent = `Put it at ${new URL(`configs/${fileName()}.json`, page).href}`;
+  document.getElementById('snippet-iframe').value = iframeSnippet(values, config);
 
   mounted?.unmount();
   mounted = undefined;
@@ -87,9 +121,21 @@ async function refresh() {
 }
 
 let pending;
-form.addEventListener('input', () => {
-  clearTimeout(pending);
-  pending = setTimeout(refresh, 250);
+for (const source of [form, configName]) {
+  source.addEventListener('input', () => {
+    clearTimeout(pending);
+    pending = setTimeout(refresh, 250);
+  });
+}
+
+document.getElementById('download-config').addEventListener('click', () => {
+  const values = settings();
+  const file = new Blob([configFile(values, questionnaire.value.trim()) || '{}\n'], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(file);
+  link.download = `${fileName()}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 });
 
 document.getElementById('load-example').addEventListener('click', async () => {

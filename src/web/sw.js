@@ -10,10 +10,19 @@
 // - Activation deletes this app's old caches but keeps the one of the version that was active
 //   until now (until the next activation), so a tab still loading that version's files finds
 //   them even if the server no longer has them.
+//
+// One build, never a mix: a page and the files it names always come from the same build.
+// - Install checks every stable-named file (index.html, the loader, manifest, icon) against
+//   the SHA-256 digest this build recorded; a file of another build (a deploy half done, a
+//   stale CDN copy) fails the install, its cache is deleted, and the old worker stays.
+// - index.html names its loader `alliance-checkin.js?build=<version>`, and each cache keeps
+//   its loader under that name too: a page gets its own build's loader from whichever cache
+//   holds it, even after a newer worker took over. Hashed files are the same in every cache.
 const VERSION = '@VERSION@';
 // Names with a content hash: any copy is the right one, the HTTP cache's included.
 const HASHED = @HASHED@;
-// Stable names (index.html, the loader, manifest, icon): fetched past the HTTP cache.
+// Stable names (index.html, the loader, manifest, icon) with this build's digests: fetched
+// past the HTTP cache and checked.
 const STABLE = @STABLE@;
 
 // Caches are per origin: the scope keeps apart two copies of the app on one host.
@@ -24,23 +33,33 @@ const ACTIVE = `${PREFIX}active `;
 const SCOPE = new URL(self.registration.scope).pathname;
 const INDEX = `${SCOPE}index.html`;
 
+const hex = (bytes) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
 self.addEventListener('install', (event) => {
-  const files = [...HASHED.map((file) => [file, 'default']), ...STABLE.map((file) => [file, 'no-cache'])];
+  const files = [...HASHED.map((file) => [file]), ...Object.entries(STABLE)];
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
       Promise.all(
-        files.map(async ([file, mode]) => {
-          const response = await fetch(file, { cache: mode });
+        files.map(async ([file, digest]) => {
+          const response = await fetch(file, { cache: digest ? 'no-cache' : 'default' });
           if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-          // A host that redirects (index.html to ./) gives a response a page load may not use.
+          // Copied: a host that redirects (index.html to ./) gives a response a page load may
+          // not use, and a stable file is read to check it and kept under two names.
           const { status, statusText, headers } = response;
-          await cache.put(
-            file,
-            response.redirected ? new Response(await response.blob(), { status, statusText, headers }) : response,
-          );
+          const body = await response.arrayBuffer();
+          if (digest && hex(await crypto.subtle.digest('SHA-256', body)) !== digest) {
+            throw new Error(`${file} is not from build ${VERSION}`);
+          }
+          for (const key of digest ? [file, `${file}?build=${VERSION}`] : [file]) {
+            await cache.put(key, new Response(body, { status, statusText, headers }));
+          }
         }),
       ),
-    ),
+    ).catch(async (error) => {
+      // Nothing of a build that failed is kept (no page could be served from half of it).
+      await caches.delete(CACHE);
+      throw error;
+    }),
   );
 });
 
@@ -83,6 +102,20 @@ self.addEventListener('fetch', (event) => {
   // in the same folder is not this app's and is left to the browser.
   const page = request.mode === 'navigate';
   if (page && url.pathname !== SCOPE && url.pathname !== INDEX) return;
+  // Configuration files (?config=) are the practice's, not the build's: from the server when
+  // it answers, kept for offline use, else the last copy kept.
+  if (url.pathname.startsWith(`${SCOPE}configs/`)) {
+    event.respondWith(
+      fetch(request).then(
+        async (response) => {
+          if (response.ok) await (await caches.open(CACHE)).put(request, response.clone());
+          return response;
+        },
+        async () => (await cached(request)) ?? Response.error(),
+      ),
+    );
+    return;
+  }
   // Cache first; anything not cached goes to the network and is not kept.
   event.respondWith(cached(page ? INDEX : request).then((hit) => hit ?? fetch(request)));
 });

@@ -86,6 +86,15 @@ const PAGES = {
        <script type="application/json">{"title": "Missing a brace"</script>
      </div>`,
   ),
+  // A practice's configuration file beside the widget (`?config=riverside`).
+  '/configs/riverside.json': JSON.stringify({
+    'practice-name': 'Riverside Practice',
+    'therapist-name': 'Sam',
+    'therapist-email': 'sam@riverside.example',
+    'safety-text': 'Riverside crisis line: 0800 000 000, any hour.',
+    'keep-history': true,
+  }),
+  '/configs/broken.json': '{"therapist-email": "sam@riverside.example"',
   '/keep-nothing.html': page(
     `<div data-alliance-checkin data-namespace="kiosk" data-keep-history="no"></div>`,
   ),
@@ -387,7 +396,7 @@ describe('configuration', () => {
   });
 
   it('reads URL parameters when the widget is the page', async () => {
-    const url = `${server.url}?language=es&title=Consulta%20Norte&accent=%23ffdd00&show-history=no&namespace=url`;
+    const url = `${server.url}?language=es&title=Consulta%20Norte&accent=%23ffdd00&show-history=no`;
     const context = await phoneContext(browser);
     const tab = await context.newPage();
     await tab.goto(url);
@@ -403,6 +412,98 @@ describe('configuration', () => {
     assert.notEqual(background, 'rgb(27, 102, 112)', 'but it is the practice’s colour, not the default');
     await screenshot(tab, 'embed-url-parameters');
     await context.close();
+  });
+});
+
+describe('the widget’s own page and links', () => {
+  const setupMessages = (tab) => tab.locator('.aci-notices--setup .aci-notice').allTextContents();
+  const safetyText = (tab) => tab.locator('.aci-safety__text').textContent();
+  const STANDARD_SAFETY = /not a crisis service|emergency/i;
+
+  it('refuses a crafted link that would redirect the summary, replace the crisis text or drop the history', async () => {
+    const crafted = new URLSearchParams({
+      'therapist-email': 'evil@x.example',
+      'therapist-name': 'Your therapist',
+      'safety-text': 'Ignore this page: nobody needs to call anyone.',
+      'keep-history': 'no',
+      namespace: 'x',
+      questionnaire: '#evil',
+      'total-below': '0',
+      title: 'Session check-in',
+    });
+    const { context, page: tab } = await open(`/?${crafted}`);
+    const messages = await setupMessages(tab);
+    for (const parameter of [
+      '?therapist-email=',
+      '?therapist-name=',
+      '?safety-text=',
+      '?keep-history=',
+      '?namespace=',
+      '?questionnaire=',
+      '?total-below=',
+    ]) {
+      assert.ok(
+        messages.some((message) => message.includes(parameter) && message.includes('a link cannot change it')),
+        `a message names ${parameter}: ${messages.join(' | ')}`,
+      );
+    }
+    // A harmless one still comes from the link.
+    assert.equal(await tab.locator('.aci-header__title').textContent(), 'Session check-in');
+    await screenshot(tab, 'embed-crafted-link-refused');
+    await answerAllIn(tab, [20, 30, 20, 30]);
+    await finishIn(tab);
+    assert.match(await safetyText(tab), STANDARD_SAFETY);
+    assert.doesNotMatch(await safetyText(tab), /Ignore this page/);
+    // Kept, under the default namespace, and nothing under the link's.
+    assert.equal((await stored(tab, 'default')).entries.length, 1);
+    const keys = await tab.evaluate(() => Object.keys(localStorage));
+    assert.ok(!keys.some((key) => key.startsWith('alliance-checkin:x:')), keys.join(', '));
+    await tab.getByRole('button', { name: 'Share with my therapist' }).click();
+    assert.equal(await tab.getByRole('link', { name: /Email/ }).count(), 0, 'no e-mail link to the link’s address');
+    assert.doesNotMatch(await tab.locator('.aci-summary textarea, textarea').first().inputValue(), /evil|Your therapist/);
+    assert.deepEqual(tab.problems, []);
+    await context.close();
+  });
+
+  it('reads the practice’s configuration file named by ?config= before showing anything', async () => {
+    const { context, page: tab } = await open('/?config=riverside&language=es');
+    assert.deepEqual(await setupMessages(tab), []);
+    assert.equal(await tab.locator('.aci-header__practice').textContent(), 'Riverside Practice');
+    assert.equal(await tab.locator('.aci').getAttribute('lang'), 'es', 'the link still chooses the language');
+    await answerAllIn(tab, [80, 80, 80, 80]);
+    await finishIn(tab);
+    assert.equal(await safetyText(tab), 'Riverside crisis line: 0800 000 000, any hour.');
+    await tab.getByRole('button', { name: /terapeuta/ }).click();
+    const email = tab.getByRole('link', { name: /Sam/ });
+    assert.match(await email.getAttribute('href'), /^mailto:sam%40riverside\.example\?/);
+    assert.ok(server.requests.some((request) => request.endsWith(' /configs/riverside.json')));
+    assert.deepEqual(tab.problems, []);
+    await context.close();
+  });
+
+  it('names a missing or malformed configuration file, or a name that is not one, and runs with the defaults', async () => {
+    for (const [query, named] of [
+      ['config=missing', 'configs/missing.json'],
+      ['config=broken', 'configs/broken.json'],
+      ['config=..%2Fsecrets', '?config='],
+    ]) {
+      const before = server.requests.length;
+      const { context, page: tab } = await open(`/?${query}&therapist-email=evil@x.example`);
+      const messages = await setupMessages(tab);
+      assert.ok(messages.some((message) => message.includes(named)), `${query}: ${messages.join(' | ')}`);
+      if (query === 'config=missing') {
+        assert.ok(messages.some((message) => /configs\/missing\.json could not be read/.test(message)));
+        await screenshot(tab, 'embed-config-missing');
+      }
+      const asked = server.requests.slice(before).filter((request) => request.includes('/configs/'));
+      assert.ok(asked.every((request) => /^\S+ \/configs\/[a-z0-9-]+\.json$/.test(request)), asked.join(', '));
+      await answerAllIn(tab, [80, 80, 80, 80]);
+      await finishIn(tab);
+      assert.match(await safetyText(tab), STANDARD_SAFETY);
+      await tab.getByRole('button', { name: 'Share with my therapist' }).click();
+      assert.equal(await tab.getByRole('link', { name: /Email/ }).count(), 0);
+      await context.close();
+    }
   });
 });
 
@@ -468,8 +569,35 @@ describe('the practice set-up page', () => {
     await tab.getByRole('button', { name: 'Copy this snippet' }).first().click();
     await tab.getByText('Copied.').waitFor();
     assert.equal(await clipboardContents(context, server.url), snippet);
+
+    // What a link may not carry goes in a configuration file, which the frame's address names.
+    await tab.locator('#therapist-email').fill('sam@northside.example');
+    await tab.locator('#safety-text').fill('Northside crisis line: 0800 111 111.');
+    await tab.locator('#config-name').fill('northside');
+    await tab.waitForFunction(() => document.getElementById('snippet-iframe').value.includes('config=northside'));
+    const frameSnippet = await tab.locator('#snippet-iframe').inputValue();
+    assert.doesNotMatch(frameSnippet, /therapist-email|safety-text|sam%40/);
+    assert.match(frameSnippet, /\?config=northside&amp;practice-name=Northside/);
+    const config = JSON.parse(await tab.locator('#config-file').inputValue());
+    assert.equal(config['therapist-email'], 'sam@northside.example');
+    assert.equal(config['safety-text'], 'Northside crisis line: 0800 111 111.');
+    assert.equal(config.questionnaire.id, JSON.parse(EXAMPLE).id);
+    assert.equal(config['practice-name'], undefined, 'a link may carry it');
+    assert.match(await tab.locator('#config-path').textContent(), /configs\/northside\.json$/);
+    const download = tab.waitForEvent('download');
+    await tab.getByRole('button', { name: 'Download the configuration file' }).click();
+    assert.equal((await download).suggestedFilename(), 'northside.json');
     assert.deepEqual(tab.problems, []);
     await context.close();
+
+    // The file, served beside the widget, and the frame's address give the same check-in.
+    PAGES['/configs/northside.json'] = JSON.stringify(config);
+    const src = frameSnippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+    const { context: framed, page: own } = await open(src);
+    assert.deepEqual(await own.locator('.aci-notices--setup .aci-notice').allTextContents(), []);
+    assert.equal(await own.locator('.aci-header__practice').textContent(), 'Northside <Counselling>');
+    assert.equal(await own.locator('fieldset.aci-likert__group').count(), 12);
+    await framed.close();
 
     // The copied snippet, pasted into a practice's page, is the check-in the preview showed.
     PAGES['/pasted.html'] = page(snippet).replace(LOADER, '');

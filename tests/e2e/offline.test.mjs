@@ -3,8 +3,7 @@
 // it and is served on the next load); old caches removed but the previous version's kept; and
 // no service worker on a practice's page that embeds the widget.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +14,7 @@ import {
   launchBrowser,
   openPage,
   phoneContext,
+  screenshot,
   serveSwappableBuild,
   storedHistory,
   tapLine,
@@ -210,6 +210,28 @@ describe('offline', () => {
   });
 });
 
+describe('offline with a configuration file', () => {
+  it('keeps the file ?config= names for the next visit with the server gone', async () => {
+    const dir = copyOfDist();
+    mkdirSync(join(dir, 'configs'));
+    writeFileSync(join(dir, 'configs/riverside.json'), JSON.stringify({ 'practice-name': 'Riverside Practice', 'therapist-email': 'sam@riverside.example' }));
+    const server = await serve(dir);
+    const context = await phoneContext(browser);
+    const page = await openPage(context, `${server.url}?config=riverside`);
+    await controlled(page);
+    // Asked again once the worker controls the page, so the worker keeps it.
+    await page.reload();
+    await widgetReady(page);
+    await server.stop();
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator('.aci-header__practice').textContent(), 'Riverside Practice');
+    assert.equal(await page.locator('.aci-notices--setup .aci-notice').count(), 0);
+    expectCleanConsole(page);
+    await context.close();
+  });
+});
+
 describe('updates', () => {
   it('never interrupts a check-in: the new version waits for the next load', async () => {
     const server = await serve();
@@ -277,11 +299,6 @@ describe('updates', () => {
       cpSync(join(dir, oldCss), join(dir, newCss));
       rmSync(join(dir, oldCss));
       edit(dir, 'alliance-checkin.js', (code) => code.replace(oldCss, newCss));
-      const loader = readFileSync(join(dir, 'alliance-checkin.js'));
-      const integrity = `sha384-${createHash('sha384').update(loader).digest('base64')}`;
-      edit(dir, 'index.html', (html) =>
-        html.replace(/(src=\.\/alliance-checkin\.js integrity=)[^ >]+/, `$1${integrity}`),
-      );
     });
     server.deploy(next.dir);
     await checkForUpdate(page);
@@ -313,6 +330,171 @@ describe('updates', () => {
     expectCleanConsole(page);
     await context.close();
   });
+});
+
+/** Marks the loader so a test can tell which build's loader a page runs. */
+const markLoader = (name) => (dir) =>
+  edit(dir, 'alliance-checkin.js', (code) => `${code}\nwindow.loaderBuild = ${JSON.stringify(name)};`);
+const loaderMark = (page) => page.evaluate(() => window.loaderBuild ?? 'original');
+
+/** Waits until no worker is installing (an install finished, or failed). */
+async function settled(page) {
+  const deadline = Date.now() + 10_000;
+  while (await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).installing !== null)) {
+    assert.ok(Date.now() < deadline, 'an install never ended');
+    await page.waitForTimeout(50);
+  }
+}
+
+describe('one build, never a mix', () => {
+  it('refuses to install a deploy whose stable files belong to another build, and the old version goes on', async () => {
+    for (const stale of ['index.html', 'alliance-checkin.js']) {
+      const server = await serve();
+      const context = await phoneContext(browser);
+      const page = await openPage(context, server.url);
+      await controlled(page);
+      const first = versionOf(DIST);
+      // The next build, but one of its stable files is still the previous build's (a deploy
+      // half done, or a stale copy in a CDN).
+      const next = await newBuild((dir) => {
+        markBuild('next')(dir);
+        markLoader('next')(dir);
+      });
+      cpSync(join(DIST, stale), join(next.dir, stale));
+      server.deploy(next.dir);
+      await page.evaluate(async () => {
+        await (await navigator.serviceWorker.getRegistration()).update().catch(() => {});
+      });
+      await settled(page);
+      const registration = await page.evaluate(async () => {
+        const current = await navigator.serviceWorker.getRegistration();
+        return { waiting: current.waiting !== null, active: current.active?.state };
+      });
+      assert.deepEqual(registration, { waiting: false, active: 'activated' }, stale);
+      assert.deepEqual(await cachedVersions(page), [first], `${stale}: nothing of the mixed build is kept`);
+      // The page, reloaded, is still wholly the first build, from its worker.
+      await page.reload();
+      await widgetReady(page);
+      assert.equal(await page.locator('form.aci-form').count(), 1);
+      assert.deepEqual([await buildMark(page), await loaderMark(page)], ['original', 'original'], stale);
+      expectCleanConsole(page);
+      await context.close();
+    }
+  });
+
+  it('gives a page its own build’s loader, even after a newer worker took over', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await controlled(page);
+    const first = versionOf(DIST);
+    const next = await newBuild((dir) => {
+      markBuild('next')(dir);
+      markLoader('next')(dir);
+    });
+    server.deploy(next.dir);
+    await checkForUpdate(page);
+    await activated(page, next.version);
+    // This page (the first build) asks for its loader by its build: the first build's copy,
+    // from the kept cache, though the new worker and the server both have the next one.
+    const loaders = await page.evaluate(
+      async (builds) =>
+        Promise.all(builds.map(async (build) => (await fetch(`alliance-checkin.js?build=${build}`)).text())),
+      [first, next.version],
+    );
+    assert.doesNotMatch(loaders[0], /loaderBuild/);
+    assert.match(loaders[1], /loaderBuild = "next"/);
+    assert.match(await page.evaluate(async () => (await fetch('./')).text()), /alliance-checkin\.js\?build=/);
+    await page.reload();
+    await widgetReady(page);
+    assert.deepEqual([await buildMark(page), await loaderMark(page)], ['next', 'next']);
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('still starts when a cached page gets the loader of another build', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await controlled(page);
+    const first = versionOf(DIST);
+    // The next build is on the server; its loader is put in place of this build's in the
+    // cache, as a worker without the build check could have done.
+    const next = await newBuild(markLoader('next'));
+    server.deploy(next.dir);
+    await page.evaluate(
+      async ([version, loader]) => {
+        for (const name of await caches.keys()) {
+          if (!name.endsWith(version)) continue;
+          const cache = await caches.open(name);
+          const init = { headers: { 'content-type': 'text/javascript' } };
+          await cache.put(`alliance-checkin.js?build=${version}`, new Response(loader, init));
+          await cache.put('alliance-checkin.js', new Response(loader, init));
+        }
+      },
+      [first, readFileSync(join(next.dir, 'alliance-checkin.js'), 'utf8')],
+    );
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator('form.aci-form').count(), 1, 'the check-in started');
+    assert.deepEqual([await buildMark(page), await loaderMark(page)], ['original', 'next']);
+    expectCleanConsole(page);
+    await context.close();
+  });
+});
+
+describe('a widget that cannot start', () => {
+  const BROKEN = {
+    'a damaged wasm file': (dir) => {
+      const wasm = readdirSync(dir).find((file) => file.endsWith('.wasm'));
+      writeFileSync(join(dir, wasm), readFileSync(join(dir, wasm)).subarray(0, 1000));
+    },
+    'a missing wasm-bindgen glue file': (dir) => {
+      const glue = readdirSync(dir).find((file) => /^alliance-checkin-[0-9a-f]+\.js$/.test(file));
+      rmSync(join(dir, glue));
+    },
+  };
+  for (const [broken, damage] of Object.entries(BROKEN)) {
+    it(`shows a message with a working Reload button, never a blank page: ${broken}`, async () => {
+      const dir = copyOfDist();
+      damage(dir);
+      const server = await serve(dir);
+      for (const [query, expected, reload] of [
+        ['', /could not start/, 'Reload the page'],
+        ['?language=es', /no pudo iniciarse/, 'Recargar la página'],
+      ]) {
+        server.deploy(dir);
+        const context = await phoneContext(browser);
+        const page = await openPage(context);
+        await page.goto(`${server.url}${query}`);
+        const notice = page.locator('.aci-notice--error[role=alert]');
+        await notice.waitFor();
+        assert.match(await notice.locator('p').textContent(), expected);
+        const button = notice.getByRole('button', { name: reload });
+        assert.equal(await button.count(), 1);
+        // Styled by the widget's own stylesheet (inside the shadow root), not unstyled text.
+        assert.notEqual(
+          await button.evaluate((element) => getComputedStyle(element).backgroundColor),
+          'rgba(0, 0, 0, 0)',
+        );
+        await page.waitForLoadState('load');
+        await page.waitForTimeout(300);
+        assert.deepEqual(
+          await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length),
+          0,
+          'no worker keeps a build that cannot start',
+        );
+        if (query === '') await screenshot(page, `offline-cannot-start-${broken.replaceAll(' ', '-')}`);
+        else await screenshot(page, `offline-cannot-start-es-${broken.replaceAll(' ', '-')}`);
+        // The deploy is fixed; Reload brings the check-in.
+        server.deploy(DIST);
+        await button.click();
+        await page.locator('form.aci-form').waitFor();
+        assert.equal(await page.locator('.aci-notice--error').count(), 0);
+        await context.close();
+      }
+    });
+  }
 });
 
 describe('embedded in a practice page', () => {

@@ -1,6 +1,6 @@
 //! English.
 
-use super::Text;
+use super::{LoaderText, Text};
 
 pub const ENGLISH: Text = Text {
     language_tag: "en",
@@ -184,6 +184,9 @@ pub const ENGLISH: Text = Text {
     config_block_not_json: "Set-up problem for the practice: the configuration block is not valid JSON ({detail}), so none of it was used.",
     config_block_not_object: "Set-up problem for the practice: the configuration block must be a JSON object of settings, so none of it was used.",
     questionnaire_invalid: "Set-up problem for the practice: the questionnaire in {setting} could not be used, so the standard check-in is shown. What is wrong:",
+    reason_not_from_a_link: "a link cannot change it: the practice sets it in the page itself or in its configuration file",
+    config_file_missing: "Set-up problem for the practice: the configuration file {file} could not be read, so the standard settings are used.",
+    config_file_unusable: "Set-up problem for the practice: the configuration file {file} is not a JSON object of settings, so none of it was used.",
 
     storage_unavailable: "This browser is not letting the check-in save anything on this device (storage is blocked or turned off). You can still fill it in, but it will not be kept after you close the page: use “Download a backup” below to keep a copy.",
     storage_full: "There is no room left to save on this device, so this check-in was not saved. It is still shown here, and “Download a backup” below keeps a copy.",
@@ -203,4 +206,11 @@ pub const ENGLISH: Text = Text {
     trend_table_caption: "Your check-ins, newest first",
     trend_date: "Date",
     trend_show_more: "Show {count} more",
+};
+
+/// The loader's two texts (see [`LoaderText`]).
+pub const ENGLISH_LOADER: LoaderText = LoaderText {
+    language_tag: "en",
+    start_failed: "This check-in could not start. Reloading the page usually fixes it; if not, please ask your practice for another way to check in.",
+    start_reload: "Reload the page",
 };

@@ -1,6 +1,6 @@
 //! Spanish (neutral, for Spain and Latin America; the client is addressed as "tú").
 
-use super::Text;
+use super::{LoaderText, Text};
 
 pub const SPANISH: Text = Text {
     language_tag: "es",
@@ -184,6 +184,9 @@ pub const SPANISH: Text = Text {
     config_block_not_json: "Problema de configuración para la consulta: el bloque de configuración no es JSON válido ({detail}), así que no se usó nada de él.",
     config_block_not_object: "Problema de configuración para la consulta: el bloque de configuración debe ser un objeto JSON de ajustes, así que no se usó nada de él.",
     questionnaire_invalid: "Problema de configuración para la consulta: no se pudo usar el cuestionario de {setting}, así que se muestra el cuestionario estándar. Qué falla:",
+    reason_not_from_a_link: "un enlace no puede cambiarlo: la consulta lo fija en la propia página o en su archivo de configuración",
+    config_file_missing: "Problema de configuración para la consulta: no se pudo leer el archivo de configuración {file}, así que se usan los ajustes estándar.",
+    config_file_unusable: "Problema de configuración para la consulta: el archivo de configuración {file} no es un objeto JSON de ajustes, así que no se usó nada de él.",
 
     storage_unavailable: "Este navegador no permite que esta herramienta guarde nada en este dispositivo (el almacenamiento está bloqueado o desactivado). Puedes completar la valoración igualmente, pero no se conservará cuando cierres la página: usa «Descargar una copia» más abajo para guardarla.",
     storage_full: "No queda espacio para guardar en este dispositivo, así que esta valoración no se ha guardado. Sigue mostrándose aquí, y «Descargar una copia» más abajo guarda una copia.",
@@ -203,4 +206,11 @@ pub const SPANISH: Text = Text {
     trend_table_caption: "Tus valoraciones, la más reciente primero",
     trend_date: "Fecha",
     trend_show_more: "Mostrar {count} más",
+};
+
+/// The loader's two texts (see [`LoaderText`]).
+pub const SPANISH_LOADER: LoaderText = LoaderText {
+    language_tag: "es",
+    start_failed: "Esta valoración no pudo iniciarse. Recargar la página suele solucionarlo; si no, pide a tu consulta otra forma de hacer la valoración.",
+    start_reload: "Recargar la página",
 };

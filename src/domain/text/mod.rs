@@ -7,11 +7,24 @@
 mod en;
 mod es;
 
-pub use en::ENGLISH;
-pub use es::SPANISH;
+pub use en::{ENGLISH, ENGLISH_LOADER};
+pub use es::{SPANISH, SPANISH_LOADER};
 
 /// Every language the widget speaks; the first is the fallback.
 pub const CATALOGUES: [&Text; 2] = [&ENGLISH, &SPANISH];
+
+/// The texts the loader (src/web/loader.js) shows when the widget cannot start: no wasm runs
+/// then, so .ci/post-build.mjs copies them into the loader (as `@TEXT.<key>@`). Kept apart
+/// from [`Text`], so the wasm, which never shows them, does not carry them.
+#[derive(Debug)]
+pub struct LoaderText {
+    pub language_tag: &'static str,
+    pub start_failed: &'static str,
+    pub start_reload: &'static str,
+}
+
+/// The loader's texts, in the same languages as [`CATALOGUES`].
+pub const LOADER_CATALOGUES: [&LoaderText; 2] = [&ENGLISH_LOADER, &SPANISH_LOADER];
 
 /// The catalogue for a BCP 47 tag ("es", "es-MX", "EN-gb"), matched on the primary subtag.
 pub fn catalogue_for(tag: &str) -> Option<&'static Text> {
@@ -275,6 +288,11 @@ catalogue! {
     config_block_not_json,
     config_block_not_object,
     questionnaire_invalid,
+    reason_not_from_a_link,
+    /// `{file}`: `configs/<name>.json`.
+    config_file_missing,
+    /// `{file}`: `configs/<name>.json`.
+    config_file_unusable,
 
     // Storage messages.
     storage_unavailable,
@@ -412,6 +430,7 @@ mod tests {
             "limit",
             "builtin",
             "detail",
+            "file",
         ];
         for catalogue in CATALOGUES {
             for (key, template) in catalogue.entries() {
@@ -506,6 +525,33 @@ mod tests {
             .filter(|key| !code.contains(&format!(".{key}")))
             .collect();
         assert!(unused.is_empty(), "keys no code reads: {unused:?}");
+    }
+
+    #[test]
+    fn the_loader_has_its_texts_in_every_language_and_uses_them() {
+        let loader = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/loader.js"),
+        )
+        .unwrap();
+        for key in ["start_failed", "start_reload"] {
+            assert!(loader.contains(&format!("@TEXT.{key}@")), "{key}");
+        }
+        let tags: Vec<&str> = LOADER_CATALOGUES.iter().map(|t| t.language_tag).collect();
+        let widget: Vec<&str> = CATALOGUES.iter().map(|t| t.language_tag).collect();
+        assert_eq!(tags, widget);
+        for text in &LOADER_CATALOGUES[1..] {
+            assert_ne!(text.start_failed, ENGLISH_LOADER.start_failed);
+            assert_ne!(text.start_reload, ENGLISH_LOADER.start_reload);
+        }
+        for text in LOADER_CATALOGUES {
+            // Copied into JavaScript as JSON by the post-build hook: plain text, no escapes.
+            for value in [text.start_failed, text.start_reload] {
+                assert!(
+                    !value.is_empty() && !value.contains(['\\', '"', '{']),
+                    "{value}"
+                );
+            }
+        }
     }
 
     #[test]

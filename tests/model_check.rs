@@ -189,6 +189,8 @@ struct World {
     now_ms: u64,
     next_id: u32,
     oracle: Oracle,
+    /// How many writes changed storage so far.
+    changes: usize,
 }
 
 impl World {
@@ -211,6 +213,7 @@ impl World {
             now_ms: 1_800_000_000_000,
             next_id: 0,
             oracle: Oracle::default(),
+            changes: 0,
         };
         for tab in 0..tab_count {
             world.sync(tab);
@@ -228,6 +231,7 @@ impl World {
         let before = self.storage.items.clone();
         let outcome = self.storage.perform(ops);
         if self.storage.items != before {
+            self.changes += 1;
             for (index, other) in self.tabs.iter_mut().enumerate() {
                 if index != tab && !other.frozen {
                     other.events.push_back(());
@@ -520,12 +524,13 @@ impl World {
             tab.frozen = false;
         }
         for _round in 0..8 {
-            let before = self.storage.items.clone();
+            let before = self.changes;
             for tab in 0..self.tabs.len() {
                 self.tabs[tab].events.clear();
                 self.sync(tab);
             }
-            if self.storage.items == before {
+            // Settled: a whole round in which no tab changed anything.
+            if self.changes == before {
                 return;
             }
         }

@@ -543,20 +543,31 @@ impl HistoryEngine {
 
     /// The client corrected `entry` (the copy they saw) to `answers`/`note` in `with`.
     pub fn correct(&mut self, updated: CheckIn) {
+        let on_device = self.on_device(&updated.id);
         if let Some(kept) = self.not_kept.iter_mut().find(|kept| kept.id == updated.id) {
-            *kept = updated;
-            return;
+            *kept = updated.clone();
+            if !on_device {
+                return;
+            }
         }
         self.fresh.push(Change::Correct(updated));
     }
 
-    /// The client deleted `entry` (the copy they saw).
+    /// The client deleted `entry` (the copy they saw). One kept in this page only is simply
+    /// dropped; one the device holds (a restore may have put a page-only one there too) gets a
+    /// deletion written.
     pub fn delete(&mut self, entry: &CheckIn, now_ms: u64) {
-        if self.not_kept.iter().any(|kept| kept.id == entry.id) {
-            self.not_kept.retain(|kept| kept.id != entry.id);
-            return;
+        let page_only = self.not_kept.iter().any(|kept| kept.id == entry.id);
+        self.not_kept.retain(|kept| kept.id != entry.id);
+        if !page_only || self.on_device(&entry.id) {
+            self.fresh.push(Change::Delete(entry.clone(), now_ms));
         }
-        self.fresh.push(Change::Delete(entry.clone(), now_ms));
+    }
+
+    /// Whether the device holds `id` (or this page has already asked for it to).
+    fn on_device(&self, id: &str) -> bool {
+        let own = |entry: &CheckIn| entry.id == id;
+        self.stored.entries.iter().any(own) || self.intents.entries.iter().any(own)
     }
 
     /// The client's undo of deleting `entry`: it comes back where it was (on the device, or in

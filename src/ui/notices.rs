@@ -207,7 +207,7 @@ pub fn UnreadableData(
                 })
                 .collect_view();
             view! {
-                <div class="aci-notices">
+                <div class="aci-rescue">
                     <p class="aci-notice">{text.unreadable_waiting}</p>
                     {rows}
                 </div>

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import {
   BESIDE_NEWER_KEY,
   DRAFT_KEY,
+  draftTexts,
   HISTORY_KEY,
   answerAll,
   axeViolations,
@@ -96,7 +97,7 @@ describe('a check-in on a phone', () => {
 
     const stored = await storedHistory(page);
     assert.equal(stored.format, 'alliance-checkin/history');
-    assert.equal(stored.version, 2);
+    assert.equal(stored.version, 3);
     assert.deepEqual(stored.deleted, []);
     assert.equal(stored.entries.length, 1);
     assert.deepEqual(
@@ -104,7 +105,7 @@ describe('a check-in on a phone', () => {
       [80, 50, 100, 95],
     );
     assert.equal(stored.entries[0].note, 'Felt rushed at the end.');
-    assert.equal(await page.evaluate((key) => localStorage.getItem(key), DRAFT_KEY), null);
+    assert.deepEqual(await draftTexts(page), [], 'the draft went with the save');
 
     await page.reload();
     await widgetReady(page);
@@ -167,7 +168,11 @@ describe('nothing is lost', () => {
     await tapLine(page, 2, 0.6);
     await page.locator('textarea').tap();
     await page.keyboard.type('half written');
-    await page.waitForFunction((key) => localStorage.getItem(key)?.includes('half written'), DRAFT_KEY);
+    await page.waitForFunction(
+      (prefix) => Object.keys(localStorage).some((key) => key.startsWith(prefix) && localStorage.getItem(key).includes('half written')),
+      DRAFT_KEY,
+  draftTexts,
+    );
 
     await page.reload();
     await widgetReady(page);

@@ -14,8 +14,19 @@ export const DIST = join(ROOT, 'dist');
 export const SCREENSHOTS = join(ROOT, 'tests/e2e/screenshots');
 
 export const HISTORY_KEY = 'alliance-checkin:default:history';
-export const BESIDE_NEWER_KEY = 'alliance-checkin:default:history:v1-beside-newer';
+export const BESIDE_NEWER_KEY = 'alliance-checkin:default:history:v3-beside-newer';
+/** The key versions before 3 kept the one draft under (still read). Each tab now keeps its own
+ * draft under `DRAFT_KEY + ':' + id`. */
 export const DRAFT_KEY = 'alliance-checkin:default:draft';
+
+/** The texts of every draft key (the legacy one and each tab's). */
+export function draftTexts(page) {
+  return page.evaluate((prefix) =>
+    Object.keys(localStorage)
+      .filter((key) => key === prefix || key.startsWith(`${prefix}:`))
+      .filter((key) => !key.includes(':unreadable:'))
+      .map((key) => localStorage.getItem(key)), DRAFT_KEY);
+}
 
 /** Content types of the files the widget ships (the test servers send no others). */
 export const TYPES = {

@@ -123,7 +123,7 @@ describe('stored data that cannot be used as it is', () => {
   }
 
   it('shows a newer version’s check-ins read-only and never rewrites them', async () => {
-    const newer = historyOf(2, { version: 3, extra: { mood: 'calm' } }).replace(
+    const newer = historyOf(2, { version: 4, extra: { mood: 'calm' } }).replace(
       '"deleted":[]',
       '"deleted":[],"sync":{"device":"tablet"}',
     );
@@ -194,7 +194,14 @@ describe('deleting', () => {
     assert.match(await page.locator('.aci-notices').textContent(), /has been deleted/);
     await expectCount(page, 0);
     const keys = await page.evaluate(() => Object.keys(localStorage).sort());
-    assert.deepEqual(keys, ['alliance-checkin:other:history', 'unrelated-site-key']);
+    // Only the marker every other tab honours (a generation count and a time, nothing else).
+    assert.deepEqual(keys, [
+      'alliance-checkin:default:erased',
+      'alliance-checkin:other:history',
+      'unrelated-site-key',
+    ]);
+    const marker = JSON.parse(await page.evaluate(() => localStorage.getItem('alliance-checkin:default:erased')));
+    assert.deepEqual(Object.keys(marker).sort(), ['erased_at', 'generation']);
     await context.close();
   });
 });

@@ -396,10 +396,11 @@ impl Reader<'_> {
     }
 
     fn instrument(&mut self, value: &Json) -> Instrument {
-        const KEYS: [&str; 10] = [
+        const KEYS: [&str; 11] = [
             "format",
             "id",
             "version",
+            "compares_with",
             "title",
             "language",
             "attribution",
@@ -434,6 +435,24 @@ impl Reader<'_> {
                 version
             })
             .unwrap_or(1);
+        let compares_with = match Self::member(root, "compares_with") {
+            Some(Json::Array(list)) => list
+                .iter()
+                .enumerate()
+                .filter_map(|(index, value)| {
+                    let number = self.whole_number(value, index_path("compares_with", index))?;
+                    u32::try_from(number).ok()
+                })
+                .collect(),
+            Some(_) => {
+                self.problem(
+                    "compares_with".into(),
+                    "must be a list of earlier versions, such as [1]",
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
         let title = self.required_text(root, "", "title");
         let attribution = Self::member(root, "attribution")
             .and_then(|value| self.text(value, "attribution".into()));
@@ -457,6 +476,7 @@ impl Reader<'_> {
         Instrument {
             id,
             version,
+            compares_with,
             title,
             language,
             attribution,
@@ -862,6 +882,7 @@ mod tests {
             Instrument {
                 id: "practice.sample".into(),
                 version: 2,
+                compares_with: vec![],
                 title: "Sample".into(),
                 language: Some("en".into()),
                 attribution: Some("Placeholder attribution.".into()),

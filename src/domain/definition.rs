@@ -875,6 +875,35 @@ mod tests {
     }
 
     #[test]
+    fn compares_with_names_only_earlier_versions() {
+        let with = |list: &str| {
+            sample_with(
+                r#""version": 2,"#,
+                &format!(r#""version": 2, "compares_with": {list},"#),
+            )
+        };
+        assert_eq!(
+            parse_definition(&with("[1]"), "en").unwrap().compares_with,
+            [1]
+        );
+        for wrong in ["[2]", "[0]", "[3]"] {
+            assert_eq!(
+                problems(&with(wrong)),
+                ["compares_with: must list only earlier versions (from 1 to one less than version)"],
+                "{wrong}"
+            );
+        }
+        assert_eq!(
+            problems(&with("1")),
+            ["compares_with: must be a list of earlier versions, such as [1]"]
+        );
+        assert_eq!(
+            problems(&with(r#"["1"]"#)),
+            ["compares_with[0]: must be a whole number such as 1"]
+        );
+    }
+
+    #[test]
     fn a_complete_definition_reads_into_an_instrument() {
         let instrument = parse_definition(SAMPLE, "en").unwrap();
         assert_eq!(

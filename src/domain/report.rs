@@ -376,10 +376,9 @@ mod tests {
             report.suggestion.as_deref(),
             Some(
                 "You rated “Topics” and “Overall” lower than last time. \
-                 Saying so early gives your therapist a chance to adjust how you work together. \
-                 If you feel able, tell them what would help, or tell someone else at the practice \
-                 if that is easier. A lower rating is useful information, not a complaint, and you \
-                 decide what to share."
+                 If you feel able, tell your therapist what would help, or someone else at the \
+                 practice if that is easier. A lower rating is useful information, not a \
+                 complaint, and you decide what to share."
             )
         );
         assert_eq!(report.no_signal, None);
@@ -408,7 +407,7 @@ mod tests {
         ];
         let report = report(&history[1], &history);
         let paragraph = report.suggestion.unwrap();
-        assert!(paragraph.starts_with("You gave “Connection” a lower rating. Saying"));
+        assert!(paragraph.starts_with("You gave “Connection” a lower rating. If you feel"));
         assert!(!paragraph.contains("7.5"));
     }
 

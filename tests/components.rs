@@ -136,7 +136,7 @@ async fn a_line_is_unanswered_until_the_client_places_it() {
     tick().await;
     assert_eq!(
         lines[0].get_attribute("aria-valuetext").as_deref(),
-        Some("7.5 of 10, towards “I felt listened to and taken seriously”")
+        Some("7.5 of 10, towards “I could be open without feeling judged”")
     );
     let items: Vec<HtmlElement> = all(&root, ".aci-item");
     assert!(items[0].class_list().contains("aci-item--answered"));

@@ -22,20 +22,24 @@ const NUMBERS: [(&str, &[&str]); 7] = [
 ];
 
 /// The region subtag (`MX`) of a BCP 47 tag, if it has a two-letter one.
-fn region_of(tag: &str) -> Option<String> {
-    tag.split(['-', '_'])
+fn region_of(tag: &str) -> Option<&str> {
+    tag.split('-')
         .skip(1)
         .find(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_alphabetic()))
-        .map(str::to_ascii_uppercase)
 }
 
-/// The client's region for crisis numbers: from the first of `browser_languages` in the
-/// widget's language (`language_tag`) that names a region, else from the first that does.
-pub fn client_region(language_tag: &str, browser_languages: &[String]) -> Option<String> {
-    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_owned();
+/// The client's region for crisis numbers (as written: `MX`, `mx`): from the first of
+/// `browser_languages` in the widget's language (`language_tag`) that names a region, else
+/// from the first that does.
+pub fn client_region<'a>(language_tag: &str, browser_languages: &'a [String]) -> Option<&'a str> {
+    let in_language = |tag: &&String| {
+        tag.split('-')
+            .next()
+            .is_some_and(|primary| primary.eq_ignore_ascii_case(language_tag))
+    };
     browser_languages
         .iter()
-        .filter(|tag| primary(tag).eq_ignore_ascii_case(language_tag))
+        .filter(in_language)
         .chain(browser_languages)
         .find_map(|tag| region_of(tag))
 }
@@ -45,7 +49,7 @@ pub fn crisis_sentence(text: &Text, region: Option<&str>) -> String {
     let numbers = region.and_then(|region| {
         NUMBERS
             .iter()
-            .find(|(code, _)| *code == region)
+            .find(|(code, _)| code.eq_ignore_ascii_case(region))
             .map(|(_, numbers)| numbers)
     });
     match numbers {
@@ -65,10 +69,7 @@ pub fn crisis_sentence(text: &Text, region: Option<&str>) -> String {
 pub fn crisis_words(text: &Text, practice: Option<&str>, browser_languages: &[String]) -> String {
     match practice {
         Some(practice) => practice.to_owned(),
-        None => crisis_sentence(
-            text,
-            client_region(text.language_tag, browser_languages).as_deref(),
-        ),
+        None => crisis_sentence(text, client_region(text.language_tag, browser_languages)),
     }
 }
 
@@ -82,8 +83,9 @@ mod tests {
     }
 
     fn sentence(text: &Text, browser: &[&str]) -> String {
-        let region = client_region(text.language_tag, &tags(browser));
-        crisis_sentence(text, region.as_deref())
+        let browser = tags(browser);
+        let region = client_region(text.language_tag, &browser);
+        crisis_sentence(text, region)
     }
 
     #[test]
@@ -118,18 +120,11 @@ mod tests {
     #[test]
     fn the_widgets_language_is_preferred_then_any_region() {
         // A Spanish widget in a browser that prefers en-GB but also lists es-MX: Mexico.
-        assert_eq!(
-            client_region("es", &tags(&["en-GB", "es-MX"])).as_deref(),
-            Some("MX")
-        );
+        assert_eq!(client_region("es", &tags(&["en-GB", "es-MX"])), Some("MX"));
         // No Spanish tag with a region: the browser's own region still locates the client.
-        assert_eq!(
-            client_region("es", &tags(&["en-US", "es"])).as_deref(),
-            Some("US")
-        );
-        assert_eq!(
-            client_region("es", &tags(&["zh-Hant-TW"])).as_deref(),
-            Some("TW")
-        );
+        assert_eq!(client_region("es", &tags(&["en-US", "es"])), Some("US"));
+        assert_eq!(client_region("es", &tags(&["zh-Hant-TW"])), Some("TW"));
+        // Case does not matter.
+        assert!(crisis_sentence(&ENGLISH, client_region("en", &tags(&["en-gb"]))).contains("999"));
     }
 }

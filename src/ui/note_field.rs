@@ -48,8 +48,10 @@ pub fn NoteField(
     let described_by = format!("{hint_id} {counter_id} {error_id}");
     // A client may write about risk here: the safety line sits under the field, not only on
     // the result. The practice's own safety text wins over the region's numbers.
-    let practice = use_context::<(PracticeSettings, Vec<SettingProblem>)>()
-        .and_then(|(settings, _)| settings.safety_text);
+    let practice = with_context::<(PracticeSettings, Vec<SettingProblem>), _>(|(settings, _)| {
+        settings.safety_text.clone()
+    })
+    .flatten();
     let safety = format!(
         "{} {}",
         text.note_safety,

@@ -268,7 +268,11 @@ async fn the_summary_previews_exactly_what_the_switches_choose() {
     tick().await;
     tick().await;
     let preview = || one::<HtmlTextAreaElement>(&root, ".aci-summary textarea").value();
-    assert!(preview().contains("Total 35.5 of 40, under 36"), "{}", preview());
+    assert!(
+        preview().contains("Total 35.5 of 40, under 36"),
+        "{}",
+        preview()
+    );
     assert!(preview().contains("Thanks for today"));
 
     let include_note: HtmlInputElement = one(&root, ".aci-summary input[type=checkbox]");

@@ -102,7 +102,7 @@ pub fn ResultView(
             <section class="aci-safety">
                 <h3 class="aci-safety__heading">{text.safety_heading}</h3>
                 <p class="aci-safety__text">{text.safety_text}</p>
-                <p class="aci-safety__text">{crisis}</p>
+                <p class="aci-safety__text aci-safety__crisis">{crisis}</p>
             </section>
             <button type="button" class="aci-button" on:click=move |_| on_done.run(())>
                 {text.new_check_in}

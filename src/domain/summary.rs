@@ -596,6 +596,47 @@ mod tests {
     }
 
     #[test]
+    fn spanish_against_the_usual_without_agreement_problems() {
+        use crate::domain::builtin::builtin_instrument_in;
+        use crate::domain::text::SPANISH;
+        let history = [
+            builtin_check_in("a", DAY, [90, 95, 90, 90]),
+            builtin_check_in("b", 2 * DAY, [95, 90, 90, 90]),
+            builtin_check_in("c", 3 * DAY, [90, 95, 90, 95]),
+            builtin_check_in("d", 4 * DAY, [90, 95, 65, 80]),
+        ];
+        let text = compose_summary(
+            &SPANISH,
+            &builtin_instrument_in(&SPANISH),
+            &history[3],
+            &history,
+            NOTHING_EXTRA,
+            &|ms| format!("día {}", ms / DAY),
+        )
+        .unwrap();
+        check(
+            text,
+            expect![[r#"
+            Valoración de la sesión, día 4
+            Por debajo de lo habitual: Forma de trabajar y En general.
+
+            Conexión 9 (lo habitual: 9,2)
+            Temas 9,5 (lo habitual: 9,3)
+            Forma de trabajar 6,5 (lo habitual: 9), por debajo de 7,5
+            En general 8 (lo habitual: 9,2)
+            Total 33 de 40 (lo habitual: 36,7), por debajo de 36
+
+            Qué pregunta cada ítem (cuanto más alto, mejor):
+            - Conexión: Hoy, con mi terapeuta… pude abrirme sin miedo a que me juzgara
+            - Temas: Lo que trabajamos hoy… lo decidimos contando conmigo
+            - Forma de trabajar: La forma en que trabajamos hoy… tenía sentido para mí
+            - En general: Pensando en la sesión de hoy… fue un tiempo bien aprovechado
+
+            De mi Alliance Check-in: formato y umbrales según la Session Rating Scale (PCOMS), redacción propia, sin validar."#]],
+        );
+    }
+
+    #[test]
     fn the_trend_keeps_the_last_six_up_to_this_check_in() {
         let history: Vec<CheckIn> = (1..=9)
             .map(|n| builtin_check_in(&format!("e{n}"), n * DAY, [90 + n as u16, 80, 90, 90]))

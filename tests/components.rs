@@ -136,7 +136,7 @@ async fn a_line_is_unanswered_until_the_client_places_it() {
     tick().await;
     assert_eq!(
         lines[0].get_attribute("aria-valuetext").as_deref(),
-        Some("7.5 of 10, towards “I felt listened to and taken seriously”")
+        Some("7.5 of 10, towards “I could be open without feeling judged”")
     );
     let items: Vec<HtmlElement> = all(&root, ".aci-item");
     assert!(items[0].class_list().contains("aci-item--answered"));
@@ -268,7 +268,11 @@ async fn the_summary_previews_exactly_what_the_switches_choose() {
     tick().await;
     tick().await;
     let preview = || one::<HtmlTextAreaElement>(&root, ".aci-summary textarea").value();
-    assert!(preview().contains("Total: 35.5 of 40"), "{}", preview());
+    assert!(
+        preview().contains("Total 35.5 of 40, under 36"),
+        "{}",
+        preview()
+    );
     assert!(preview().contains("Thanks for today"));
 
     let include_note: HtmlInputElement = one(&root, ".aci-summary input[type=checkbox]");
@@ -277,7 +281,7 @@ async fn the_summary_previews_exactly_what_the_switches_choose() {
     tick().await;
     assert!(!include_note.checked());
     assert!(!preview().contains("Thanks for today"), "{}", preview());
-    assert!(preview().contains("Total: 35.5 of 40"));
+    assert!(preview().contains("Total 35.5 of 40, under 36"));
 }
 
 /// The 12-item five-point example definition (placeholder wording only).

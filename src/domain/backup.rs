@@ -538,8 +538,13 @@ mod tests {
     const NOV_22: u64 = 1_795_356_300_000;
     const MINUTE: u64 = 60_000;
 
+    /// A check-in of version 1 of the built-in, as the frozen backup holds (version 2 compares
+    /// with it, so its scores still appear in the CSV).
     fn entry(id: &str, minutes: u64) -> CheckIn {
-        builtin_check_in(id, NOV_22 + minutes * MINUTE, [90, 85, 100, 75])
+        CheckIn {
+            instrument: crate::domain::fixtures::builtin_v1(),
+            ..builtin_check_in(id, NOV_22 + minutes * MINUTE, [90, 85, 100, 75])
+        }
     }
 
     /// The entries of the frozen backup fixture.
@@ -916,7 +921,7 @@ mod tests {
         let mut other = entry("d", 300);
         other.instrument.id = "practice.srs".into();
         let mut other_version = entry("e", 400);
-        other_version.instrument.version = 2;
+        other_version.instrument.version = 3;
         check_csv(
             &[entry("a", 0), corrected, unscored, other, other_version],
             expect![[r#"
@@ -925,7 +930,7 @@ mod tests {
                 b,2026-11-22T15:35:00Z,builtin.alliance-checkin,1,Praxis Süd,Dr. Pérez,2026-11-22T15:45:00Z,9,8.5,10,7.5,35,⏎
                 c,2026-11-22T17:25:00Z,builtin.alliance-checkin,1,,,,9,8.5,10,,,⏎
                 d,2026-11-22T19:05:00Z,practice.srs,1,,,,,,,,,⏎
-                e,2026-11-22T20:45:00Z,builtin.alliance-checkin,2,,,,,,,,,⏎
+                e,2026-11-22T20:45:00Z,builtin.alliance-checkin,3,,,,,,,,,⏎
             "#]],
         );
         check_csv(

@@ -12,7 +12,7 @@ use super::instrument::Instrument;
 use super::text::{Text, ENGLISH};
 
 pub const BUILTIN_INSTRUMENT_ID: &str = "builtin.alliance-checkin";
-pub const BUILTIN_INSTRUMENT_VERSION: u32 = 1;
+pub const BUILTIN_INSTRUMENT_VERSION: u32 = 2;
 
 /// The built-in check-in's definition, as shipped.
 pub const BUILTIN_DEFINITION: &str = include_str!("../instruments/alliance-checkin.json");
@@ -81,7 +81,9 @@ mod tests {
             }
             assert!(instrument.subscales.is_empty());
             assert_eq!(instrument.thresholds, english.thresholds);
-            assert_eq!(instrument.attribution, None);
+            // The lineage, said honestly in every language (see `the_lineage_is_named`).
+            assert!(instrument.attribution.is_some());
+            assert_eq!(instrument.compares_with, [1]);
         }
     }
 
@@ -97,11 +99,14 @@ mod tests {
             item_below: Some(Tenths(75)),
             // Placing a mark on a line varies by about half a point from one time to the next.
             item_same_band: Tenths(5),
-            // A total that moves by less than one point is "about the same".
-            total_same_band: Tenths::points(1),
-            // A drop of one point or more in the total (the vendors' session-to-session flag),
-            // or of one point or more in any single item, is "lower than usual".
-            total_drop: Some(Tenths::points(1)),
+            // The total's noise is four marks' noise: 4 x 0.5 = 2.0. Four marks that each
+            // move less than their 0.5 band move the total by at most 1.6, so a change under
+            // 2.0 is "about the same" and only a drop of 2.0 or more reads as lower. (The
+            // vendors' one-point total flag fires on that noise for stable clients.)
+            total_same_band: Tenths::points(2),
+            total_drop: Some(Tenths::points(2)),
+            // A drop of one point or more in any single item (twice its noise band) names
+            // that item: "Connection was lower than your usual".
             item_drop: Some(Tenths::points(1)),
             // Three check-ins in a row with every item at 9.5 or above.
             ceiling: Some(CeilingRule {
@@ -113,6 +118,48 @@ mod tests {
     }
 
     #[test]
+    fn the_lineage_is_named() {
+        // The format and thresholds follow the SRS / PCOMS conventions; the wording is ours.
+        let english = builtin_instrument().attribution.unwrap();
+        for needle in [
+            "Session Rating Scale",
+            "PCOMS",
+            "our own",
+            "not validated",
+            "affiliated",
+        ] {
+            assert!(english.contains(needle), "{needle}: {english}");
+        }
+        let spanish = builtin_instrument_in(&crate::domain::text::SPANISH)
+            .attribution
+            .unwrap();
+        assert!(spanish.contains("Session Rating Scale") && spanish.contains("no están validados"));
+    }
+
+    #[test]
+    fn the_items_stay_away_from_the_srs_wording() {
+        // Close paraphrases of the SRS's items were reworded (issue 14); keep them out.
+        for text in CATALOGUES {
+            let instrument = builtin_instrument_in(text);
+            for item in &instrument.items {
+                let Scale::VisualAnalogue { high_label, .. } = &item.scale else {
+                    panic!("the built-in is four lines");
+                };
+                let high = high_label.to_lowercase();
+                for close in [
+                    "listened to",
+                    "taken seriously",
+                    "suited me",
+                    "me escuchaba",
+                    "me vino bien",
+                ] {
+                    assert!(!high.contains(close), "{}: {high}", text.language_tag);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_wording_is_each_languages_own() {
         let english = builtin_instrument();
         assert_eq!(english.title, "Session check-in");
@@ -120,7 +167,7 @@ mod tests {
         assert_eq!(english.items[0].prompt, "Today, with my therapist…");
         let spanish = builtin_instrument_in(&crate::domain::text::SPANISH);
         assert_eq!(spanish.title, "Valoración de la sesión");
-        assert_eq!(spanish.items[1].title, "Enfoque");
+        assert_eq!(spanish.items[1].title, "Temas");
         assert_eq!(
             spanish.items[3].scale,
             Scale::VisualAnalogue {

@@ -95,7 +95,7 @@ pub struct Tick {
     pub is_threshold: bool,
 }
 
-/// The threshold line. Its words ("Under 36: worth talking about") go in the key under the
+/// The threshold line. Its words ("below it, a conversation may help") go in the key under the
 /// chart, not on the line: ratings cluster around the threshold, so words on the plot would
 /// cover exactly the dips they are about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -488,7 +488,7 @@ pub struct KeyWords<'a> {
     /// "Total".
     pub total: &'a str,
     /// The threshold line's `id` (part of the chart's accessible name) and its words
-    /// ("Under 36: worth talking about"); unused when the chart has no threshold.
+    /// (no number: "below it, a conversation may help"); unused when there is no threshold.
     pub threshold_id: &'a str,
     pub threshold: &'a str,
     /// The instrument's items, for their titles (in the order of [`Chart::item_lines`]).
@@ -1020,7 +1020,7 @@ mod tests {
         assert!(markup.starts_with(concat!(
             r#"<caption id="w1-trend-caption">Your check-ins, newest first</caption>"#,
             r#"<thead><tr><th scope="col">Date</th><th scope="col">Total &amp; more</th>"#,
-            r#"<th scope="col">Connection</th><th scope="col">Focus</th>"#,
+            r#"<th scope="col">Connection</th><th scope="col">Topics</th>"#,
             r#"<th scope="col">Way of working</th><th scope="col">Overall</th></tr></thead>"#,
             r#"<tbody><tr><th scope="row">day &lt;44&gt;</th><td class="aci-trend__total-cell">35</td>"#,
             r#"<td>7,5</td><td>8</td><td>9,5</td><td>10</td></tr>"#,

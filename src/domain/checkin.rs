@@ -25,8 +25,13 @@ impl InstrumentRef {
         }
     }
 
+    /// Whether a check-in of this questionnaire and version counts as one of `instrument`'s:
+    /// the same id, and the same version or one it declares it compares with
+    /// (`Instrument::compares_with`). Every comparison, list and chart uses this one rule.
     pub fn is(&self, instrument: &Instrument) -> bool {
-        self.id == instrument.id && self.version == instrument.version
+        self.id == instrument.id
+            && (self.version == instrument.version
+                || instrument.compares_with.contains(&self.version))
     }
 }
 

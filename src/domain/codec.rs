@@ -711,14 +711,13 @@ mod duplicate_id_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::builtin::builtin_instrument;
-    use crate::domain::fixtures::{answer, tombstone};
+    use crate::domain::fixtures::{answer, builtin_v1, tombstone};
 
     fn entry(id: &str, note: &str) -> CheckIn {
         CheckIn {
             id: id.into(),
             completed_at_ms: 1_763_800_000_000,
-            instrument: InstrumentRef::of(&builtin_instrument()),
+            instrument: builtin_v1(),
             answers: vec![answer("connection", 95), answer("focus", 0)],
             note: note.into(),
             practice: None,
@@ -762,7 +761,8 @@ mod tests {
 
     /// The history each frozen fixture (`tests/fixtures/history-v<n>.json`) must decode to.
     fn history_v1_expected() -> History {
-        let builtin = InstrumentRef::of(&builtin_instrument());
+        // The fixtures are frozen: written by version 1 of the built-in check-in.
+        let builtin = builtin_v1();
         let check_in = |id: &str, completed_at_ms, answers, note: &str| CheckIn {
             id: id.into(),
             completed_at_ms,
@@ -1151,7 +1151,7 @@ mod tests {
     fn sample_draft() -> Draft {
         Draft {
             saved_at_ms: 42,
-            instrument: InstrumentRef::of(&builtin_instrument()),
+            instrument: builtin_v1(),
             answers: vec![answer("overall", 63)],
             note: "half".into(),
         }

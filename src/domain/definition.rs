@@ -396,10 +396,11 @@ impl Reader<'_> {
     }
 
     fn instrument(&mut self, value: &Json) -> Instrument {
-        const KEYS: [&str; 10] = [
+        const KEYS: [&str; 11] = [
             "format",
             "id",
             "version",
+            "compares_with",
             "title",
             "language",
             "attribution",
@@ -434,6 +435,24 @@ impl Reader<'_> {
                 version
             })
             .unwrap_or(1);
+        let compares_with = match Self::member(root, "compares_with") {
+            Some(Json::Array(list)) => list
+                .iter()
+                .enumerate()
+                .filter_map(|(index, value)| {
+                    let number = self.whole_number(value, index_path("compares_with", index))?;
+                    u32::try_from(number).ok()
+                })
+                .collect(),
+            Some(_) => {
+                self.problem(
+                    "compares_with".into(),
+                    "must be a list of earlier versions, such as [1]",
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
         let title = self.required_text(root, "", "title");
         let attribution = Self::member(root, "attribution")
             .and_then(|value| self.text(value, "attribution".into()));
@@ -457,6 +476,7 @@ impl Reader<'_> {
         Instrument {
             id,
             version,
+            compares_with,
             title,
             language,
             attribution,
@@ -855,6 +875,35 @@ mod tests {
     }
 
     #[test]
+    fn compares_with_names_only_earlier_versions() {
+        let with = |list: &str| {
+            sample_with(
+                r#""version": 2,"#,
+                &format!(r#""version": 2, "compares_with": {list},"#),
+            )
+        };
+        assert_eq!(
+            parse_definition(&with("[1]"), "en").unwrap().compares_with,
+            [1]
+        );
+        for wrong in ["[2]", "[0]", "[3]"] {
+            assert_eq!(
+                problems(&with(wrong)),
+                ["compares_with: must list only earlier versions (from 1 to one less than version)"],
+                "{wrong}"
+            );
+        }
+        assert_eq!(
+            problems(&with("1")),
+            ["compares_with: must be a list of earlier versions, such as [1]"]
+        );
+        assert_eq!(
+            problems(&with(r#"["1"]"#)),
+            ["compares_with[0]: must be a whole number such as 1"]
+        );
+    }
+
+    #[test]
     fn a_complete_definition_reads_into_an_instrument() {
         let instrument = parse_definition(SAMPLE, "en").unwrap();
         assert_eq!(
@@ -862,6 +911,7 @@ mod tests {
             Instrument {
                 id: "practice.sample".into(),
                 version: 2,
+                compares_with: vec![],
                 title: "Sample".into(),
                 language: Some("en".into()),
                 attribution: Some("Placeholder attribution.".into()),

@@ -116,6 +116,18 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_of_a_version_the_definition_compares_with_restores() {
+        // A draft left under version 1 of the built-in (same items, earlier wording) carries
+        // on under version 2; a version it does not name is another questionnaire.
+        let instrument = builtin_instrument();
+        let mut earlier = draft(5);
+        earlier.instrument = crate::domain::fixtures::builtin_v1();
+        assert_eq!(earlier.decide(&instrument, 5), DraftDecision::Restore);
+        earlier.instrument.version = 7;
+        assert_eq!(earlier.decide(&instrument, 5), DraftDecision::Ignore);
+    }
+
+    #[test]
     fn recent_drafts_restore_and_old_ones_are_offered() {
         let instrument = builtin_instrument();
         let day = DRAFT_RESTORE_WINDOW_MS;

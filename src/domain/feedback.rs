@@ -1,18 +1,22 @@
 //! Feedback: compares a check-in with the client's own recent ratings and raises the signals
 //! that deserve a kind suggestion (low total, a low item, a drop, a run at the ceiling).
 //!
-//! The baseline rule: with one or two earlier check-ins we compare with the last one; from three
-//! on, with the mean of the previous three. The alliance takes a few sessions to settle and one
-//! session can be an outlier, so "your usual" is only named once three ratings exist. Because
-//! most clients rate near the top every time, the direction of change against their own ratings
-//! is the useful signal, more than the raw score. Means are compared exactly (the current score
-//! is scaled by the count rather than the mean being rounded).
+//! The baseline rule: the second and third check-ins compare with the last one; from the fourth
+//! check-in on, "your usual" is the mean of the three before it. The alliance takes about four
+//! sessions to settle and one session can be an outlier, so "your usual" is first named at the
+//! fourth check-in. Because most clients rate near the top every time, the direction of change
+//! against their own ratings is the useful signal, more than the raw score. Means are compared
+//! exactly (the current score is scaled by the count rather than the mean being rounded).
+//!
+//! Signals never contradict the directions: an item is named as lower only when its own
+//! direction is lower, and the total only when the total's direction is lower (see
+//! `Signal::ItemsLower` and `Signal::TotalLower`).
 
 use super::instrument::{Instrument, Thresholds};
 use super::scoring::ScoreSheet;
 use super::tenths::{divide_rounded, Tenths};
 
-/// How many earlier check-ins make "your usual".
+/// How many earlier check-ins make "your usual": it is first named at the fourth check-in.
 pub const USUAL_WINDOW: usize = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,10 +61,24 @@ pub enum Signal {
         item_ids: Vec<String>,
         floor: Tenths,
     },
-    /// A meaningful drop against the baseline (total or any item).
-    LowerThanBaseline { kind: BaselineKind },
-    /// Every item at or near the top for `run_length` check-ins in a row.
+    /// These items fell by at least the item drop against the baseline (and so read "lower").
+    ItemsLower {
+        kind: BaselineKind,
+        item_ids: Vec<String>,
+    },
+    /// The total fell by at least the total drop and beyond the total's band (so its direction
+    /// reads "lower"): never raised when the total rose or stayed about the same.
+    TotalLower { kind: BaselineKind },
+    /// Every item at or near the top for exactly `run_length` check-ins in a row: raised once
+    /// per run, on the check-in that completes it. A gentle note, not a concern.
     CeilingRun { run_length: u8 },
+}
+
+impl Signal {
+    /// Whether the signal is about a low or lower rating (everything but the ceiling note).
+    pub fn is_concern(&self) -> bool {
+        !matches!(self, Signal::CeilingRun { .. })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +86,13 @@ pub struct Feedback {
     /// `None` for a first check-in.
     pub comparison: Option<Comparison>,
     pub signals: Vec<Signal>,
+}
+
+impl Feedback {
+    /// Whether any signal is about a low or lower rating (the ceiling note is not).
+    pub fn has_concern(&self) -> bool {
+        self.signals.iter().any(Signal::is_concern)
+    }
 }
 
 /// A baseline as an exact sum over `count` check-ins.
@@ -155,24 +180,38 @@ pub fn assess(instrument: &Instrument, current: &ScoreSheet, earlier: &[ScoreShe
 
     let comparison = baseline(earlier).map(|baseline| {
         let count = baseline.count();
-        let mut dropped = false;
+        let mut lower_items = Vec::new();
         let items = current
             .items
             .iter()
             .filter_map(|item| {
                 let sum = baseline.item_sum(&item.item_id)?;
-                dropped |= dropped_by_at_least(item.score, sum, count, thresholds.item_drop);
+                let direction = direction(item.score, sum, count, thresholds.item_same_band);
+                if direction == Direction::Lower
+                    && dropped_by_at_least(item.score, sum, count, thresholds.item_drop)
+                {
+                    lower_items.push(item.item_id.clone());
+                }
                 Some(ItemComparison {
                     item_id: item.item_id.clone(),
                     baseline: Tenths(divide_rounded(sum, count) as i32),
-                    direction: direction(item.score, sum, count, thresholds.item_same_band),
+                    direction,
                 })
             })
             .collect();
         let total_sum = baseline.total_sum();
-        dropped |= dropped_by_at_least(current.total, total_sum, count, thresholds.total_drop);
-        if dropped {
-            signals.push(Signal::LowerThanBaseline {
+        let total_direction =
+            direction(current.total, total_sum, count, thresholds.total_same_band);
+        if !lower_items.is_empty() {
+            signals.push(Signal::ItemsLower {
+                kind: baseline.kind,
+                item_ids: lower_items,
+            });
+        }
+        if total_direction == Direction::Lower
+            && dropped_by_at_least(current.total, total_sum, count, thresholds.total_drop)
+        {
+            signals.push(Signal::TotalLower {
                 kind: baseline.kind,
             });
         }
@@ -180,17 +219,23 @@ pub fn assess(instrument: &Instrument, current: &ScoreSheet, earlier: &[ScoreShe
             kind: baseline.kind,
             items,
             total_baseline: Tenths(divide_rounded(total_sum, count) as i32),
-            total_direction: direction(current.total, total_sum, count, thresholds.total_same_band),
+            total_direction,
         }
     });
 
     if let Some(rule) = thresholds.ceiling {
         let needed_earlier = usize::from(rule.run_length.saturating_sub(1));
+        // Once per run: the check-in before the run must not be at the top too (a longer run
+        // already had its note).
         if earlier.len() >= needed_earlier
             && all_items_at_least(current, rule.item_at_least)
             && earlier[earlier.len() - needed_earlier..]
                 .iter()
                 .all(|sheet| all_items_at_least(sheet, rule.item_at_least))
+            && !earlier
+                .len()
+                .checked_sub(needed_earlier + 1)
+                .is_some_and(|before| all_items_at_least(&earlier[before], rule.item_at_least))
         {
             signals.push(Signal::CeilingRun {
                 run_length: rule.run_length,
@@ -348,38 +393,132 @@ mod tests {
         assert_eq!(comparison.items[0].direction, Direction::Lower);
     }
 
-    fn has_drop(feedback: &Feedback) -> Option<BaselineKind> {
+    fn lower_items(feedback: &Feedback) -> Option<(BaselineKind, Vec<String>)> {
         feedback.signals.iter().find_map(|signal| match signal {
-            Signal::LowerThanBaseline { kind } => Some(*kind),
+            Signal::ItemsLower { kind, item_ids } => Some((*kind, item_ids.clone())),
+            _ => None,
+        })
+    }
+
+    fn total_lower(feedback: &Feedback) -> Option<BaselineKind> {
+        feedback.signals.iter().find_map(|signal| match signal {
+            Signal::TotalLower { kind } => Some(*kind),
             _ => None,
         })
     }
 
     #[test]
-    fn drop_signal_boundaries() {
+    fn an_item_drop_is_named_at_one_point() {
         let earlier = [[95, 95, 95, 95]];
-        // Total drop of 0.9 spread over items (no item falls by 1.0): no signal.
-        assert_eq!(has_drop(&assess_builtin([95, 95, 95, 86], &earlier)), None);
-        // One item falls by exactly 1.0: signal.
+        // 0.9 lower: the item reads "lower" (beyond its 0.5 band) but is not named.
         assert_eq!(
-            has_drop(&assess_builtin([95, 95, 95, 85], &earlier)),
-            Some(BaselineKind::LastTime)
+            lower_items(&assess_builtin([95, 95, 95, 86], &earlier)),
+            None
         );
-        // Total falls by 1.0 with no item falling by 1.0: signal.
+        // Exactly 1.0 lower: named.
         assert_eq!(
-            has_drop(&assess_builtin([93, 93, 92, 92], &earlier)),
-            Some(BaselineKind::LastTime)
+            lower_items(&assess_builtin([95, 95, 95, 85], &earlier)),
+            Some((BaselineKind::LastTime, vec!["overall".into()]))
         );
-        // Total falls by 0.9 (0.3 + 0.3 + 0.3): no signal.
-        assert_eq!(has_drop(&assess_builtin([92, 92, 92, 95], &earlier)), None);
-        // Against the usual.
+        // Against the usual (three earlier check-ins).
         let earlier = [[95; 4], [95; 4], [95; 4]];
         assert_eq!(
-            has_drop(&assess_builtin([85, 95, 95, 95], &earlier)),
-            Some(BaselineKind::Usual)
+            lower_items(&assess_builtin([85, 95, 95, 95], &earlier)),
+            Some((BaselineKind::Usual, vec!["connection".into()]))
         );
         // A rise is never a drop.
-        assert_eq!(has_drop(&assess_builtin([100; 4], &earlier)), None);
+        assert!(!assess_builtin([100; 4], &earlier).has_concern());
+    }
+
+    #[test]
+    fn the_total_band_is_the_noise_of_four_marks() {
+        // Four marks each within their own noise (under 0.5) move the total by at most 1.6;
+        // the band is 4 x 0.5 = 2.0, so only a change of 2.0 or more reads as a change.
+        let earlier = [[95, 95, 95, 95]];
+        let stable = assess_builtin([91, 91, 91, 91], &earlier); // 1.6 lower
+        assert_eq!(
+            stable.comparison.as_ref().unwrap().total_direction,
+            Direction::AboutTheSame
+        );
+        assert!(!stable.has_concern());
+        let below = assess_builtin([90, 90, 90, 91], &earlier); // 1.9 lower
+        assert_eq!(
+            below.comparison.as_ref().unwrap().total_direction,
+            Direction::AboutTheSame
+        );
+        assert_eq!(total_lower(&below), None);
+        let at = assess_builtin([90, 90, 90, 90], &earlier); // 2.0 lower
+        assert_eq!(
+            at.comparison.as_ref().unwrap().total_direction,
+            Direction::Lower
+        );
+        assert_eq!(total_lower(&at), Some(BaselineKind::LastTime));
+        // The old one-point rule would have fired here, on noise alone.
+        assert_eq!(
+            total_lower(&assess_builtin([93, 93, 92, 92], &earlier)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_rising_total_never_reads_lower() {
+        // The example: last time 9.5/8/8/8 (33.5), today 8.5/10/10/10 (38.5).
+        let feedback = assess_builtin([85, 100, 100, 100], &[[95, 80, 80, 80]]);
+        let comparison = feedback.comparison.as_ref().unwrap();
+        assert_eq!(comparison.total_direction, Direction::Higher);
+        assert_eq!(total_lower(&feedback), None);
+        // The item that fell is named, on its own.
+        assert_eq!(
+            lower_items(&feedback),
+            Some((BaselineKind::LastTime, vec!["connection".into()]))
+        );
+    }
+
+    #[test]
+    fn signals_always_agree_with_the_directions() {
+        // Every named item reads "lower", and a total signal only comes with a lower total,
+        // over a grid of earlier and current ratings.
+        let values = [0, 45, 80, 86, 90, 95, 100];
+        for a in values {
+            for b in values {
+                let earlier = [[a, 95, 90, b]];
+                for c in values {
+                    let feedback = assess_builtin([c, 90, 95, 100 - c], &earlier);
+                    let comparison = feedback.comparison.as_ref().unwrap();
+                    for signal in &feedback.signals {
+                        match signal {
+                            Signal::ItemsLower { item_ids, .. } => {
+                                for id in item_ids {
+                                    let item = comparison
+                                        .items
+                                        .iter()
+                                        .find(|item| &item.item_id == id)
+                                        .unwrap();
+                                    assert_eq!(item.direction, Direction::Lower);
+                                }
+                            }
+                            Signal::TotalLower { .. } => {
+                                assert_eq!(comparison.total_direction, Direction::Lower)
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_usual_starts_at_the_fourth_check_in() {
+        let kind = |earlier: &[[u16; 4]]| {
+            assess_builtin([90; 4], earlier)
+                .comparison
+                .map(|comparison| comparison.kind)
+        };
+        assert_eq!(kind(&[]), None); // first check-in
+        assert_eq!(kind(&[[90; 4]]), Some(BaselineKind::LastTime)); // second
+        assert_eq!(kind(&[[90; 4]; 2]), Some(BaselineKind::LastTime)); // third
+        assert_eq!(kind(&[[90; 4]; 3]), Some(BaselineKind::Usual)); // fourth
     }
 
     fn has_ceiling(feedback: &Feedback) -> bool {
@@ -408,5 +547,10 @@ mod tests {
             [96; 4],
             &[[10; 4], [100; 4], [99; 4]]
         )));
+        // Once per run: the fourth check-in at the top does not repeat the note.
+        let fourth = assess_builtin([100; 4], &[[100; 4], [100; 4], [100; 4]]);
+        assert!(!has_ceiling(&fourth));
+        // The note is not a concern.
+        assert!(!assess_builtin([100; 4], &[[95; 4], [100; 4]]).has_concern());
     }
 }

@@ -22,6 +22,15 @@ pub fn builtin_answers(values: [u16; 4]) -> Vec<Answer> {
         .collect()
 }
 
+/// The built-in check-in's first version, which the frozen fixtures and backups were written
+/// with (version 2 compares with it).
+pub fn builtin_v1() -> InstrumentRef {
+    InstrumentRef {
+        id: super::builtin::BUILTIN_INSTRUMENT_ID.into(),
+        version: 1,
+    }
+}
+
 /// A completed built-in check-in with no note.
 pub fn builtin_check_in(id: &str, completed_at_ms: u64, values: [u16; 4]) -> CheckIn {
     CheckIn {

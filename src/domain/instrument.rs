@@ -27,6 +27,10 @@ pub struct Instrument {
     pub id: String,
     /// Bumped whenever items or scoring change, so old check-ins are never rescored wrongly.
     pub version: u32,
+    /// Earlier versions whose check-ins compare with this one (baseline, trend, chart, history):
+    /// only for a change of wording that keeps every item's id, scale and meaning. Empty by
+    /// default: another version is another questionnaire.
+    pub compares_with: Vec<u32>,
     pub title: String,
     /// The language the definition says its plain texts are written in (a BCP 47 primary tag
     /// such as "en"), if it says so.
@@ -231,6 +235,16 @@ impl Instrument {
         }
         if self.version == 0 {
             push("version".into(), "must be 1 or more");
+        }
+        if self
+            .compares_with
+            .iter()
+            .any(|earlier| *earlier == 0 || *earlier >= self.version)
+        {
+            push(
+                "compares_with".into(),
+                "must list only earlier versions (from 1 to one less than version)",
+            );
         }
         if let Some(problem) = text_problem(&self.title) {
             push("title".into(), problem);

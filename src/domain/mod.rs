@@ -8,6 +8,7 @@ pub mod chart;
 pub mod checkin;
 pub mod codec;
 pub mod colour;
+pub mod crisis;
 pub mod definition;
 pub mod draft;
 pub mod feedback;

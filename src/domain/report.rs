@@ -31,11 +31,12 @@ pub struct ResultReport {
     pub total_direction: Option<String>,
     /// Shown when there is nothing to compare with yet.
     pub first_check_in: Option<String>,
-    /// Kind suggestions, one per signal; empty when no signal fired.
-    pub suggestions: Vec<String>,
-    /// Said once when a suggestion is about a low or lower rating.
-    pub lower_is_useful: Option<String>,
-    /// The closing line when there is no suggestion.
+    /// After a low or lower rating: one warm paragraph (what stood out, then an invitation to
+    /// say so), never a list and never a pass mark.
+    pub suggestion: Option<String>,
+    /// The gentle note that comes once per run of ratings at the top.
+    pub ceiling_note: Option<String>,
+    /// The closing line when there is neither.
     pub no_signal: Option<String>,
     pub feedback: Feedback,
 }
@@ -103,30 +104,57 @@ pub fn total_words(text: &Text, instrument: &Instrument, total: Tenths) -> Strin
     )
 }
 
-fn suggestion(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
-    let separator = text.decimal_separator;
-    match signal {
-        Signal::TotalBelowThreshold { threshold } => fill(
-            text.signal_total_below,
-            &[
-                ("threshold", &threshold.format_with(separator)),
-                ("max", &instrument.max_total().format_with(separator)),
-            ],
-        ),
-        Signal::ItemsBelowFloor { item_ids, .. } => fill(
-            text.signal_items_below,
-            &[("items", &quoted_titles(text, instrument, item_ids))],
-        ),
-        Signal::LowerThanBaseline {
-            kind: BaselineKind::LastTime,
-        } => text.signal_lower_than_last_time.to_owned(),
-        Signal::LowerThanBaseline {
-            kind: BaselineKind::Usual,
-        } => text.signal_lower_than_usual.to_owned(),
-        Signal::CeilingRun { run_length } => {
-            fill(text.signal_ceiling, &[("count", &run_length.to_string())])
+/// The warm paragraph after a low or lower rating: the items that fell are named (or the
+/// total, when no single item did), then items under the floor not already named, then the
+/// invitation. The client's screen never shows the threshold itself: that is for the therapist.
+fn suggestion(text: &Text, instrument: &Instrument, signals: &[Signal]) -> Option<String> {
+    let mut named: &[String] = &[];
+    let mut parts = Vec::new();
+    for signal in signals {
+        if let Signal::ItemsLower { kind, item_ids } = signal {
+            named = item_ids;
+            let template = match kind {
+                BaselineKind::LastTime => text.signal_items_lower_than_last_time,
+                BaselineKind::Usual => text.signal_items_lower_than_usual,
+            };
+            parts.push(fill(
+                template,
+                &[("items", &quoted_titles(text, instrument, item_ids))],
+            ));
         }
     }
+    for signal in signals {
+        match signal {
+            Signal::TotalLower { kind } if named.is_empty() => parts.push(
+                match kind {
+                    BaselineKind::LastTime => text.signal_lower_than_last_time,
+                    BaselineKind::Usual => text.signal_lower_than_usual,
+                }
+                .to_owned(),
+            ),
+            Signal::ItemsBelowFloor { item_ids, .. } => {
+                let rest: Vec<String> = item_ids
+                    .iter()
+                    .filter(|id| !named.contains(id))
+                    .cloned()
+                    .collect();
+                if !rest.is_empty() {
+                    parts.push(fill(
+                        text.signal_items_below,
+                        &[("items", &quoted_titles(text, instrument, &rest))],
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if parts.is_empty() && signals.iter().any(Signal::is_concern) {
+        parts.push(text.signal_total_below.to_owned());
+    }
+    (!parts.is_empty()).then(|| {
+        parts.push(text.lower_is_useful.to_owned());
+        parts.join(" ")
+    })
 }
 
 /// Builds the report for a scored check-in and its feedback.
@@ -169,17 +197,19 @@ pub fn build_report(
             }
         })
         .collect();
-    let suggestions: Vec<String> = feedback
-        .signals
-        .iter()
-        .map(|signal| suggestion(text, instrument, signal))
-        .collect();
-    let about_a_low_rating = feedback
-        .signals
-        .iter()
-        .any(|signal| !matches!(signal, Signal::CeilingRun { .. }));
+    let suggestion = suggestion(text, instrument, &feedback.signals);
+    let ceiling_note = feedback.signals.iter().find_map(|signal| match signal {
+        Signal::CeilingRun { run_length } => Some(fill(
+            text.signal_ceiling,
+            &[("count", &run_length.to_string())],
+        )),
+        _ => None,
+    });
     ResultReport {
-        lower_is_useful: about_a_low_rating.then(|| text.lower_is_useful.to_owned()),
+        no_signal: (suggestion.is_none() && ceiling_note.is_none())
+            .then(|| text.no_signal.to_owned()),
+        suggestion,
+        ceiling_note,
         items,
         total: total_words(text, instrument, current.total),
         total_direction: feedback.comparison.as_ref().map(|comparison| {
@@ -189,8 +219,6 @@ pub fn build_report(
             .comparison
             .is_none()
             .then(|| text.first_check_in.to_owned()),
-        no_signal: suggestions.is_empty().then(|| text.no_signal.to_owned()),
-        suggestions,
         feedback,
     }
 }
@@ -256,6 +284,28 @@ mod tests {
     }
 
     #[test]
+    fn earlier_versions_the_definition_names_still_count() {
+        // Version 1 of the built-in had other wording but the same ids, scale and meaning:
+        // version 2 declares `"compares_with": [1]`, so a client's baseline carries on.
+        let instrument = builtin_instrument();
+        assert_eq!(instrument.compares_with, [1]);
+        let mut before = check_in("a", 1, [95, 95, 95, 95]);
+        before.instrument.version = 1;
+        let today = check_in("t", 2, [95, 80, 95, 95]);
+        let compared = report(&today, &[before, today.clone()]);
+        assert_eq!(compared.first_check_in, None);
+        assert_eq!(
+            compared.items[1].direction.as_deref(),
+            Some("lower than last time")
+        );
+        // A version the definition does not name is another questionnaire.
+        let mut unknown = check_in("b", 1, [95; 4]);
+        unknown.instrument.version = 3;
+        let alone = report(&today, &[unknown, today.clone()]);
+        assert!(alone.first_check_in.is_some());
+    }
+
+    #[test]
     fn comparisons_use_only_the_same_instrument_version_and_entries_that_score() {
         let mut other_version = check_in("old", 5, [100, 100, 100, 100]);
         other_version.instrument.version = 99;
@@ -306,12 +356,12 @@ mod tests {
             report.first_check_in.as_deref(),
             Some(ENGLISH.first_check_in)
         );
-        assert!(report.suggestions.is_empty());
+        assert_eq!(report.suggestion, None);
         assert_eq!(report.no_signal.as_deref(), Some(ENGLISH.no_signal));
     }
 
     #[test]
-    fn a_drop_names_the_low_items_and_the_comparison() {
+    fn a_drop_is_one_warm_paragraph_naming_the_items() {
         let history = [
             check_in("a", 1, [95, 95, 95, 95]),
             check_in("t", 2, [95, 70, 95, 60]),
@@ -323,18 +373,63 @@ mod tests {
         );
         assert!(report.items[1].is_low && report.items[3].is_low && !report.items[0].is_low);
         assert_eq!(
-            report.suggestions,
-            [
-                "Your total is under 36 of 40. That is worth mentioning to your therapist.",
-                "You gave “Focus” and “Overall” a lower rating. If you feel able, tell your therapist what would help.",
-                "Today was lower than last time. Saying so early gives your therapist a chance to adjust how you work together.",
-            ]
-        );
-        assert_eq!(
-            report.lower_is_useful.as_deref(),
-            Some(ENGLISH.lower_is_useful)
+            report.suggestion.as_deref(),
+            Some(
+                "You rated “Topics” and “Overall” lower than last time. \
+                 If you feel able, tell your therapist what would help, or someone else at the \
+                 practice if that is easier. A lower rating is useful information, not a \
+                 complaint, and you decide what to share."
+            )
         );
         assert_eq!(report.no_signal, None);
+        assert_eq!(report.ceiling_note, None);
+    }
+
+    #[test]
+    fn the_clients_screen_never_shows_the_threshold() {
+        // A first check-in under 36 (8.9 each): a kind sentence, no number, no pass mark.
+        let today = check_in("t", 1, [89; 4]);
+        for text in crate::domain::text::CATALOGUES {
+            let instrument = crate::domain::builtin::builtin_instrument_in(text);
+            let report =
+                report_for_entry(text, &instrument, &today, std::slice::from_ref(&today)).unwrap();
+            let paragraph = report.suggestion.unwrap();
+            assert!(
+                paragraph.starts_with(text.signal_total_below),
+                "{paragraph}"
+            );
+            assert!(!paragraph.contains("36"), "{paragraph}");
+        }
+        // An item under the floor that did not fall is named once, without the floor.
+        let history = [
+            check_in("a", 1, [70, 95, 95, 95]),
+            check_in("t", 2, [70, 95, 95, 95]),
+        ];
+        let report = report(&history[1], &history);
+        let paragraph = report.suggestion.unwrap();
+        assert!(paragraph.starts_with("You gave “Connection” a lower rating. If you feel"));
+        assert!(!paragraph.contains("7.5"));
+    }
+
+    #[test]
+    fn a_rising_total_names_the_item_and_never_says_today_was_lower() {
+        // The issue's example: 9.5/8/8/8 last time, 8.5/10/10/10 today.
+        let history = [
+            check_in("a", 1, [95, 80, 80, 80]),
+            check_in("t", 2, [85, 100, 100, 100]),
+        ];
+        let report = report(&history[1], &history);
+        assert_eq!(report.total, "38.5 of 40");
+        assert_eq!(
+            report.total_direction.as_deref(),
+            Some("higher than last time")
+        );
+        let paragraph = report.suggestion.unwrap();
+        assert!(
+            paragraph.starts_with("You rated “Connection” lower than last time."),
+            "{paragraph}"
+        );
+        assert!(!paragraph.contains(ENGLISH.signal_lower_than_last_time));
     }
 
     #[test]
@@ -353,22 +448,26 @@ mod tests {
 
     #[test]
     fn ceiling_run_and_usual_wording() {
+        // A run of exactly three at the top (b has one item under 9.5), against the usual.
         let history = [
             check_in("a", 1, [100; 4]),
-            check_in("b", 2, [98; 4]),
-            check_in("c", 3, [100; 4]),
-            check_in("t", 4, [99; 4]),
+            check_in("b", 2, [94, 100, 100, 100]),
+            check_in("c", 3, [98; 4]),
+            check_in("d", 4, [100; 4]),
+            check_in("t", 5, [98; 4]),
         ];
-        let report = report(&history[3], &history);
+        let report = report(&history[4], &history);
         assert_eq!(
             report.total_direction.as_deref(),
             Some("about the same as your usual")
         );
-        assert_eq!(report.suggestions.len(), 1);
-        // A run at the top is not a low rating: no reassurance about low ratings.
-        assert_eq!(report.lower_is_useful, None);
-        assert!(report.suggestions[0]
-            .starts_with("You have rated everything at or near the top 3 times in a row."));
+        // A run at the top is a gentle note, not a concern: no paragraph about low ratings.
+        assert_eq!(report.suggestion, None);
+        assert_eq!(report.no_signal, None);
+        assert!(report
+            .ceiling_note
+            .unwrap()
+            .starts_with("You have rated everything at or near the top 3 times in a row,"));
     }
 
     #[test]

@@ -204,6 +204,7 @@ mod tests {
         Instrument {
             id: "practice.twelve".into(),
             version: 1,
+            compares_with: vec![],
             title: "Twelve".into(),
             language: None,
             attribution: None,

@@ -5,11 +5,12 @@
 
 use super::builtin::BUILTIN_INSTRUMENT_ID;
 use super::checkin::CheckIn;
-use super::feedback::{BaselineKind, Direction, Signal};
-use super::instrument::Instrument;
-use super::report::{self, assess_entry, item_score_words, item_title, quoted_titles};
+use super::feedback::{BaselineKind, Direction, Feedback, Signal};
+use super::instrument::{Instrument, Scale};
+use super::report::{self, assess_entry, item_title};
 use super::scoring::{score, ScoreError, ScoreSheet};
-use super::text::{fill, Text};
+use super::tenths::Tenths;
+use super::text::{fill, join_list, Text};
 
 /// How many check-ins the trend shows, at most.
 pub const TREND_LENGTH: usize = 6;
@@ -21,44 +22,82 @@ pub struct SummaryOptions {
     pub include_trend: bool,
 }
 
-/// The direction in the client's voice to the therapist: "my usual", not "your usual".
-fn direction_words(text: &Text, kind: BaselineKind, direction: Direction) -> &'static str {
-    match (kind, direction) {
-        (BaselineKind::Usual, Direction::Higher) => text.summary_higher_than_usual,
-        (BaselineKind::Usual, Direction::AboutTheSame) => text.summary_same_as_usual,
-        (BaselineKind::Usual, Direction::Lower) => text.summary_lower_than_usual,
-        (BaselineKind::LastTime, _) => report::direction_words(text, kind, direction),
+/// The headline: the items that fell against the usual (or last time), else the total's
+/// direction; the first check-in says so. The ceiling note is never a concern here.
+fn headline(text: &Text, instrument: &Instrument, feedback: &Feedback) -> String {
+    let Some(comparison) = &feedback.comparison else {
+        return text.summary_first_check_in.to_owned();
+    };
+    let usual = comparison.kind == BaselineKind::Usual;
+    for signal in &feedback.signals {
+        if let Signal::ItemsLower { item_ids, .. } = signal {
+            let titles: Vec<String> = item_ids
+                .iter()
+                .map(|id| item_title(instrument, id).to_owned())
+                .collect();
+            return fill(
+                if usual {
+                    text.summary_items_lower_than_usual
+                } else {
+                    text.summary_items_lower_than_last_time
+                },
+                &[("items", &join_list(&titles, text.list_and))],
+            );
+        }
     }
+    match (comparison.total_direction, usual) {
+        (Direction::Lower, true) => text.summary_signal_lower_than_usual,
+        (Direction::Lower, false) => text.summary_signal_lower_than_last_time,
+        (Direction::Higher, true) => text.summary_higher_than_usual,
+        (Direction::Higher, false) => text.summary_higher_than_last_time,
+        (Direction::AboutTheSame, true) => text.summary_same_as_usual,
+        (Direction::AboutTheSame, false) => text.summary_same_as_last_time,
+    }
+    .to_owned()
 }
 
-fn signal_line(text: &Text, instrument: &Instrument, signal: &Signal) -> String {
+/// " (usual 9)" or " (last time 9.5)" after a score, and ", under 7.5" when it is under
+/// `threshold`: the numbers the therapist needs, on the score's own line.
+fn with_comparison(
+    text: &Text,
+    mut line: String,
+    score: Tenths,
+    baseline: Option<(BaselineKind, Tenths)>,
+    threshold: Option<Tenths>,
+) -> String {
     let separator = text.decimal_separator;
-    match signal {
-        Signal::TotalBelowThreshold { threshold } => fill(
-            text.summary_signal_total_below,
-            &[
-                ("threshold", &threshold.format_with(separator)),
-                ("max", &instrument.max_total().format_with(separator)),
-            ],
-        ),
-        Signal::ItemsBelowFloor { item_ids, floor } => fill(
-            text.summary_signal_items_below,
-            &[
-                ("items", &quoted_titles(text, instrument, item_ids)),
-                ("floor", &floor.format_with(separator)),
-            ],
-        ),
-        Signal::LowerThanBaseline {
-            kind: BaselineKind::LastTime,
-        } => text.summary_signal_lower_than_last_time.to_owned(),
-        Signal::LowerThanBaseline {
-            kind: BaselineKind::Usual,
-        } => text.summary_signal_lower_than_usual.to_owned(),
-        Signal::CeilingRun { run_length } => fill(
-            text.summary_signal_ceiling,
-            &[("count", &run_length.to_string())],
-        ),
+    if let Some((kind, baseline)) = baseline {
+        let template = match kind {
+            BaselineKind::Usual => text.summary_usual,
+            BaselineKind::LastTime => text.summary_last_time,
+        };
+        line.push_str(" (");
+        line.push_str(&fill(
+            template,
+            &[("score", &baseline.format_with(separator))],
+        ));
+        line.push(')');
     }
+    if let Some(threshold) = threshold.filter(|threshold| score < *threshold) {
+        line.push_str(", ");
+        line.push_str(&fill(
+            text.summary_under,
+            &[("threshold", &threshold.format_with(separator))],
+        ));
+    }
+    line
+}
+
+/// What an item asks, in one line: its prompt, and for a line the words at its top end.
+fn asks_line(text: &Text, item: &super::instrument::Item) -> String {
+    let prompt = match &item.scale {
+        Scale::VisualAnalogue { high_label, .. } => format!("{} {high_label}", item.prompt),
+        Scale::Likert { .. } => item.prompt.clone(),
+    };
+    fill(
+        text.summary_asks,
+        &[("title", &item.title), ("prompt", &prompt)],
+    )
 }
 
 /// The check-ins of `instrument` up to and including `entry`, oldest first.
@@ -72,7 +111,7 @@ fn up_to<'a>(instrument: &Instrument, entry: &CheckIn, history: &'a [CheckIn]) -
 }
 
 /// The lowest-scoring item (the first in the instrument's order on a tie).
-fn lowest_item(sheet: &ScoreSheet) -> Option<(&str, super::tenths::Tenths)> {
+fn lowest_item(sheet: &ScoreSheet) -> Option<(&str, Tenths)> {
     sheet.items.iter().fold(None, |lowest, item| match lowest {
         Some((_, score)) if score <= item.score => lowest,
         _ => Some((item.item_id.as_str(), item.score)),
@@ -122,82 +161,20 @@ pub fn compose_summary(
 ) -> Result<String, ScoreError> {
     let (current, feedback) = assess_entry(instrument, entry, history)?;
     let separator = text.decimal_separator;
-    let max = instrument.max_total().format_with(separator);
-    let mut lines = vec![fill(
-        text.summary_heading,
-        &[
-            ("title", &instrument.title),
-            ("date", &date(entry.completed_at_ms)),
-        ],
-    )];
-
-    for item_score in &current.items {
-        let title = item_title(instrument, &item_score.item_id);
-        let max = report::item_max(instrument, &item_score.item_id, item_score.score);
-        let score_words = item_score_words(text, item_score.score, max);
-        let direction = feedback.comparison.as_ref().and_then(|comparison| {
-            comparison
-                .items
-                .iter()
-                .find(|compared| compared.item_id == item_score.item_id)
-                .map(|compared| direction_words(text, comparison.kind, compared.direction))
-        });
-        lines.push(match direction {
-            Some(direction) => fill(
-                text.summary_item_with_direction,
-                &[
-                    ("title", title),
-                    ("score", &score_words),
-                    ("direction", direction),
-                ],
-            ),
-            None => fill(
-                text.summary_item,
-                &[("title", title), ("score", &score_words)],
-            ),
-        });
-    }
-
-    let total = current.total.format_with(separator);
-    let mut total_line = match instrument.thresholds.total_below {
-        Some(threshold) => fill(
-            if current.total < threshold {
-                text.summary_total_below
-            } else {
-                text.summary_total_at_or_above
-            },
+    let thresholds = &instrument.thresholds;
+    // 1. The headline.
+    let mut lines = vec![
+        fill(
+            text.summary_heading,
             &[
-                ("total", &total),
-                ("max", &max),
-                ("threshold", &threshold.format_with(separator)),
+                ("title", &instrument.title),
+                ("date", &date(entry.completed_at_ms)),
             ],
         ),
-        None => fill(text.summary_total, &[("total", &total), ("max", &max)]),
-    };
-    match &feedback.comparison {
-        Some(comparison) => {
-            total_line.push_str(", ");
-            total_line.push_str(direction_words(
-                text,
-                comparison.kind,
-                comparison.total_direction,
-            ));
-        }
-        None => {
-            total_line.push_str(". ");
-            total_line.push_str(text.summary_first_check_in);
-        }
-    }
-    lines.push(total_line);
+        headline(text, instrument, &feedback),
+    ];
 
-    if !feedback.signals.is_empty() {
-        lines.push(String::new());
-        lines.push(text.summary_signals_heading.to_owned());
-        for signal in &feedback.signals {
-            lines.push(format!("- {}", signal_line(text, instrument, signal)));
-        }
-    }
-
+    // 2. The note, the most useful part, when the client includes it.
     let note = entry.note.trim();
     if options.include_note && !note.is_empty() {
         lines.push(String::new());
@@ -205,6 +182,47 @@ pub fn compose_summary(
         lines.push(note.to_owned());
     }
 
+    // 3. Each score with its usual (or last time), and the threshold it is under.
+    lines.push(String::new());
+    let comparison = feedback.comparison.as_ref();
+    for item_score in &current.items {
+        let title = item_title(instrument, &item_score.item_id);
+        let baseline = comparison.and_then(|comparison| {
+            comparison
+                .items
+                .iter()
+                .find(|compared| compared.item_id == item_score.item_id)
+                .map(|compared| (comparison.kind, compared.baseline))
+        });
+        lines.push(with_comparison(
+            text,
+            fill(
+                text.summary_item,
+                &[
+                    ("title", title),
+                    ("score", &item_score.score.format_with(separator)),
+                ],
+            ),
+            item_score.score,
+            baseline,
+            thresholds.item_below,
+        ));
+    }
+    lines.push(with_comparison(
+        text,
+        fill(
+            text.summary_total,
+            &[
+                ("total", &current.total.format_with(separator)),
+                ("max", &instrument.max_total().format_with(separator)),
+            ],
+        ),
+        current.total,
+        comparison.map(|comparison| (comparison.kind, comparison.total_baseline)),
+        thresholds.total_below,
+    ));
+
+    // 4. The recent totals.
     if options.include_trend {
         let trend = trend_lines(text, instrument, entry, history, date);
         if trend.len() >= 2 {
@@ -213,6 +231,16 @@ pub fn compose_summary(
             lines.extend(trend.into_iter().map(|line| format!("- {line}")));
         }
     }
+
+    // 5. What each question asks.
+    lines.push(String::new());
+    lines.push(text.summary_asks_heading.to_owned());
+    lines.extend(
+        instrument
+            .items
+            .iter()
+            .map(|item| format!("- {}", asks_line(text, item))),
+    );
 
     lines.push(String::new());
     // Only the built-in check-in is known not to be validated; a practice's may well be.
@@ -332,13 +360,21 @@ mod tests {
             summary(0, &history, EVERYTHING),
             expect![[r#"
                 Session check-in, day 1
-                Connection: 9.2 of 10
-                Focus: 8.8 of 10
-                Way of working: 10 of 10
-                Overall: 9.5 of 10
-                Total: 37.5 of 40 (36 or more). This is my first check-in here.
+                My first check-in here.
 
-                From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+                Connection 9.2
+                Topics 8.8
+                Way of working 10
+                Overall 9.5
+                Total 37.5 of 40
+
+                What each question asks (higher is better):
+                - Connection: Today, with my therapist… I could be open without feeling judged
+                - Topics: What we worked on today… was something I had a real say in
+                - Way of working: The way we worked today… made sense to me
+                - Overall: Looking back on today's session… it was time well spent
+
+                From my Alliance Check-in: format and thresholds after the Session Rating Scale (PCOMS), its own wording, not validated."#]],
         );
     }
 
@@ -361,26 +397,42 @@ mod tests {
         check(
             summary,
             expect![[r#"
-            Example: 12 items, 5 points (replace with your licensed questionnaire), day 2
-            Item 1: 4 of 5, about the same as last time
-            Item 2: 4 of 5, about the same as last time
-            Item 3: 4 of 5, about the same as last time
-            Item 4: 4 of 5, about the same as last time
-            Item 5: 4 of 5, about the same as last time
-            Item 6: 3 of 5, lower than last time
-            Item 7: 5 of 5, higher than last time
-            Item 8: 3 of 5, lower than last time
-            Item 9: 3 of 5, lower than last time
-            Item 10: 3 of 5, lower than last time
-            Item 11: 3 of 5, lower than last time
-            Item 12: 3 of 5, lower than last time
-            Total: 3.6 of 5, about the same as last time
+                Example: 12 items, 5 points (replace with your licensed questionnaire), day 2
+                About the same as last time.
 
-            Recent check-ins (oldest first):
-            - day 1: 3.8 of 5 (lowest: Item 7 2)
-            - day 2: 3.6 of 5 (lowest: Item 6 3)
+                Item 1 4 (last time 4)
+                Item 2 4 (last time 4)
+                Item 3 4 (last time 4)
+                Item 4 4 (last time 4)
+                Item 5 4 (last time 4)
+                Item 6 3 (last time 4)
+                Item 7 5 (last time 2)
+                Item 8 3 (last time 4)
+                Item 9 3 (last time 4)
+                Item 10 3 (last time 4)
+                Item 11 3 (last time 4)
+                Item 12 3 (last time 4)
+                Total 3.6 of 5 (last time 3.8)
 
-            From my Alliance Check-in."#]],
+                Recent totals (oldest first):
+                - day 1: 3.8 of 5 (lowest: Item 7 2)
+                - day 2: 3.6 of 5 (lowest: Item 6 3)
+
+                What each question asks (higher is better):
+                - Item 1: Item 1: text from your licensed copy
+                - Item 2: Item 2: text from your licensed copy
+                - Item 3: Item 3: text from your licensed copy
+                - Item 4: Item 4: text from your licensed copy
+                - Item 5: Item 5: text from your licensed copy
+                - Item 6: Item 6: text from your licensed copy
+                - Item 7: Item 7: text from your licensed copy
+                - Item 8: Item 8: text from your licensed copy
+                - Item 9: Item 9: text from your licensed copy
+                - Item 10: Item 10: text from your licensed copy
+                - Item 11: Item 11: text from your licensed copy
+                - Item 12: Item 12: text from your licensed copy
+
+                From my Alliance Check-in."#]],
         );
     }
 
@@ -393,26 +445,29 @@ mod tests {
             summary(1, &history, EVERYTHING),
             expect![[r#"
                 Session check-in, day 2
-                Connection: 9.5 of 10, about the same as last time
-                Focus: 7 of 10, lower than last time
-                Way of working: 8.5 of 10, lower than last time
-                Overall: 6 of 10, lower than last time
-                Total: 31 of 40 (under 36, worth talking about), lower than last time
-
-                Worth talking about:
-                - My total is under 36 of 40.
-                - I rated “Focus” and “Overall” under 7.5.
-                - This was lower than last time.
+                Lower than last time: Topics, Way of working and Overall.
 
                 My note:
                 Felt rushed at the end.
                 Can we slow down?
 
-                Recent check-ins (oldest first):
+                Connection 9.5 (last time 9.5)
+                Topics 7 (last time 9.5), under 7.5
+                Way of working 8.5 (last time 9.5)
+                Overall 6 (last time 9.5), under 7.5
+                Total 31 of 40 (last time 38), under 36
+
+                Recent totals (oldest first):
                 - day 1: 38 of 40 (lowest: Connection 9.5)
                 - day 2: 31 of 40 (lowest: Overall 6)
 
-                From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+                What each question asks (higher is better):
+                - Connection: Today, with my therapist… I could be open without feeling judged
+                - Topics: What we worked on today… was something I had a real say in
+                - Way of working: The way we worked today… made sense to me
+                - Overall: Looking back on today's session… it was time well spent
+
+                From my Alliance Check-in: format and thresholds after the Session Rating Scale (PCOMS), its own wording, not validated."#]],
         );
         let without_note = summary(1, &history, NOTHING_EXTRA);
         assert!(!without_note.contains("My note"));
@@ -421,27 +476,77 @@ mod tests {
     }
 
     #[test]
-    fn a_ceiling_run_against_the_usual() {
+    fn a_low_session_against_the_usual_reads_in_ten_seconds() {
+        // The headline names what fell against the usual; the note comes next; each score
+        // carries its usual; then the totals and what each question asks.
+        let mut today = builtin_check_in("d", 4 * DAY, [90, 95, 65, 80]);
+        today.note = "The homework idea didn't fit my week.".into();
+        let history = [
+            builtin_check_in("a", DAY, [90, 95, 90, 90]),
+            builtin_check_in("b", 2 * DAY, [95, 90, 90, 90]),
+            builtin_check_in("c", 3 * DAY, [90, 95, 90, 95]),
+            today,
+        ];
+        check(
+            summary(3, &history, EVERYTHING),
+            expect![[r#"
+                Session check-in, day 4
+                Lower than my usual: Way of working and Overall.
+
+                My note:
+                The homework idea didn't fit my week.
+
+                Connection 9 (usual 9.2)
+                Topics 9.5 (usual 9.3)
+                Way of working 6.5 (usual 9), under 7.5
+                Overall 8 (usual 9.2)
+                Total 33 of 40 (usual 36.7), under 36
+
+                Recent totals (oldest first):
+                - day 1: 36.5 of 40 (lowest: Connection 9)
+                - day 2: 36.5 of 40 (lowest: Topics 9)
+                - day 3: 37 of 40 (lowest: Connection 9)
+                - day 4: 33 of 40 (lowest: Way of working 6.5)
+
+                What each question asks (higher is better):
+                - Connection: Today, with my therapist… I could be open without feeling judged
+                - Topics: What we worked on today… was something I had a real say in
+                - Way of working: The way we worked today… made sense to me
+                - Overall: Looking back on today's session… it was time well spent
+
+                From my Alliance Check-in: format and thresholds after the Session Rating Scale (PCOMS), its own wording, not validated."#]],
+        );
+    }
+
+    #[test]
+    fn a_run_at_the_top_is_never_a_concern() {
         let history = [
             builtin_check_in("a", DAY, [100; 4]),
             builtin_check_in("b", 2 * DAY, [98; 4]),
             builtin_check_in("c", 3 * DAY, [100; 4]),
             builtin_check_in("d", 4 * DAY, [99; 4]),
         ];
+        let text = summary(3, &history, NOTHING_EXTRA);
+        assert!(!text.contains("small things"));
         check(
-            summary(3, &history, NOTHING_EXTRA),
+            text,
             expect![[r#"
                 Session check-in, day 4
-                Connection: 9.9 of 10, about the same as my usual
-                Focus: 9.9 of 10, about the same as my usual
-                Way of working: 9.9 of 10, about the same as my usual
-                Overall: 9.9 of 10, about the same as my usual
-                Total: 39.6 of 40 (36 or more), about the same as my usual
+                About as usual.
 
-                Worth talking about:
-                - I have rated everything at or near the top 3 times in a row, so small things may not show in the numbers.
+                Connection 9.9 (usual 9.9)
+                Topics 9.9 (usual 9.9)
+                Way of working 9.9 (usual 9.9)
+                Overall 9.9 (usual 9.9)
+                Total 39.6 of 40 (usual 39.7)
 
-                From my Alliance Check-in (not a validated clinical questionnaire)."#]],
+                What each question asks (higher is better):
+                - Connection: Today, with my therapist… I could be open without feeling judged
+                - Topics: What we worked on today… was something I had a real say in
+                - Way of working: The way we worked today… made sense to me
+                - Overall: Looking back on today's session… it was time well spent
+
+                From my Alliance Check-in: format and thresholds after the Session Rating Scale (PCOMS), its own wording, not validated."#]],
         );
     }
 
@@ -464,26 +569,70 @@ mod tests {
         check(
             text,
             expect![[r#"
-            Valoración de la sesión, día 2
-            Conexión: 6,5 de 10, más bajo que la última vez
-            Enfoque: 8 de 10, más bajo que la última vez
-            Forma de trabajar: 9 de 10, más bajo que la última vez
-            En general: 7,5 de 10, más bajo que la última vez
-            Total: 31 de 40 (por debajo de 36, vale la pena comentarlo), más bajo que la última vez
+                Valoración de la sesión, día 2
+                Por debajo de la última vez: Conexión, Temas y En general.
 
-            Para comentar:
-            - Mi total está por debajo de 36 de 40.
-            - Puntué “Conexión” por debajo de 7,5.
-            - Esta valoración fue más baja que la anterior.
+                Mi nota:
+                Me sentí con prisa.
 
-            Mi nota:
-            Me sentí con prisa.
+                Conexión 6,5 (la última vez: 9), por debajo de 7,5
+                Temas 8 (la última vez: 9)
+                Forma de trabajar 9 (la última vez: 9,5)
+                En general 7,5 (la última vez: 9)
+                Total 31 de 40 (la última vez: 36,5), por debajo de 36
 
-            Valoraciones recientes (la más antigua primero):
-            - día 1: 36,5 de 40 (puntuación más baja: Conexión 9)
-            - día 2: 31 de 40 (puntuación más baja: Conexión 6,5)
+                Totales recientes (el más antiguo primero):
+                - día 1: 36,5 de 40 (puntuación más baja: Conexión 9)
+                - día 2: 31 de 40 (puntuación más baja: Conexión 6,5)
 
-            De mi Alliance Check-in (no es un cuestionario clínico validado)."#]],
+                Qué pregunta cada ítem (cuanto más alto, mejor):
+                - Conexión: Hoy, con mi terapeuta… pude abrirme sin miedo a que me juzgara
+                - Temas: Lo que trabajamos hoy… lo decidimos contando conmigo
+                - Forma de trabajar: La forma en que trabajamos hoy… tenía sentido para mí
+                - En general: Pensando en la sesión de hoy… fue un tiempo bien aprovechado
+
+                De mi Alliance Check-in: formato y umbrales según la Session Rating Scale (PCOMS), redacción propia, sin validar."#]],
+        );
+    }
+
+    #[test]
+    fn spanish_against_the_usual_without_agreement_problems() {
+        use crate::domain::builtin::builtin_instrument_in;
+        use crate::domain::text::SPANISH;
+        let history = [
+            builtin_check_in("a", DAY, [90, 95, 90, 90]),
+            builtin_check_in("b", 2 * DAY, [95, 90, 90, 90]),
+            builtin_check_in("c", 3 * DAY, [90, 95, 90, 95]),
+            builtin_check_in("d", 4 * DAY, [90, 95, 65, 80]),
+        ];
+        let text = compose_summary(
+            &SPANISH,
+            &builtin_instrument_in(&SPANISH),
+            &history[3],
+            &history,
+            NOTHING_EXTRA,
+            &|ms| format!("día {}", ms / DAY),
+        )
+        .unwrap();
+        check(
+            text,
+            expect![[r#"
+            Valoración de la sesión, día 4
+            Por debajo de lo habitual: Forma de trabajar y En general.
+
+            Conexión 9 (lo habitual: 9,2)
+            Temas 9,5 (lo habitual: 9,3)
+            Forma de trabajar 6,5 (lo habitual: 9), por debajo de 7,5
+            En general 8 (lo habitual: 9,2)
+            Total 33 de 40 (lo habitual: 36,7), por debajo de 36
+
+            Qué pregunta cada ítem (cuanto más alto, mejor):
+            - Conexión: Hoy, con mi terapeuta… pude abrirme sin miedo a que me juzgara
+            - Temas: Lo que trabajamos hoy… lo decidimos contando conmigo
+            - Forma de trabajar: La forma en que trabajamos hoy… tenía sentido para mí
+            - En general: Pensando en la sesión de hoy… fue un tiempo bien aprovechado
+
+            De mi Alliance Check-in: formato y umbrales según la Session Rating Scale (PCOMS), redacción propia, sin validar."#]],
         );
     }
 
@@ -495,8 +644,8 @@ mod tests {
         // Summarising the 8th: the trend is days 3 to 8, never the later day 9.
         let lines = trend_lines(&ENGLISH, &builtin_instrument(), &history[7], &history, &day);
         assert_eq!(lines.len(), TREND_LENGTH);
-        assert_eq!(lines[0], "day 3: 35.3 of 40 (lowest: Focus 8)");
-        assert_eq!(lines[5], "day 8: 35.8 of 40 (lowest: Focus 8)");
+        assert_eq!(lines[0], "day 3: 35.3 of 40 (lowest: Topics 8)");
+        assert_eq!(lines[5], "day 8: 35.8 of 40 (lowest: Topics 8)");
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub fn BackupPanel(
             status.set(Some(text.backup_copy_failed));
         }
     };
+    let picker = NodeRef::<leptos::html::Input>::new();
     let on_file = move |event: ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
         leptos::task::spawn_local(async move {
@@ -235,12 +236,27 @@ pub fn BackupPanel(
                 </button>
             </div>
             <p class="aci-status" role="status">{move || status.get()}</p>
-            <label class="aci-settings__label" for=file_id.clone()>{text.restore_label}</label>
+            // A real button in the widget's language opens the picker: the native file input
+            // would show the browser's own "Choose File" inside a Spanish widget. The input is
+            // hidden (out of the tab order and the accessibility tree) and carries the same name.
+            <button
+                type="button"
+                class="aci-button aci-button--quiet"
+                on:click=move |_| {
+                    if let Some(input) = picker.get() {
+                        input.click();
+                    }
+                }
+            >
+                {text.restore_label}
+            </button>
             <input
                 type="file"
-                class="aci-file"
                 id=file_id
+                hidden
+                aria-label=text.restore_label
                 accept=".json,application/json,text/plain"
+                node_ref=picker
                 on:change=on_file
             />
             {report}

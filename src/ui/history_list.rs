@@ -128,7 +128,7 @@ pub fn HistoryList(
                             .flatten();
                         let flagged = entry.instrument.is(&instrument)
                             && assess_entry(&instrument, &entry, &all)
-                                .is_ok_and(|(_, feedback)| !feedback.signals.is_empty());
+                                .is_ok_and(|(_, feedback)| feedback.has_concern());
                         let note = (!entry.note.trim().is_empty()).then(|| {
                             view! {
                                 <p class="aci-history__note" dir="auto">

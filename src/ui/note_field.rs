@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 
+use crate::browser::clock::browser_languages;
 use crate::domain::checkin::{note_length, NoteLength, NOTE_LIMIT};
+use crate::domain::crisis::crisis_words;
+use crate::domain::settings::{PracticeSettings, SettingProblem};
 use crate::domain::text::{fill, Text};
 
 #[component]
@@ -43,6 +46,17 @@ pub fn NoteField(
         NoteLength::Within { .. } => None,
     };
     let described_by = format!("{hint_id} {counter_id} {error_id}");
+    // A client may write about risk here: the safety line sits under the field, not only on
+    // the result. The practice's own safety text wins over the region's numbers.
+    let practice = with_context::<(PracticeSettings, Vec<SettingProblem>), _>(|(settings, _)| {
+        settings.safety_text.clone()
+    })
+    .flatten();
+    let safety = format!(
+        "{} {}",
+        text.note_safety,
+        crisis_words(text, practice.as_deref(), &browser_languages())
+    );
 
     view! {
         <div class="aci-note">
@@ -68,6 +82,7 @@ pub fn NoteField(
             <p class="aci-note__error" id=error_id role="alert">
                 {over_message}
             </p>
+            <p class="aci-note__hint aci-note__safety">{safety}</p>
         </div>
     }
 }

@@ -3,6 +3,8 @@
 
 use leptos::{either::Either, prelude::*};
 
+use crate::browser::clock::browser_languages;
+use crate::domain::crisis::crisis_words;
 use crate::domain::report::ResultReport;
 use crate::domain::text::Text;
 use crate::ui::notices::Notice;
@@ -23,7 +25,7 @@ pub fn ResultView(
     saved: SaveStatus,
     /// The language's strings.
     text: &'static Text,
-    /// The practice's own safety text, in place of the standard one.
+    /// The practice's own safety text, in place of the crisis numbers of the client's region.
     safety_text: Option<String>,
     /// Prefix that makes element ids unique on the page.
     id_prefix: String,
@@ -52,20 +54,15 @@ pub fn ResultView(
             }
         })
         .collect_view();
-    let suggestions = (!report.suggestions.is_empty()).then(|| {
-        let list = report
-            .suggestions
-            .into_iter()
-            .map(|words| view! { <li>{words}</li> })
-            .collect_view();
+    let suggestion = report.suggestion.map(|words| {
         view! {
             <section class="aci-suggestions">
                 <h3 class="aci-suggestions__heading">{text.suggestions_heading}</h3>
-                <ul class="aci-suggestions__list">{list}</ul>
-                {report.lower_is_useful.map(|words| view! { <p class="aci-suggestions__note">{words}</p> })}
+                <p>{words}</p>
             </section>
         }
     });
+    let crisis = crisis_words(text, safety_text.as_deref(), &browser_languages());
     let saved_line = match saved {
         SaveStatus::Saved => Either::Left(view! {
             <p class="aci-saved" role="status">
@@ -96,17 +93,16 @@ pub fn ResultView(
                 </li>
             </ul>
             {report.first_check_in.map(|words| view! { <p class="aci-muted">{words}</p> })}
-            {suggestions}
-            {report.no_signal.map(|words| view! { <p>{words}</p> })}
+            {suggestion}
+            {report.ceiling_note.or(report.no_signal).map(|words| view! { <p>{words}</p> })}
             {saved_line}
             <button type="button" class="aci-button aci-button--primary" on:click=move |_| on_share.run(())>
                 {text.share_with_therapist}
             </button>
             <section class="aci-safety">
                 <h3 class="aci-safety__heading">{text.safety_heading}</h3>
-                <p class="aci-safety__text">
-                    {safety_text.unwrap_or_else(|| text.safety_text.to_owned())}
-                </p>
+                <p class="aci-safety__text">{text.safety_text}</p>
+                <p class="aci-safety__text aci-safety__crisis">{crisis}</p>
             </section>
             <button type="button" class="aci-button" on:click=move |_| on_done.run(())>
                 {text.new_check_in}

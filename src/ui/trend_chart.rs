@@ -68,12 +68,11 @@ pub fn TrendChart(
     );
     // The threshold's words are in the key, outside the plot (see `domain::chart`), and part
     // of the chart's accessible name.
-    let threshold_words = chart.threshold.map_or_else(String::new, |line| {
-        fill(
-            text.trend_threshold,
-            &[("threshold", &line.value.format_with(separator))],
-        )
-    });
+    // No number on the client's screen: a kind suggestion, not a pass mark.
+    let threshold_words = chart
+        .threshold
+        .map_or("", |_| text.trend_threshold)
+        .to_owned();
     let keys = key_markup(
         &chart,
         &KeyWords {

@@ -360,8 +360,8 @@ describe('configuration', () => {
     assert.equal(await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
     await screenshot(tab, 'embed-hostile-settings');
     await finishIn(tab);
-    // The practice's safety text, with its line break, in place of the standard one.
-    const safety = tab.locator('.aci-safety__text');
+    // The practice's safety text, with its line break, in place of the region's crisis numbers.
+    const safety = tab.locator('.aci-safety__crisis');
     assert.equal(await safety.textContent(), 'Call 988 (US) or 116 123 (UK) at any hour.\nThis page is not monitored.');
     assert.ok((await safety.boundingBox()).height > 40, 'the line break is shown');
     await tab.getByRole('button', { name: 'Share with my therapist' }).click();
@@ -528,7 +528,9 @@ describe('a practice questionnaire', () => {
     assert.deepEqual(new Set(entry.answers.map((answer) => answer.value)), new Set([2]));
     const result = await tab.locator('.aci-result').textContent();
     assert.match(result, /of 5/);
-    assert.match(result, /under 3/i);
+    // Its threshold (3) drives a kind sentence; the client's screen shows no pass mark.
+    assert.match(result, /could have worked better for you/);
+    assert.doesNotMatch(result, /under 3/i);
     assert.deepEqual(tab.problems, []);
     await context.close();
   });

@@ -50,6 +50,10 @@ describe('in the client’s language', () => {
     assert.equal(await page.locator('form h2').textContent(), '¿Cómo fue la sesión de hoy?');
     assert.deepEqual(await valueTexts(page), Array(4).fill('aún sin responder'));
     await answerAll(page, [75, 80, 90, 85]);
+    // The safety line sits under the note too, where a client may write about risk.
+    const noteSafety = await page.locator('.aci-note__safety').textContent();
+    assert.match(noteSafety, /piensas en hacerte daño.*911/);
+    assert.doesNotMatch(noteSafety, /999/);
     assert.match((await valueTexts(page))[0], /^7,5 de 10/, 'a decimal comma');
     await expectNoAxeViolations(page, 'Spanish form');
     await screenshot(page, 'es-form');
@@ -58,15 +62,20 @@ describe('in the client’s language', () => {
     await page.locator('button[type=submit]').click();
     await page.locator('.aci-result h2').waitFor();
     assert.match(await page.locator('.aci-score--total').textContent(), /33 de 40/);
-    assert.match(await page.locator('.aci-safety').textContent(), /emergencia/);
+    // Crisis numbers by the region of the browser's language: Mexico's 911, never the UK's 999.
+    const safety = await page.locator('.aci-safety').textContent();
+    assert.match(safety, /llama ahora al 911\./);
+    assert.doesNotMatch(safety, /999|112/);
+    assert.match(safety, /cualquiera que abra esta página en este dispositivo/, 'honest about a shared device');
     await expectNoAxeViolations(page, 'Spanish result');
     await screenshot(page, 'es-result');
 
     await page.getByRole('button', { name: 'Compartir con mi terapeuta' }).click();
     await page.locator('.aci-summary h2').waitFor();
     const summary = await page.locator('.aci-summary textarea').inputValue();
-    assert.match(summary, /Conexión: 7,5 de 10/);
-    assert.match(summary, /Total: 33 de 40/);
+    assert.match(summary, /^Mi primera valoración aquí\.$/m, 'the headline');
+    assert.match(summary, /^Conexión 7,5$/m);
+    assert.match(summary, /^Total 33 de 40, por debajo de 36$/m);
     assert.match(summary, /Me sentí con prisa al final\./);
     assert.doesNotMatch(summary, /\b(of|Total: \d+ of|My note)\b/, 'no English left');
     await expectNoAxeViolations(page, 'Spanish summary');
@@ -142,7 +151,7 @@ describe('answering without dragging', () => {
 
     const group = (title) => page.getByRole('group', { name: title });
     await group('Connection').getByRole('radio', { name: '7', exact: true }).check();
-    await group('Focus').getByRole('radio', { name: '10', exact: true }).check();
+    await group('Topics').getByRole('radio', { name: '10', exact: true }).check();
     // Keyboard: arrows move through a radio group.
     await group('Way of working').getByRole('radio', { name: '5', exact: true }).focus();
     await page.keyboard.press('Space');
@@ -154,7 +163,7 @@ describe('answering without dragging', () => {
     await page.getByRole('button', { name: 'Connection: lower by 0.1' }).click();
     assert.equal(await group('Overall').locator('output').textContent(), '8.2 of 10');
     assert.equal(
-      await group('Focus').getByRole('button', { name: 'Focus: raise by 0.1' }).isDisabled(),
+      await group('Topics').getByRole('button', { name: 'Topics: raise by 0.1' }).isDisabled(),
       true,
       'nothing above 10',
     );
@@ -208,7 +217,7 @@ describe('with the keyboard alone', () => {
     await press('Enter');
     await page.locator('.aci-summary [role=status]').getByText('Copied.').waitFor();
     const text = await page.locator('.aci-summary textarea').inputValue();
-    assert.match(text, /Total: 40 of 40/);
+    assert.match(text, /^Total 40 of 40$/m);
     assert.equal(await clipboardContents(context, env.server.url), text);
     await context.close();
   });

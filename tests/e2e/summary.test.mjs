@@ -100,8 +100,13 @@ describe('the summary for the therapist', () => {
     await openSummaryFromResult(page);
 
     const preview = await summaryText(page).inputValue();
-    assert.match(preview, /Total: 27 of 40/);
+    // Read in ten seconds: the headline, then the note, then each score with last time's.
+    const lines = preview.split('\n');
+    assert.equal(lines[1], 'Lower than last time: Connection, Topics, Way of working and Overall.');
+    assert.equal(lines[3], 'My note:');
     assert.match(preview, /Felt rushed at the end\.\nCan we talk about pace\?/);
+    assert.match(preview, /^Way of working 8 \(last time 9\.5\)$/m);
+    assert.match(preview, /^Total 27 of 40 \(last time 36\), under 36$/m);
     assert.equal(await includeNote(page).isChecked(), true, 'a written note is included by default');
     assert.match(
       await page.locator('.aci-summary').textContent(),
@@ -126,7 +131,7 @@ describe('the summary for the therapist', () => {
     // The recent check-ins, oldest first, each with its lowest item.
     await page.getByRole('checkbox', { name: 'Include my recent check-ins' }).check();
     const withTrend = await summaryText(page).inputValue();
-    const trend = withTrend.slice(withTrend.indexOf('Recent check-ins'));
+    const trend = withTrend.slice(withTrend.indexOf('Recent totals'));
     assert.match(trend, /36 of 40.*\n.*27 of 40/);
     await screenshot(page, 'summary-with-trend');
 
@@ -290,7 +295,7 @@ describe('the summary for the therapist', () => {
     await shareButtons.nth(1).click();
     await page.waitForFunction(() => __deepActive()?.matches('.aci-summary h2'));
     const text = await summaryText(page).inputValue();
-    assert.match(text, /Total: 36 of 40/);
+    assert.match(text, /^Total 36 of 40$/m);
     assert.match(text, /First note/);
     assert.doesNotMatch(text, /Second note/);
     await copyButton(page).click();

@@ -126,21 +126,37 @@ catalogue! {
     same_as_usual,
     lower_than_usual,
     suggestions_heading,
-    /// `{threshold}`, `{max}`.
+    // The parts of the one paragraph after a low or lower rating: what stood out (never the
+    // threshold itself), then `lower_is_useful`, the invitation.
+    /// A total under the threshold when nothing more specific applies (no number).
     signal_total_below,
-    /// `{items}`.
+    /// `{items}`: under the item floor (no number).
     signal_items_below,
+    /// `{items}`: the items that fell.
+    signal_items_lower_than_last_time,
+    /// `{items}`.
+    signal_items_lower_than_usual,
+    /// The total fell, no single item did.
     signal_lower_than_last_time,
     signal_lower_than_usual,
-    /// `{count}`.
+    /// `{count}`: the gentle note once per run at the top.
     signal_ceiling,
-    /// Shown once under suggestions about a low or lower rating.
+    /// The invitation that closes the paragraph, with a route other than the therapist.
     lower_is_useful,
     no_signal,
     list_and,
+    /// "or", between crisis numbers.
+    list_or,
     saved_on_device,
     safety_heading,
+    /// Who can see the check-in, and that nobody monitors it (before the crisis sentence).
     safety_text,
+    /// `{numbers}`: the crisis numbers of the client's region.
+    safety_crisis_numbers,
+    /// When the region is unknown.
+    safety_crisis_local,
+    /// Under the note field, before the crisis sentence.
+    note_safety,
     new_check_in,
 
     // History.
@@ -209,33 +225,37 @@ catalogue! {
     // The summary for the therapist (first person: the client sends it).
     /// `{title}`, `{date}`.
     summary_heading,
-    /// `{title}`, `{score}`.
-    summary_item,
-    /// `{title}`, `{score}`, `{direction}`.
-    summary_item_with_direction,
-    /// `{total}`, `{max}`, `{threshold}`.
-    summary_total_below,
-    /// `{total}`, `{max}`, `{threshold}`.
-    summary_total_at_or_above,
-    /// `{total}`, `{max}`.
-    summary_total,
+    // The headline: what changed against the usual (or last time).
     summary_first_check_in,
+    /// `{items}`: the items that fell.
+    summary_items_lower_than_usual,
+    /// `{items}`.
+    summary_items_lower_than_last_time,
+    /// The total fell, no single item did.
+    summary_signal_lower_than_usual,
+    summary_signal_lower_than_last_time,
     summary_higher_than_usual,
     summary_same_as_usual,
-    summary_lower_than_usual,
-    summary_signals_heading,
-    /// `{threshold}`, `{max}`.
-    summary_signal_total_below,
-    /// `{items}`.
-    summary_signal_items_below,
-    summary_signal_lower_than_last_time,
-    summary_signal_lower_than_usual,
-    /// `{count}`.
-    summary_signal_ceiling,
+    summary_higher_than_last_time,
+    summary_same_as_last_time,
     summary_note_heading,
+    /// `{title}`, `{score}`: an item's line, before its comparison.
+    summary_item,
+    /// `{total}`, `{max}`.
+    summary_total,
+    /// `{score}`: "usual 9", in brackets after a score.
+    summary_usual,
+    /// `{score}`.
+    summary_last_time,
+    /// `{threshold}`: after a score under the practice's threshold.
+    summary_under,
     summary_trend_heading,
     /// `{date}`, `{total}`, `{max}`, `{item}`, `{score}`.
     summary_trend_line,
+    /// The heading of the lines saying what each question asks.
+    summary_asks_heading,
+    /// `{title}`, `{prompt}`: what one question asks.
+    summary_asks,
     /// The last line of the built-in check-in's summary.
     summary_footer,
     /// The last line of another questionnaire's summary (which may be a validated one).
@@ -307,7 +327,8 @@ catalogue! {
     trend_heading,
     /// `{total}`, `{max}`: the chart's accessible name.
     trend_chart_label,
-    /// `{threshold}`: the dashed threshold line's entry in the chart's key.
+    /// The dashed threshold line's entry in the chart's key (no number: the client's screens
+    /// never show a pass mark).
     trend_threshold,
     /// `{limit}` (check-ins drawn), `{count}` (check-ins in all).
     trend_thinned,
@@ -431,6 +452,8 @@ mod tests {
             "builtin",
             "detail",
             "file",
+            "numbers",
+            "prompt",
         ];
         for catalogue in CATALOGUES {
             for (key, template) in catalogue.entries() {
@@ -476,7 +499,7 @@ mod tests {
         let same_in_every_language = [
             "score_of_max",
             "summary_item",
-            "summary_item_with_direction",
+            "summary_asks",
             "summary_heading",
             "total_label",
         ];

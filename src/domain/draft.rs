@@ -160,4 +160,43 @@ mod tests {
         foreign.instrument.id = "practice.other".into();
         assert_eq!(foreign.decide(&instrument, 5), DraftDecision::Ignore);
     }
+
+    #[test]
+    fn each_tab_has_its_own_draft_and_the_newest_of_this_questionnaire_comes_back() {
+        use crate::domain::codec::encode_draft;
+        let keys = Keys::new("t");
+        let instrument = builtin_instrument();
+        let mut foreign = draft(900);
+        foreign.instrument.id = "practice.other".into();
+        let newer = r#"{"format":"alliance-checkin/draft","version":9,"anything":true}"#;
+        let snapshot = Snapshot::new(vec![
+            (keys.legacy_draft(), encode_draft(&draft(100))),
+            (keys.draft("tab-one"), encode_draft(&draft(300))),
+            (keys.draft("tab-two"), encode_draft(&foreign)),
+            (keys.draft("tab-three"), newer.into()),
+            (
+                keys.draft("tab-four"),
+                "{\"format\":\"alliance-checkin/dr".into(),
+            ),
+            (keys.history(), "not a draft".into()),
+        ]);
+        let choice = choose_draft(&keys, &snapshot, &instrument, 400);
+        let (key, found, decision) = choice.found.unwrap();
+        assert_eq!(
+            (key.as_str(), found.saved_at_ms),
+            (keys.draft("tab-one").as_str(), 300)
+        );
+        assert_eq!(decision, DraftDecision::Restore);
+        // Only the unreadable one is touched: copied aside, then removed.
+        assert_eq!(choice.ops.len(), 2);
+        assert!(
+            matches!(&choice.ops[0], StorageOp::Set { key, .. } if key.contains(":draft:tab-four:unreadable:"))
+        );
+        assert_eq!(
+            choice.ops[1],
+            StorageOp::Remove {
+                key: keys.draft("tab-four")
+            }
+        );
+    }
 }

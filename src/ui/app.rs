@@ -433,11 +433,13 @@ pub fn App() -> impl IntoView {
 
     let header = (settings.title.is_some() || settings.practice_name.is_some()).then(|| {
         let (title, practice_name) = (settings.title.clone(), settings.practice_name.clone());
-        view! {
-            <header class="aci-header">
-                {practice_name.map(|name| view! { <p class="aci-header__practice">{name}</p> })}
-                {title.map(|title| view! { <p class="aci-header__title">{title}</p> })}
-            </header>
+        move || {
+            view! {
+                <header class="aci-header">
+                    {practice_name.clone().map(|name| view! { <p class="aci-header__practice">{name}</p> })}
+                    {title.clone().map(|title| view! { <p class="aci-header__title">{title}</p> })}
+                </header>
+            }
         }
     });
     let show_history = settings.show_history;

@@ -191,7 +191,8 @@ describe('deleting', () => {
     await expectNoAxeViolations(page, 'delete all confirmation');
     await screenshot(page, 'history-delete-all-confirm');
     await page.getByRole('button', { name: 'Yes, delete everything' }).click();
-    assert.match(await page.locator('.aci-notices').textContent(), /has been deleted/);
+    // Done inside the Web Lock, a moment after the click.
+    await page.locator('.aci-notices', { hasText: 'has been deleted' }).waitFor();
     await expectCount(page, 0);
     const keys = await page.evaluate(() => Object.keys(localStorage).sort());
     // Only the marker every other tab honours (a generation count and a time, nothing else).

@@ -15,6 +15,8 @@ pub mod feedback;
 #[cfg(test)]
 pub mod fixtures;
 pub mod history_engine;
+#[cfg(test)]
+mod review_findings;
 pub mod instrument;
 pub mod json;
 pub mod preferences;

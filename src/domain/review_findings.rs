@@ -1,0 +1,224 @@
+//! Failing tests from the attacker's review of the history engine (branch `review`).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::backup::{export_backup, read_import};
+use super::checkin::{merge_histories, CheckIn, History, Revision};
+use super::codec::decode_history;
+use super::fixtures::builtin_check_in;
+use super::history_engine::{HistoryEngine, Keys, Snapshot, StorageError, StorageOp};
+
+#[derive(Default)]
+struct Device(BTreeMap<String, String>);
+
+impl Device {
+    fn snapshot(&self, keys: &Keys) -> Snapshot {
+        Snapshot::new(
+            self.0
+                .iter()
+                .filter(|(key, _)| keys.owns(key))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        )
+    }
+
+    fn sync(&mut self, engine: &mut HistoryEngine, now_ms: u64) {
+        let plan = engine.plan(&self.snapshot(engine.keys()), now_ms);
+        for op in &plan.ops {
+            match op {
+                StorageOp::Set { key, value } => {
+                    self.0.insert(key.clone(), value.clone());
+                }
+                StorageOp::Remove { key } => {
+                    self.0.remove(key);
+                }
+            }
+        }
+        engine.finish(plan, Ok(()));
+    }
+
+    fn main_ids(&self, keys: &Keys) -> Vec<String> {
+        self.0
+            .get(&keys.history())
+            .and_then(|text| decode_history(text).ok())
+            .map(|history| history.entries.into_iter().map(|entry| entry.id).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn keys() -> Keys {
+    Keys::new("default")
+}
+
+fn ids(engine: &HistoryEngine) -> Vec<String> {
+    engine.history().into_iter().map(|entry| entry.id).collect()
+}
+
+/// An imported backup whose check-in has life u32::MAX: delete, then undo. `restored` saturates,
+/// the undo's copy has the same life as the deletion, and the deletion wins: the undo is lost.
+#[test]
+fn review_undo_is_lost_when_a_backup_carried_life_u32_max() {
+    let mut device = Device::default();
+    let mut tab = HistoryEngine::new(keys(), true);
+    let mut entry = builtin_check_in("a1", 1_000, [50; 4]);
+    entry.revision = Revision {
+        life: u32::MAX,
+        edits: 0,
+    };
+    let file = read_import(&export_backup(&[entry], &[], 2_000)).unwrap();
+    tab.import(file);
+    device.sync(&mut tab, 3_000);
+    let shown = tab.history()[0].clone();
+    tab.delete(&shown, 4_000);
+    device.sync(&mut tab, 4_000);
+    assert!(ids(&tab).is_empty());
+    tab.undo_delete(shown, true);
+    device.sync(&mut tab, 5_000);
+    assert_eq!(ids(&tab), ["a1"], "the client's undo was lost");
+    assert_eq!(device.main_ids(&keys()), ["a1"]);
+}
+
+/// A previous-release (v2) tab is open. Another tab deletes everything (main key removed,
+/// marker gen 1). The client then saves a NEW check-in in the v2 tab: v2 sees no main key and
+/// writes its history (version 2, no generation) to the MAIN key. Any v3 tab then reads it as
+/// generation 0, drops it (`absorb(.., older_version: false)`) and writes generation 1 over it.
+#[test]
+fn review_a_v2_tabs_save_after_delete_everything_is_overwritten() {
+    let keys = keys();
+    let mut device = Device::default();
+    let mut v3 = HistoryEngine::new(keys.clone(), true);
+    v3.save(builtin_check_in("old", 1_000, [50; 4]));
+    device.sync(&mut v3, 1_000);
+    v3.erase_everything();
+    device.sync(&mut v3, 2_000);
+    assert_eq!(v3.generation(), 1);
+    // The v2 tab's save, made after the erasure, lands in the main key as version 2.
+    let v2_text = r#"{"format":"alliance-checkin/history","version":2,"entries":[{"id":"after","completed_at":3000,"instrument":{"id":"builtin.alliance-checkin","version":1},"answers":[{"item":"overall","value":50}],"note":""}],"deleted":[]}"#;
+    device.0.insert(keys.history(), v2_text.into());
+    // A v3 tab opened now (or the open one on the storage event).
+    let mut fresh = HistoryEngine::new(keys.clone(), true);
+    device.sync(&mut fresh, 4_000);
+    assert_eq!(ids(&fresh), ["after"], "a check-in saved after the erasure is not shown");
+    assert_eq!(device.main_ids(&keys), ["after"], "it was written away");
+}
+
+/// A previous-release (v2) tab's "delete everything" removes every key of the namespace (the
+/// v3 marker included) and leaves no marker. Any open v3 tab replays its intents (every check-in
+/// it saved or restored in its life) at the next storage event: everything comes back.
+/// (The same happens after `localStorage.clear()` / "clear site data" with a v3 tab open.)
+#[test]
+fn review_delete_everything_by_an_older_version_is_undone_by_an_open_v3_tab() {
+    let keys = keys();
+    let mut device = Device::default();
+    let mut v3 = HistoryEngine::new(keys.clone(), true);
+    v3.save(builtin_check_in("private", 1_000, [50; 4]));
+    device.sync(&mut v3, 1_000);
+    // v2's delete_everything: every owned key removed.
+    device.0.clear();
+    device.sync(&mut v3, 2_000); // the storage event
+    assert!(
+        device.main_ids(&keys).is_empty(),
+        "the erased check-in was written back"
+    );
+}
+
+/// A restore whose write fails is reported as failed (no report; `WriteFailed`), but the file
+/// was already merged into the intents in `plan`: it lands silently at the next sync.
+#[test]
+fn review_a_failed_restore_lands_later_without_a_report() {
+    let keys = keys();
+    let mut device = Device::default();
+    let mut tab = HistoryEngine::new(keys.clone(), true);
+    let file = read_import(&export_backup(
+        &[builtin_check_in("b1", 1_000, [50; 4])],
+        &[],
+        2_000,
+    ))
+    .unwrap();
+    tab.import(file);
+    let plan = tab.plan(&device.snapshot(&keys), 3_000);
+    tab.finish(plan, Err((0, StorageError::QuotaExceeded)));
+    assert!(tab.take_import_report().is_none());
+    device.sync(&mut tab, 4_000);
+    assert!(
+        device.main_ids(&keys).is_empty() || tab.take_import_report().is_some(),
+        "the restore the client was told failed landed anyway, with no report"
+    );
+}
+
+/// Tab A deletes X; tab B deletes everything; tab A's undo toast is still there and the client
+/// presses it before tab A heard of the erasure: X comes back into the new generation.
+#[test]
+fn review_undo_after_delete_everything_elsewhere_brings_the_check_in_back() {
+    let keys = keys();
+    let mut device = Device::default();
+    let mut a = HistoryEngine::new(keys.clone(), true);
+    let mut b = HistoryEngine::new(keys.clone(), true);
+    a.save(builtin_check_in("x", 1_000, [50; 4]));
+    device.sync(&mut a, 1_000);
+    let shown = a.history()[0].clone();
+    a.delete(&shown, 2_000);
+    device.sync(&mut a, 2_000);
+    device.sync(&mut b, 2_500);
+    b.erase_everything();
+    device.sync(&mut b, 3_000);
+    a.undo_delete(shown, true);
+    device.sync(&mut a, 4_000);
+    assert!(
+        device.main_ids(&keys).is_empty(),
+        "'delete everything' was undone by a stale undo"
+    );
+}
+
+/// A marker with generation u64::MAX (damaged or hostile storage): "delete everything" adds 1
+/// without checking (history_engine.rs plan_erasure). Debug: panic. Release wasm: wraps to 0.
+#[test]
+fn review_delete_everything_with_a_huge_generation_does_not_overflow() {
+    let keys = keys();
+    let mut device = Device::default();
+    device.0.insert(
+        keys.erased(),
+        format!("{{\"generation\":{},\"erased_at\":1}}", u64::MAX),
+    );
+    let mut tab = HistoryEngine::new(keys.clone(), true);
+    device.sync(&mut tab, 1_000);
+    tab.erase_everything();
+    device.sync(&mut tab, 2_000);
+    assert_eq!(tab.generation(), u64::MAX);
+}
+
+fn many(prefix: &str, count: usize) -> History {
+    History {
+        generation: 0,
+        entries: (0..count)
+            .map(|index| builtin_check_in(&format!("{prefix}{index:06}"), index as u64, [50; 4]))
+            .collect(),
+        deleted: Vec::new(),
+    }
+}
+
+/// settle is quadratic: `kept.iter_mut().find` per entry and `deleted.retain(.. kept.iter().any
+/// ..)`. Every sync merges several times, and `history()` (every render) merges again.
+#[test]
+fn review_merging_5000_entries_is_not_quadratic() {
+    let ours = many("a", 5_000);
+    let theirs = many("a", 5_000);
+    let started = Instant::now();
+    let merged = merge_histories(ours, &theirs);
+    let once = started.elapsed();
+    assert_eq!(merged.entries.len(), 5_000);
+    let ours = many("a", 20_000);
+    let theirs = many("a", 20_000);
+    let started = Instant::now();
+    let _ = merge_histories(ours, &theirs);
+    let four_times = started.elapsed();
+    eprintln!("merge 5k: {once:?}; merge 20k: {four_times:?}");
+    assert!(
+        four_times < once * 8,
+        "4x the entries took {four_times:?} vs {once:?}"
+    );
+}
+
+#[allow(dead_code)]
+fn _unused(_: CheckIn) {}

@@ -222,3 +222,25 @@ fn review_merging_5000_entries_is_not_quadratic() {
 
 #[allow(dead_code)]
 fn _unused(_: CheckIn) {}
+
+/// The main key is unreadable and the copy aside fails (no room): the plan already raised
+/// `UnreadableSetAside` ("set aside, here is the key") and listed the key for rescue, but
+/// nothing was copied; the listed key does not exist.
+#[test]
+fn review_set_aside_that_failed_is_not_reported_as_done() {
+    use super::history_engine::HistoryNotice;
+    let keys = keys();
+    let mut device = Device::default();
+    device.0.insert(keys.history(), "{not json".into());
+    let mut tab = HistoryEngine::new(keys.clone(), true);
+    let plan = tab.plan(&device.snapshot(&keys), 1_000);
+    tab.finish(plan, Err((0, StorageError::QuotaExceeded)));
+    let notices = tab.take_notices();
+    assert!(
+        !notices.contains(&HistoryNotice::UnreadableSetAside),
+        "told it was set aside: {notices:?}"
+    );
+    for key in tab.set_aside_keys() {
+        assert!(device.0.contains_key(key), "offers {key} for rescue; it does not exist");
+    }
+}

@@ -244,3 +244,62 @@ fn review_set_aside_that_failed_is_not_reported_as_done() {
         assert!(device.0.contains_key(key), "offers {key} for rescue; it does not exist");
     }
 }
+
+/// Tab P deleted everything (generation 1). The marker then disappears (a previous-release
+/// tab's "delete everything" removes every key of the namespace, or `localStorage.clear()`).
+/// A new tab Q starts at generation 0 and saves X (told "Saved"). P's next sync reads the main
+/// history as generation 0 < 1, ignores it (absorb: not older_version) and writes generation 1
+/// over it; Q then learns generation 1 from the main key and drops X from its intents.
+#[test]
+fn review_a_check_in_saved_after_the_marker_vanished_is_destroyed_by_an_older_tab() {
+    use super::history_engine::EntryStatus;
+    let keys = keys();
+    let mut device = Device::default();
+    let mut p = HistoryEngine::new(keys.clone(), true);
+    p.save(builtin_check_in("old", 1_000, [50; 4]));
+    device.sync(&mut p, 1_000);
+    p.erase_everything();
+    device.sync(&mut p, 2_000);
+    device.0.clear(); // v2's delete_everything: every owned key removed, no marker left
+    let mut q = HistoryEngine::new(keys.clone(), true);
+    device.sync(&mut q, 3_000);
+    q.save(builtin_check_in("x", 4_000, [50; 4]));
+    device.sync(&mut q, 4_000);
+    assert_eq!(q.status("x"), EntryStatus::Saved);
+    device.sync(&mut p, 5_000); // storage event in P
+    device.sync(&mut q, 6_000); // storage event in Q
+    device.sync(&mut p, 7_000);
+    assert_eq!(ids(&q), ["x"], "the tab that saved it no longer shows it");
+    assert_eq!(device.main_ids(&keys), ["x"], "reported saved, and lost");
+}
+
+/// A restore can delete check-ins the device holds (the file's deletions travel), and the report
+/// ("Restored: N added, M already here, K stayed deleted") says nothing about it; there is no
+/// undo. With a deletion of life u32::MAX in the file, nothing can ever bring the check-in back.
+#[test]
+fn review_a_restore_that_deletes_check_ins_here_says_so() {
+    use super::checkin::Tombstone;
+    let keys = keys();
+    let mut device = Device::default();
+    let mut tab = HistoryEngine::new(keys.clone(), true);
+    tab.save(builtin_check_in("mine", 1_000, [50; 4]));
+    device.sync(&mut tab, 1_000);
+    let file = read_import(&export_backup(
+        &[builtin_check_in("other", 500, [10; 4])],
+        &[Tombstone {
+            id: "mine".into(),
+            deleted_at_ms: 900,
+            life: u32::MAX,
+        }],
+        2_000,
+    ))
+    .unwrap();
+    tab.import(file);
+    device.sync(&mut tab, 3_000);
+    let report = tab.take_import_report().unwrap();
+    let gone = !device.main_ids(&keys).contains(&"mine".to_string());
+    assert!(
+        !gone || report.stayed_deleted > 0,
+        "'mine' was deleted by the restore; the report {report:?} does not say so"
+    );
+}

@@ -303,3 +303,28 @@ fn review_a_restore_that_deletes_check_ins_here_says_so() {
         "'mine' was deleted by the restore; the report {report:?} does not say so"
     );
 }
+
+/// Tab B corrects X; tab A (which had not synced B's write yet) deletes X (the deletion is
+/// resolved against the device: B's corrected copy) and then presses Undo: `Change::Undo`
+/// brings back the copy A's page SAW (uncorrected), one life later, so B's correction is lost.
+#[test]
+fn review_undo_brings_back_the_stale_copy_and_loses_a_correction() {
+    use super::fixtures::edited;
+    let keys = keys();
+    let mut device = Device::default();
+    let mut a = HistoryEngine::new(keys.clone(), true);
+    let mut b = HistoryEngine::new(keys.clone(), true);
+    a.save(builtin_check_in("x", 1_000, [50; 4]));
+    device.sync(&mut a, 1_000);
+    device.sync(&mut b, 1_100);
+    let stale = a.history()[0].clone();
+    b.correct(edited(b.history()[0].clone(), 1_500, "corrected in B"));
+    device.sync(&mut b, 1_500);
+    a.delete(&stale, 2_000); // A's storage event for B's write had not arrived
+    device.sync(&mut a, 2_000);
+    a.undo_delete(stale, true);
+    device.sync(&mut a, 3_000);
+    device.sync(&mut b, 3_100);
+    let notes: Vec<String> = b.history().into_iter().map(|e| e.note).collect();
+    assert_eq!(notes, ["corrected in B"], "the correction was lost by delete + undo");
+}

@@ -156,6 +156,9 @@ pub struct ImportReport {
     /// Entries of the file that the client deleted on this device (after the file was made):
     /// they stay deleted.
     pub stayed_deleted: usize,
+    /// Check-ins on this device that the file lists as deleted (the client deleted them where
+    /// the backup was made): now deleted here too.
+    pub removed_here: usize,
     /// The file's entries that could not be read (the same as [`ImportFile::rejected`]).
     pub rejected: Vec<RejectedEntry>,
 }
@@ -334,7 +337,17 @@ pub fn import_into(history: History, file: &ImportFile) -> (History, ImportRepor
         deleted: file.deleted.clone(),
     };
     let was: Vec<bool> = file.entries.iter().map(|entry| held(&entry.id)).collect();
+    let held_before: Vec<String> = history
+        .entries
+        .iter()
+        .filter(|entry| is_tombstoned(&file.deleted, &entry.id))
+        .map(|entry| entry.id.clone())
+        .collect();
     let merged = merge_histories(history, &incoming);
+    report.removed_here = held_before
+        .iter()
+        .filter(|id| is_tombstoned(&merged.deleted, id))
+        .count();
     for (entry, was_held) in file.entries.iter().zip(was) {
         if is_tombstoned(&merged.deleted, &entry.id) {
             report.stayed_deleted += 1;
@@ -631,6 +644,7 @@ mod tests {
                 added: 3,
                 already_present: 0,
                 stayed_deleted: 0,
+                removed_here: 0,
                 rejected: vec![],
             }
         );

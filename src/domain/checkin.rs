@@ -193,6 +193,11 @@ fn copy_order(a: &CheckIn, b: &CheckIn) -> Ordering {
         .then_with(|| a.instrument.version.cmp(&b.instrument.version))
 }
 
+/// Whether `a` is a later copy of its check-in than `b` (see [`merge_histories`]).
+pub fn later_copy(a: &CheckIn, b: &CheckIn) -> bool {
+    copy_order(a, b) == Ordering::Greater
+}
+
 /// Puts `entries` and `deleted` in the form every history function returns: one record per id
 /// (the winning copy, or the deletion when it ends the winning copy's life), deletions sorted
 /// by id, entries in completion order.
@@ -306,12 +311,18 @@ pub fn delete_entry(history: History, entry: &CheckIn, now_ms: u64) -> History {
     settle(history.generation, history.entries, deleted)
 }
 
+/// `count + 1`, but never past what the decoder reads (`codec::MAX_COUNT`): a history this
+/// version writes always reads back.
+fn bounded_increment(count: u32) -> u32 {
+    count.saturating_add(1).min(super::codec::MAX_COUNT as u32)
+}
+
 /// `entry` brought back after its deletion (the client's undo): the next life, which wins over
 /// the deletion everywhere.
 pub fn restored(entry: CheckIn) -> CheckIn {
     CheckIn {
         revision: Revision {
-            life: entry.revision.life.saturating_add(1),
+            life: bounded_increment(entry.revision.life),
             edits: entry.revision.edits,
         },
         ..entry
@@ -323,7 +334,7 @@ pub fn corrected(entry: CheckIn) -> CheckIn {
     CheckIn {
         revision: Revision {
             life: entry.revision.life,
-            edits: entry.revision.edits.saturating_add(1),
+            edits: bounded_increment(entry.revision.edits),
         },
         ..entry
     }

@@ -26,6 +26,10 @@ pub(crate) const MAX_ID_LENGTH: usize = 64;
 /// Later ones are unreadable: JavaScript's `Date` cannot format them (it throws past year
 /// 275760) and no check-in was made then.
 pub const MAX_TIME_MS: u64 = 253_402_300_799_999;
+/// The largest `life`, `edits` or `generation` read: far beyond any client's undos, corrections
+/// or erasures, and far from overflow (a hostile file with `u32::MAX` would otherwise make an
+/// undo that cannot outrank its deletion).
+pub const MAX_COUNT: u64 = 1_000_000;
 
 /// Why stored text could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,6 +240,18 @@ fn text(value: &Json, entry: Option<usize>, field: &'static str) -> Result<Strin
         .ok_or(unreadable(entry, field, "not text"))
 }
 
+/// A count (`life`, `edits`, `generation`), at most [`MAX_COUNT`].
+fn counted<T: TryFrom<u64>>(
+    value: &Json,
+    entry: Option<usize>,
+    field: &'static str,
+) -> Result<T, Unreadable> {
+    match value.as_u64() {
+        Some(count) if count <= MAX_COUNT => whole(value, entry, field),
+        _ => Err(unreadable(entry, field, "not a count in range")),
+    }
+}
+
 pub(crate) fn whole<T: TryFrom<u64>>(
     value: &Json,
     entry: Option<usize>,
@@ -347,7 +363,7 @@ fn decode_entry(value: &Json, at: Option<usize>, lenient: bool) -> Result<CheckI
     )?;
     let count = |value: Option<&Json>, field| {
         value
-            .map(|value| whole::<u32>(value, at, field))
+            .map(|value| counted::<u32>(value, at, field))
             .transpose()
             .map(Option::unwrap_or_default)
     };
@@ -425,7 +441,7 @@ pub(crate) fn open_history(root: Json) -> Result<OpenHistory, DecodeError> {
         version,
         entries,
         deleted,
-        generation: whole(&generation, None, "generation")?,
+        generation: counted(&generation, None, "generation")?,
     })
 }
 
@@ -462,7 +478,7 @@ pub(crate) fn decode_deleted(value: &Json) -> Result<Vec<Tombstone>, Unreadable>
             id: id(id_value, at, "deleted.id")?,
             deleted_at_ms: time(deleted_at, at, "deleted.deleted_at")?,
             life: life
-                .map(|life| whole(life, at, "deleted.life"))
+                .map(|life| counted(life, at, "deleted.life"))
                 .transpose()?
                 .unwrap_or_default(),
         };

@@ -13,8 +13,8 @@
 
 use super::backup::{import_into, ImportFile, ImportReport};
 use super::checkin::{
-    corrected, in_completion_order, merge_histories, restored, tombstone_of, with_entry, CheckIn,
-    History, Revision, Tombstone,
+    corrected, in_completion_order, later_copy, merge_histories, restored, tombstone_of,
+    with_entry, CheckIn, History, Revision, Tombstone,
 };
 use super::codec::{
     decode_history, decode_newer_history_leniently, encode_history, DecodeError, CURRENT_VERSION,
@@ -183,6 +183,9 @@ pub enum StorageOp {
     Remove { key: String },
 }
 
+/// More generations than any client deletes everything in a lifetime; a larger one is damage.
+pub const MAX_GENERATION: u64 = 1_000_000;
+
 /// The marker "delete everything" leaves: the generation it started, and when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ErasedMark {
@@ -198,16 +201,15 @@ impl ErasedMark {
         )
     }
 
-    /// `None` for text this version did not write (then it counts for nothing, and is left).
+    /// `None` for text that holds no generation this version can use (then it counts for
+    /// nothing). Members a later version may add are ignored; a generation above
+    /// [`MAX_GENERATION`] is not ours.
     pub fn decode(text: &str) -> Option<Self> {
         let root = parse(text).ok()?;
-        let object = root.as_object()?;
-        if object.len() != 2 {
-            return None;
-        }
-        Some(ErasedMark {
-            generation: root.get("generation").and_then(Json::as_u64)?,
-            erased_at_ms: root.get("erased_at").and_then(Json::as_u64)?,
+        let generation = root.get("generation").and_then(Json::as_u64)?;
+        (generation <= MAX_GENERATION).then_some(ErasedMark {
+            generation,
+            erased_at_ms: root.get("erased_at").and_then(Json::as_u64).unwrap_or(0),
         })
     }
 }
@@ -332,6 +334,10 @@ pub struct Plan {
     erases: Option<ErasedMark>,
     /// The report of the import this plan carries out.
     import_report: Option<ImportReport>,
+    /// The records of the import this plan carries out: this page's intents once it lands.
+    import_records: Option<History>,
+    /// Where unreadable history is copied before its key is removed: the op's index and key.
+    aside: Option<(usize, String)>,
     /// Unreadable data is in the way of the write this plan needed: it did not plan it.
     blocked: bool,
 }
@@ -355,7 +361,10 @@ pub struct HistoryEngine {
     /// The client's changes since the last sync, not yet turned into records: each is resolved
     /// against what the device holds at the next sync (so a deletion ends the life the device
     /// holds, and a correction counts on from the device's copy).
-    fresh: Vec<Change>,
+    fresh: Vec<(u64, Change)>,
+    /// The copies this page's deletions ended, by id: an undo brings back that copy (another
+    /// tab's correction included), not the older one this page showed.
+    ended: Vec<CheckIn>,
     /// Check-ins the client chose not to keep: this page only.
     not_kept: Vec<CheckIn>,
     /// Keys of data set aside as unreadable, from the last sync's scan.
@@ -409,6 +418,7 @@ impl HistoryEngine {
             newer_version: None,
             intents: History::default(),
             fresh: Vec::new(),
+            ended: Vec::new(),
             not_kept: Vec::new(),
             set_aside: Vec::new(),
             erase_requested: false,
@@ -453,7 +463,7 @@ impl HistoryEngine {
     /// records only).
     fn own_view(&self) -> History {
         let mut view = merge_histories(self.stored.clone(), &self.intents);
-        for change in &self.fresh {
+        for (_, change) in &self.fresh {
             if let Some(record) = change.resolve(&view) {
                 view = record.apply(view);
             }
@@ -472,7 +482,7 @@ impl HistoryEngine {
         if !on_device && self.not_kept.iter().any(own) {
             return EntryStatus::NotKeptByChoice;
         }
-        if self.fresh.iter().any(|change| change.id() == id) {
+        if self.fresh.iter().any(|(_, change)| change.id() == id) {
             return EntryStatus::NotSavedYet;
         }
         match self.intents.entries.iter().find(|entry| own(entry)) {
@@ -535,7 +545,7 @@ impl HistoryEngine {
     /// A completed check-in. Not written when the client chose not to keep check-ins.
     pub fn save(&mut self, entry: CheckIn) {
         if self.keep_history {
-            self.fresh.push(Change::Save(entry));
+            self.fresh.push((self.generation, Change::Save(entry)));
         } else {
             self.not_kept.push(entry);
         }
@@ -550,7 +560,7 @@ impl HistoryEngine {
                 return;
             }
         }
-        self.fresh.push(Change::Correct(updated));
+        self.fresh.push((self.generation, Change::Correct(updated)));
     }
 
     /// The client deleted `entry` (the copy they saw). One kept in this page only is simply
@@ -560,7 +570,8 @@ impl HistoryEngine {
         let page_only = self.not_kept.iter().any(|kept| kept.id == entry.id);
         self.not_kept.retain(|kept| kept.id != entry.id);
         if !page_only || self.on_device(&entry.id) {
-            self.fresh.push(Change::Delete(entry.clone(), now_ms));
+            self.fresh
+                .push((self.generation, Change::Delete(entry.clone(), now_ms)));
         }
     }
 
@@ -577,7 +588,16 @@ impl HistoryEngine {
             self.not_kept.push(entry);
             return;
         }
-        self.fresh.push(Change::Undo(entry));
+        let ended = self
+            .ended
+            .iter()
+            .find(|ended| ended.id == entry.id)
+            .cloned();
+        let entry = match ended {
+            Some(ended) if later_copy(&ended, &entry) => ended,
+            _ => entry,
+        };
+        self.fresh.push((self.generation, Change::Undo(entry)));
     }
 
     /// Adds a backup or history file at the next sync (the report comes with its outcome).
@@ -625,19 +645,51 @@ impl HistoryEngine {
             Some(KeyRead::Ours(history)) => history.generation,
             _ => 0,
         };
-        self.learn_generation(snapshot, main_generation);
         let mut ops = Vec::new();
+        // Everything of the namespace vanished while this page held check-ins: another
+        // version's "delete everything" (it leaves no marker) or the site's data cleared. That
+        // is an erasure too: nothing this page held may come back.
+        let held_anything = !self.stored.entries.is_empty() || !self.stored.deleted.is_empty();
+        if snapshot.items().is_empty() && held_anything {
+            self.generation = self.generation.saturating_add(1).min(MAX_GENERATION);
+            self.erased_at_ms = Some(now_ms);
+        }
+        self.learn_generation(snapshot, main_generation);
+        // The marker is gone or behind this page (an older version removed it with everything
+        // else): put it back, so no tab brings back what was erased.
+        let marker = snapshot
+            .get(&self.keys.erased())
+            .and_then(ErasedMark::decode)
+            .map_or(0, |mark| mark.generation);
+        let marker_missing = self.generation > marker;
+        if marker_missing {
+            ops.push(StorageOp::Set {
+                key: self.keys.erased(),
+                value: ErasedMark {
+                    generation: self.generation,
+                    erased_at_ms: self.erased_at_ms.unwrap_or(now_ms),
+                }
+                .encode(),
+            });
+        }
         let mut stored = self.empty();
         // What the key this version writes holds now, when this version can read it.
         let mut on_disk = None;
         let mut main_writable = true;
+        let mut aside = None;
         self.newer_version = None;
         self.read_only.clear();
         match main_read {
             None => {}
             Some(KeyRead::Ours(history)) => {
                 on_disk = Some(history.clone());
-                stored = self.absorb(stored, history, false);
+                // Written by an older version, or while the marker was gone: what was made
+                // after the erasure counts. Otherwise a stale tab's write counts for nothing.
+                let after_erasure = marker_missing
+                    || main_text
+                        .and_then(envelope_version)
+                        .is_some_and(|version| version < 3);
+                stored = self.absorb(stored, history, after_erasure);
             }
             Some(KeyRead::Newer { version, lenient }) => {
                 main_writable = false;
@@ -646,15 +698,15 @@ impl HistoryEngine {
                 self.notice(HistoryNotice::NewerVersion { version });
             }
             Some(KeyRead::Unreadable) => {
-                let aside = self.keys.set_aside_key(&main_key, now_ms, snapshot);
+                let key = self.keys.set_aside_key(&main_key, now_ms, snapshot);
+                aside = Some((ops.len(), key.clone()));
                 ops.push(StorageOp::Set {
-                    key: aside,
+                    key,
                     value: main_text.unwrap_or_default().into(),
                 });
                 ops.push(StorageOp::Remove {
                     key: main_key.clone(),
                 });
-                self.notice(HistoryNotice::UnreadableSetAside);
             }
         }
         // Check-ins an older version (or this one) kept beside a newer version's history.
@@ -698,17 +750,19 @@ impl HistoryEngine {
             .filter(|key| self.keys.is_set_aside(key))
             .cloned()
             .collect();
-        for op in &ops {
-            if let StorageOp::Set { key, .. } = op {
-                self.set_aside.push(key.clone());
-            }
-        }
         // The client's changes since the last sync become records, against what the device
         // holds now; from here on they are replayed like every other intent.
         let mut view = merge_histories(stored.clone(), &self.intents);
-        for change in std::mem::take(&mut self.fresh) {
+        for (_, change) in std::mem::take(&mut self.fresh) {
             match change.resolve(&view) {
                 Some(record) => {
+                    if let (Change::Delete(..), Some(ended)) = (
+                        &change,
+                        view.entries.iter().find(|kept| kept.id == change.id()),
+                    ) {
+                        self.ended.retain(|known| known.id != ended.id);
+                        self.ended.push(ended.clone());
+                    }
                     view = record.clone().apply(view);
                     self.intents = record.apply(std::mem::take(&mut self.intents));
                 }
@@ -716,19 +770,22 @@ impl HistoryEngine {
             }
         }
         let mut import_report = None;
+        let mut import_records = None;
         if let Some(file) = &self.import_requested {
             // Counted against what the device holds; kept as intents like every change, so a
             // stale write from another tab cannot undo the restore either.
             let (_, report) = import_into(view, file);
             import_report = Some(report);
-            let restored = History {
+            import_records = Some(History {
                 generation: self.generation,
                 entries: file.entries().to_vec(),
                 deleted: file.deleted().to_vec(),
-            };
-            self.intents = merge_histories(std::mem::take(&mut self.intents), &restored);
+            });
         }
-        let target = merge_histories(stored.clone(), &self.intents);
+        let mut target = merge_histories(stored.clone(), &self.intents);
+        if let Some(records) = &import_records {
+            target = merge_histories(target, records);
+        }
         self.stored = stored;
         let needs_write = match &on_disk {
             Some(held) => *held != target,
@@ -755,6 +812,8 @@ impl HistoryEngine {
             target,
             erases: None,
             import_report,
+            import_records,
+            aside,
             blocked,
         }
     }
@@ -767,19 +826,23 @@ impl HistoryEngine {
     }
 
     /// Adds `found` (one key's history) to `stored`. A history of an earlier generation holds
-    /// only what "delete everything" removed, except what an older version (which knows no
-    /// generations) saved after the erasure.
-    fn absorb(&self, stored: History, found: History, older_version: bool) -> History {
-        let found = if found.generation == self.generation {
-            found
-        } else if older_version {
+    /// only what "delete everything" removed, except, when `after_erasure` says it was written
+    /// after the erasure (by an older version, which knows no generations, or while the marker
+    /// was gone), the check-ins made after it.
+    fn absorb(&self, stored: History, found: History, after_erasure: bool) -> History {
+        let found = if found.generation >= self.generation {
+            History {
+                generation: self.generation,
+                ..found
+            }
+        } else if after_erasure {
             let erased_at = self.erased_at_ms.unwrap_or(0);
             History {
                 generation: self.generation,
                 entries: found
                     .entries
                     .into_iter()
-                    .filter(|entry| entry.completed_at_ms > erased_at || self.generation == 0)
+                    .filter(|entry| entry.completed_at_ms > erased_at)
                     .collect(),
                 deleted: found.deleted,
             }
@@ -818,6 +881,11 @@ impl HistoryEngine {
         self.intents = self.empty();
         self.stored = self.empty();
         self.not_kept.clear();
+        self.ended.clear();
+        // A correction, deletion or undo of a check-in from before the erasure has nothing left
+        // to act on; a check-in saved since stays.
+        self.fresh
+            .retain(|(made_in, change)| *made_in >= seen || matches!(change, Change::Save(_)));
         if had_anything {
             self.notice(HistoryNotice::ErasedElsewhere);
         }
@@ -830,9 +898,15 @@ impl HistoryEngine {
             .map_or(0, |history| history.generation);
         let seen = self.seen_generation(snapshot, main_generation);
         let mark = ErasedMark {
-            generation: seen.max(self.generation) + 1,
+            generation: seen
+                .max(self.generation)
+                .saturating_add(1)
+                .min(MAX_GENERATION),
             erased_at_ms: now_ms,
         };
+        // The client's choice not to keep check-ins outlives "delete everything" (it is no
+        // check-in, and dropping it would start keeping them again on the next visit).
+        let keep_choice = self.keys.keep_history();
         let erased_key = self.keys.erased();
         let main_key = self.keys.history();
         // The history first (it frees the most room), then the marker every tab honours, then
@@ -851,6 +925,7 @@ impl HistoryEngine {
                 .items()
                 .iter()
                 .filter(|(key, _)| *key != erased_key && *key != main_key)
+                .filter(|(key, value)| *key != keep_choice || value != "no")
                 .map(|(key, _)| StorageOp::Remove { key: key.clone() }),
         );
         Plan {
@@ -861,6 +936,8 @@ impl HistoryEngine {
             },
             erases: Some(mark),
             import_report: None,
+            import_records: None,
+            aside: None,
             blocked: false,
         }
     }
@@ -868,6 +945,21 @@ impl HistoryEngine {
     /// Takes the outcome of performing `plan`'s writes: `Ok` when all landed, or the index of
     /// the write that failed and why (the writes before it landed, none after it ran).
     pub fn finish(&mut self, plan: Plan, outcome: Result<(), (usize, StorageError)>) {
+        // Unreadable history is said to be set aside only once the copy has landed.
+        if let Some((index, key)) = &plan.aside {
+            let copied = match &outcome {
+                Ok(()) => true,
+                Err((failed, _)) => failed > index,
+            };
+            if copied {
+                if !self.set_aside.contains(key) {
+                    self.set_aside.push(key.clone());
+                }
+                self.notice(HistoryNotice::UnreadableSetAside);
+            } else {
+                self.notice(HistoryNotice::UnreadableLeftInPlace);
+            }
+        }
         if plan.blocked {
             self.import_requested = None;
             self.last_problem = Some(HistoryNotice::UnreadableLeftInPlace);
@@ -893,6 +985,10 @@ impl HistoryEngine {
                     self.not_kept.clear();
                 }
                 self.stored = plan.target;
+                if let Some(records) = plan.import_records {
+                    // From now on the restore is replayed like every other change.
+                    self.intents = merge_histories(std::mem::take(&mut self.intents), &records);
+                }
                 if plan.import_report.is_some() {
                     self.import_requested = None;
                     self.import_report = plan.import_report;

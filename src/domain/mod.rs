@@ -15,13 +15,13 @@ pub mod feedback;
 #[cfg(test)]
 pub mod fixtures;
 pub mod history_engine;
-#[cfg(test)]
-mod review_findings;
 pub mod instrument;
 pub mod json;
 pub mod preferences;
 pub mod reminders;
 pub mod report;
+#[cfg(test)]
+mod review_findings;
 pub mod scoring;
 pub mod settings;
 pub mod summary;

@@ -1,7 +1,8 @@
 //! The check-in in progress, kept on the device so that a reload or a switch to another app
 //! loses nothing. Each tab writes under its own draft key (see `domain::draft::choose_draft`),
-//! so a save in one tab never clears another tab's check-in in progress, and it only ever
-//! removes the key it writes.
+//! so a save in one tab never clears another tab's check-in in progress. A draft brought back
+//! at start-up is copied into this tab's key; its old key is removed only while it still holds
+//! what was read (a tab still typing there keeps its draft).
 
 use leptos::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct DraftKeeper {
     keys: StoredValue<Keys>,
     key: StoredValue<String>,
     wrote: StoredValue<bool>,
+    /// The key and text of the draft brought back, until this tab has its own copy.
+    source: StoredValue<Option<(String, String)>>,
     pub banner: RwSignal<DraftBanner>,
 }
 
@@ -39,6 +42,7 @@ impl DraftKeeper {
             keys: StoredValue::new(keys.clone()),
             key: StoredValue::new(keys.draft(&new_entry_id(now))),
             wrote: StoredValue::new(false),
+            source: StoredValue::new(None),
             banner: RwSignal::new(DraftBanner::Hidden),
         };
         let Ok(store) = LocalStore::open() else {
@@ -52,8 +56,8 @@ impl DraftKeeper {
             push_notice(notices, Notice::DraftUnreadableKeptAside);
         }
         if let Some((key, draft, decision)) = choice.found {
-            keeper.key.set_value(key);
-            keeper.wrote.set_value(true);
+            let text = snapshot.get(&key).unwrap_or_default().to_owned();
+            keeper.source.set_value(Some((key, text)));
             match decision {
                 DraftDecision::Restore => {
                     answers.restore(instrument, &draft);
@@ -86,19 +90,30 @@ impl DraftKeeper {
             .is_ok()
         {
             self.wrote.set_value(true);
+            self.forget_source(&store);
+        }
+    }
+
+    /// Removes the key of the draft brought back, if it still holds what was read.
+    fn forget_source(&self, store: &LocalStore) {
+        if let Some((key, text)) = self.source.get_value() {
+            if store.get(&key).ok().flatten().is_none_or(|now| now == text)
+                && store.remove(&key).is_ok()
+            {
+                self.source.set_value(None);
+            }
         }
     }
 
     /// Removes this tab's draft (after a save, "start over", or when the client chose not to
     /// keep check-ins). Another tab's draft is never touched.
     pub fn clear(&self) {
-        if !self.wrote.get_value() {
+        let Ok(store) = LocalStore::open() else {
             return;
-        }
-        if let Ok(store) = LocalStore::open() {
-            if store.remove(&self.key.get_value()).is_ok() {
-                self.wrote.set_value(false);
-            }
+        };
+        self.forget_source(&store);
+        if self.wrote.get_value() && store.remove(&self.key.get_value()).is_ok() {
+            self.wrote.set_value(false);
         }
     }
 
@@ -118,7 +133,11 @@ impl DraftKeeper {
 
     /// Removes a draft key handed over by [`Self::detach`].
     pub fn remove(&self, key: &Option<String>) {
-        if let (Some(key), Ok(store)) = (key, LocalStore::open()) {
+        let Ok(store) = LocalStore::open() else {
+            return;
+        };
+        self.forget_source(&store);
+        if let Some(key) = key {
             let _ = store.remove(key);
         }
     }

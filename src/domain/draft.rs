@@ -86,11 +86,13 @@ pub fn choose_draft(
             }
             Err(DecodeError::NewerVersion { .. }) => {}
             Err(DecodeError::Unreadable(_)) => {
-                let aside = keys.set_aside_key(key, now_ms, snapshot);
-                choice.ops.push(StorageOp::Set {
-                    key: aside,
-                    value: text.clone(),
-                });
+                let (aside, already) = keys.set_aside_key(key, text, snapshot);
+                if !already {
+                    choice.ops.push(StorageOp::Set {
+                        key: aside,
+                        value: text.clone(),
+                    });
+                }
                 choice.ops.push(StorageOp::Remove { key: key.clone() });
             }
         }

@@ -127,16 +127,27 @@ impl Keys {
                 .any(|window| window == UNREADABLE_MARK.as_bytes())
     }
 
-    /// A fresh key to set `of_key`'s unreadable text aside under, not in `taken`.
-    pub fn set_aside_key(&self, of_key: &str, now_ms: u64, taken: &Snapshot) -> String {
-        let base = format!("{of_key}{UNREADABLE_MARK}{now_ms}");
+    /// The key to set `of_key`'s unreadable `text` aside under, named by a digest of the text,
+    /// and whether `taken` already holds that text there. Two tabs that set the same damaged
+    /// text aside at once (without Web Locks) write one copy, not two.
+    pub fn set_aside_key(&self, of_key: &str, text: &str, taken: &Snapshot) -> (String, bool) {
+        // FNV-1a, 64 bits: a name, not a security measure.
+        let digest = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let base = format!("{of_key}{UNREADABLE_MARK}{digest:016x}");
         let mut key = base.clone();
         let mut attempt = 1;
-        while taken.get(&key).is_some() {
-            attempt += 1;
-            key = format!("{base}-{attempt}");
+        loop {
+            match taken.get(&key) {
+                None => return (key, false),
+                Some(held) if held == text => return (key, true),
+                Some(_) => {
+                    attempt += 1;
+                    key = format!("{base}-{attempt}");
+                }
+            }
         }
-        key
     }
 
     /// Whether a `storage` event for `key` concerns the history (`None` means "all cleared").
@@ -698,12 +709,15 @@ impl HistoryEngine {
                 self.notice(HistoryNotice::NewerVersion { version });
             }
             Some(KeyRead::Unreadable) => {
-                let key = self.keys.set_aside_key(&main_key, now_ms, snapshot);
+                let text = main_text.unwrap_or_default();
+                let (key, already) = self.keys.set_aside_key(&main_key, text, snapshot);
                 aside = Some((ops.len(), key.clone()));
-                ops.push(StorageOp::Set {
-                    key,
-                    value: main_text.unwrap_or_default().into(),
-                });
+                if !already {
+                    ops.push(StorageOp::Set {
+                        key,
+                        value: text.into(),
+                    });
+                }
                 ops.push(StorageOp::Remove {
                     key: main_key.clone(),
                 });

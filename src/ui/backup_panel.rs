@@ -142,6 +142,14 @@ pub fn BackupPanel(
                                 ],
                             )}
                         </p>
+                        {(report.removed_here > 0).then(|| view! {
+                            <p>
+                                {fill(
+                                    text.import_removed_here,
+                                    &[("count", &report.removed_here.to_string())],
+                                )}
+                            </p>
+                        })}
                         {(report.stayed_deleted > 0).then(|| view! {
                             <p>
                                 {fill(

@@ -118,9 +118,10 @@ impl HistoryHandle {
                 }
                 Err(error) => engine.storage_unreachable(error),
             }
-            done(engine);
             engine.take_notices()
         });
+        // The page learns of an erasure elsewhere before it shows what the client just did
+        // (a check-in finished after the erasure is shown, not cleared away with the rest).
         for notice in notices.unwrap_or_default() {
             if notice == HistoryNotice::ErasedElsewhere {
                 if let Some(callback) = self.on_erased_elsewhere.get_value() {
@@ -129,6 +130,7 @@ impl HistoryHandle {
             }
             push_notice(self.notices, Notice::of_history(&notice));
         }
+        self.engine.update_value(done);
         self.changed.update(|count| *count += 1);
     }
 }

@@ -165,7 +165,7 @@ pub fn UnreadableData(
                                     copy_string(&contents, move |outcome| {
                                         rescued.set(rescued.get_untracked() || outcome == CopyOutcome::Copied);
                                         copied.set(Some(match outcome {
-                                            CopyOutcome::Copied => text.copied,
+                                            CopyOutcome::Copied => text.unreadable_copied,
                                             CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
                                         }));
                                     });

@@ -116,6 +116,7 @@ pub const ENGLISH: Text = Text {
     erased_elsewhere: "Everything this check-in kept on this device was deleted in another tab or window, so it is gone here too.",
     correction_of_deleted: "That check-in was deleted in another tab or window, so your correction was not kept.",
     import_stayed_deleted: "{count} of them you had deleted on this device, so they stay deleted.",
+    import_removed_here: "The backup also says you deleted {count} that were on this device, so they are deleted here too.",
     import_too_large: "This file is too large to be a backup of this check-in, so nothing was changed.",
     keep_history: "Keep my check-ins on this device",
     keep_history_off: "New check-ins now stay only until you close this page. Check-ins saved earlier stay until you delete them.",
@@ -126,6 +127,7 @@ pub const ENGLISH: Text = Text {
     unreadable_copy: "Copy the data that could not be read",
     unreadable_download: "Download it",
     unreadable_waiting: "Some check-ins saved on this device could not be read. They are kept aside, unchanged, until you decide: copy or download them to keep them, then remove them from this device.",
+    unreadable_copied: "Copied. Paste it somewhere safe, such as a note to yourself.",
     unreadable_forget: "Remove it from this device",
 
     summary_heading: "{title}, {date}",

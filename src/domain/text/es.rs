@@ -116,6 +116,7 @@ pub const SPANISH: Text = Text {
     erased_elsewhere: "Todo lo que esta herramienta guardaba en este dispositivo se eliminó en otra pestaña o ventana, así que aquí también ha desaparecido.",
     correction_of_deleted: "Esa valoración se eliminó en otra pestaña o ventana, así que tu corrección no se guardó.",
     import_stayed_deleted: "Habías eliminado {count} de ellas en este dispositivo, así que siguen eliminadas.",
+    import_removed_here: "La copia de seguridad también indica que eliminaste {count} que estaban en este dispositivo, así que aquí también se han eliminado.",
     import_too_large: "Este archivo es demasiado grande para ser una copia de seguridad de esta herramienta, así que no se cambió nada.",
     keep_history: "Guardar mis valoraciones en este dispositivo",
     keep_history_off: "Las nuevas valoraciones solo se conservan hasta que cierres esta página. Las guardadas antes se conservan hasta que las elimines.",
@@ -126,6 +127,7 @@ pub const SPANISH: Text = Text {
     unreadable_copy: "Copiar los datos que no se pudieron leer",
     unreadable_download: "Descargarlos",
     unreadable_waiting: "Algunas valoraciones guardadas en este dispositivo no se pudieron leer. Se guardan aparte, sin cambios, hasta que decidas: cópialas o descárgalas para conservarlas y luego quítalas de este dispositivo.",
+    unreadable_copied: "Copiado. Pégalo en un lugar seguro, como una nota para ti.",
     unreadable_forget: "Quitarlos de este dispositivo",
 
     summary_heading: "{title}, {date}",

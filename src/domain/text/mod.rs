@@ -210,6 +210,8 @@ catalogue! {
     correction_of_deleted,
     /// `{count}`.
     import_stayed_deleted,
+    /// `{count}`.
+    import_removed_here,
     import_too_large,
     keep_history,
     keep_history_off,
@@ -221,6 +223,7 @@ catalogue! {
     unreadable_download,
     unreadable_waiting,
     unreadable_forget,
+    unreadable_copied,
 
     // The summary for the therapist (first person: the client sends it).
     /// `{title}`, `{date}`.

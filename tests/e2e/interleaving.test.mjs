@@ -551,6 +551,36 @@ describe('an older build’s tab saving after an upgrade', () => {
     await context.close();
   });
 
+  // After "delete everything" the main key is gone, so a version-2 tab that saves writes the
+  // main key itself, in its own format (it knows nothing of generations or the marker). The
+  // engine's own rule (absorb) is that what an older version saved after the erasure stays.
+  it('keeps a check-in an older build’s tab saved after "delete everything" (in the main key)', async () => {
+    const context = await phone();
+    const a = await tab(context);
+    await checkIn(a, [50, 50, 50, 50], 'OLD-NOTE before the erasure');
+    await a.getByRole('button', { name: 'Delete all my data' }).click();
+    await a.getByRole('button', { name: 'Yes, delete everything' }).click();
+    await expectCount(a, 0);
+    const mark = JSON.parse(await a.evaluate((key) => localStorage.getItem(key), ERASED_KEY));
+    assert.equal(await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), null);
+
+    const old = await writer(context);
+    const fromOld = entry('19zz00-0003', mark.erased_at + 60000, 'saved by the old tab after the erasure');
+    const written = historyV2([fromOld]);
+    await old.evaluate(([key, value]) => localStorage.setItem(key, value), [HISTORY_KEY, written]);
+    // Tab A syncs on the storage event; whatever it writes must still hold the old tab's save.
+    await a
+      .waitForFunction(([key, text]) => localStorage.getItem(key) !== text, [HISTORY_KEY, written], { timeout: 2000 })
+      .catch(() => {});
+    const after = await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY);
+    assert.ok(after?.includes(fromOld.id), `the old tab's check-in is gone: the main key now holds ${after}`);
+    await expectCount(a, 1);
+    assert.deepEqual(await shownNotes(a), ['saved by the old tab after the erasure']);
+    await reload(a);
+    assert.deepEqual(await shownNotes(a), ['saved by the old tab after the erasure']);
+    expectNoProblems(a);
+    await context.close();
+  });
   it('keeps only what an older build’s tab saved after "delete everything" when it writes beside', async () => {
     const context = await phone();
     const a = await tab(context);

@@ -15,6 +15,7 @@ import { describe, it } from 'node:test';
 import {
   BESIDE_NEWER_KEY,
   HISTORY_KEY,
+  SCREENSHOTS,
   clipboardContents,
   grantClipboard,
   openPage,
@@ -187,6 +188,12 @@ async function downloaded(page, button) {
   return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
 }
 
+/** A close-up of one message (the full-page screenshots are long on a phone). */
+async function closeUp(locator, name) {
+  await locator.scrollIntoViewIfNeeded();
+  await locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
 function tempFile(name, text) {
   const path = join(tmpdir(), `aci-${process.pid}-${name}`);
   writeFileSync(path, text);
@@ -342,6 +349,7 @@ describe('"Delete all my data" with a second tab open', () => {
         .waitFor({ timeout: 5000 });
       assert.equal(await b.locator('form textarea').inputValue(), '', 'the check-in in progress is gone too');
       await screenshot(b, `interleaving-erased-elsewhere-${locks ? 'locks' : 'no-locks'}`);
+      await closeUp(notices(b).first(), `interleaving-erased-elsewhere-${locks ? 'locks' : 'no-locks'}-close-up`);
 
       await checkIn(b, [95, 95, 95, 95], 'NEW after the erasure');
       await expectCount(a, 1);
@@ -389,6 +397,7 @@ describe('a correction of a check-in deleted in another tab', () => {
         .getByText('That check-in was deleted in another tab or window, so your correction was not kept.')
         .waitFor({ timeout: 5000 });
       await screenshot(a, `interleaving-correction-of-deleted-${locks ? 'locks' : 'no-locks'}`);
+      await closeUp(notices(a).first(), `interleaving-correction-of-deleted-${locks ? 'locks' : 'no-locks'}-close-up`);
       assert.deepEqual(await shownNotes(a), ['first']);
       const stored = await storedHistory(a);
       assert.deepEqual(stored.entries.map((saved) => saved.note), ['first']);
@@ -425,6 +434,7 @@ describe('times after the year 9999', () => {
     assert.deepEqual(await shownNotes(page), ['good two', 'good one']);
     await page.locator('.aci-backup').scrollIntoViewIfNeeded();
     await screenshot(page, 'interleaving-restore-impossible-time');
+    await closeUp(page.locator('.aci-backup'), 'interleaving-restore-impossible-time-close-up');
     // The widget keeps working: a new check-in is saved next to the restored ones.
     await checkIn(page, [70, 70, 70, 70], 'after the restore');
     await expectCount(page, 3);
@@ -454,7 +464,10 @@ describe('times after the year 9999', () => {
       assert.equal(aside.length, 1);
       assert.equal(aside[0][1], text, 'set aside byte for byte');
       assert.equal(await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), null);
-      if (field === 'completed_at') await screenshot(page, 'interleaving-rescue-impossible-time');
+      if (field === 'completed_at') {
+        await screenshot(page, 'interleaving-rescue-impossible-time');
+        await closeUp(rescuePanel(page), 'interleaving-rescue-impossible-time-close-up');
+      }
       await checkIn(page, [80, 80, 80, 80], 'a fresh start');
       await expectCount(page, 1);
       expectNoProblems(page);
@@ -482,6 +495,7 @@ describe('damaged history written by another tab', () => {
     await expectCount(a, 2);
     assert.deepEqual((await storedHistory(a)).entries.map((saved) => saved.note), ['one', 'two']);
     await screenshot(a, 'interleaving-rescue-panel-damaged-by-other-tab');
+    await closeUp(rescuePanel(a), 'interleaving-rescue-panel-close-up');
 
     // A later visit finds it too (and does not set it aside a second time).
     const later = await tab(context);
@@ -500,6 +514,7 @@ describe('damaged history written by another tab', () => {
     await rescuePanel(a).getByText(/^Copied/).waitFor({ timeout: 5000 });
     assert.equal(await clipboardContents(context, env.server.url), damaged);
     await a.bringToFront();
+    await closeUp(rescuePanel(a), 'interleaving-rescue-panel-after-copy-close-up');
     await a.getByRole('button', { name: 'Remove it from this device' }).click();
     await rescuePanel(a).waitFor({ state: 'detached', timeout: 5000 });
     assert.deepEqual(await setAsideItems(a), []);

@@ -526,6 +526,23 @@ describe('damaged history written by another tab', () => {
     expectNoProblems(a, later);
     await context.close();
   });
+
+  // The panel reuses the summary's "Copied" text, which tells the client to paste their raw,
+  // unreadable history into a message to their therapist: the opposite of "keep them".
+  it('after copying the unreadable data, does not tell the client to send it to their therapist', async () => {
+    const context = await phone({ clipboard: true });
+    const other = await writer(context);
+    const damaged = historyV2([entry('e1', Date.now() - DAY, 'private note')]).slice(0, 120);
+    await other.evaluate(([key, value]) => localStorage.setItem(key, value), [HISTORY_KEY, damaged]);
+    const page = await tab(context);
+    await page.getByRole('button', { name: 'Copy the data that could not be read' }).click();
+    await page.getByRole('button', { name: 'Remove it from this device' }).waitFor({ timeout: 5000 });
+    assert.equal(await clipboardContents(context, env.server.url), damaged);
+    const status = await rescuePanel(page).locator('[role=status]').textContent();
+    assert.doesNotMatch(status, /therapist/, `the copy status says: ${status}`);
+    expectNoProblems(page);
+    await context.close();
+  });
 });
 
 describe('an older build’s tab saving after an upgrade', () => {

@@ -376,6 +376,66 @@ describe('"Delete all my data" with a second tab open', () => {
       await context.close();
     });
   }
+  // A phone freezes background tabs: their storage events arrive late or never. A tab that
+  // missed the erasure must learn of it at its next action, drop the old check-ins, and keep
+  // the one the client just finished (it was made after the erasure).
+  for (const { locks, label } of WITH_AND_WITHOUT_LOCKS) {
+    it(`reaches a tab that missed the storage events, at its next save (${label})`, async () => {
+      const context = await phone({ locks });
+      const a = await tab(context);
+      const b = await openPage(context);
+      await b.addInitScript(() => {
+        window.__frozen = false;
+        const hold = (event) => {
+          if (window.__frozen) event.stopImmediatePropagation();
+        };
+        window.addEventListener('storage', hold, true);
+        window.addEventListener('visibilitychange', hold, true);
+      });
+      await b.goto(env.server.url);
+      await widgetReady(b);
+      await checkIn(b, [40, 40, 40, 40], 'OLD-NOTE from B');
+      await expectCount(a, 1);
+      await b.evaluate(() => {
+        window.__frozen = true;
+      });
+
+      await a.getByRole('button', { name: 'Delete all my data' }).click();
+      await a.getByRole('button', { name: 'Yes, delete everything' }).click();
+      await expectCount(a, 0);
+      await expectCount(b, 1); // B has not heard of it
+
+      await b.evaluate(() => {
+        window.__frozen = false;
+      });
+      // B finishes a check-in: the sync that saves it is the one that learns of the erasure.
+      await b.locator('input.aci-range').evaluateAll((lines) => {
+        for (const line of lines) {
+          line.value = '95';
+          line.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      });
+      await b.locator('form textarea').fill('NEW from B after the erasure');
+      await b.locator('button[type=submit]').click();
+      await b.getByText('was deleted in another tab or window').waitFor({ timeout: 5000 });
+      await expectCount(b, 1);
+      assert.deepEqual(await shownNotes(b), ['NEW from B after the erasure']);
+      await expectCount(a, 1);
+      await reload(a);
+      assert.deepEqual(await shownNotes(a), ['NEW from B after the erasure']);
+      assert.doesNotMatch(await allStorageText(a), /OLD-NOTE/);
+      // Like every finished check-in, it shows its result (and the way to share it).
+      const result = await b
+        .locator('.aci-result h2')
+        .waitFor({ timeout: 3000 })
+        .then(() => true, () => false);
+      if (!result) await screenshot(b, `interleaving-missed-erasure-save-${locks ? 'locks' : 'no-locks'}`);
+      const heading = await b.evaluate(() => __widget().querySelector('form h2, .aci-result h2')?.textContent);
+      assert.ok(result, `the finished check-in's result was not shown; the page shows "${heading}" (an empty form)`);
+      expectNoProblems(a, b);
+      await context.close();
+    });
+  }
 });
 
 describe('a correction of a check-in deleted in another tab', () => {
@@ -527,6 +587,27 @@ describe('damaged history written by another tab', () => {
     await context.close();
   });
 
+  it('is set aside once when two open tabs both see the damage (without Web Locks)', async () => {
+    const context = await phone({ locks: false });
+    const a = await tab(context);
+    await checkIn(a, [50, 50, 50, 50], 'one');
+    const c = await tab(context);
+    await expectCount(c, 1);
+    const damaged = (await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY)).slice(0, 100);
+    const b = await writer(context);
+    await b.evaluate(([key, value]) => localStorage.setItem(key, value), [HISTORY_KEY, damaged]);
+    await rescuePanel(a).waitFor({ timeout: 5000 });
+    await rescuePanel(c).waitFor({ timeout: 5000 });
+    const aside = await setAsideItems(a);
+    assert.deepEqual(aside.map(([, text]) => text), [damaged], 'one copy of the damaged text');
+    for (const page of [a, c]) {
+      assert.equal(await page.getByRole('button', { name: 'Copy the data that could not be read' }).count(), 1);
+    }
+    await expectCount(a, 1);
+    expectNoProblems(a, c);
+    await context.close();
+  });
+
   // The panel reuses the summary's "Copied" text, which tells the client to paste their raw,
   // unreadable history into a message to their therapist: the opposite of "keep them".
   it('after copying the unreadable data, does not tell the client to send it to their therapist', async () => {
@@ -590,15 +671,17 @@ describe('an older build’s tab saving after an upgrade', () => {
     const context = await phone();
     const a = await tab(context);
     await checkIn(a, [50, 50, 50, 50], 'OLD-NOTE before the erasure');
+    const before = (await storedHistory(a)).entries[0];
     await a.getByRole('button', { name: 'Delete all my data' }).click();
     await a.getByRole('button', { name: 'Yes, delete everything' }).click();
     await expectCount(a, 0);
     const mark = JSON.parse(await a.evaluate((key) => localStorage.getItem(key), ERASED_KEY));
     assert.equal(await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY), null);
 
+    // The old tab still holds the check-in from before the erasure, and adds a new one.
     const old = await writer(context);
     const fromOld = entry('19zz00-0003', mark.erased_at + 60000, 'saved by the old tab after the erasure');
-    const written = historyV2([fromOld]);
+    const written = historyV2([{ ...before }, fromOld]);
     await old.evaluate(([key, value]) => localStorage.setItem(key, value), [HISTORY_KEY, written]);
     // Tab A syncs on the storage event; whatever it writes must still hold the old tab's save.
     await a
@@ -610,9 +693,11 @@ describe('an older build’s tab saving after an upgrade', () => {
     assert.deepEqual(await shownNotes(a), ['saved by the old tab after the erasure']);
     await reload(a);
     assert.deepEqual(await shownNotes(a), ['saved by the old tab after the erasure']);
+    assert.doesNotMatch(await allStorageText(a), /OLD-NOTE/, 'what was erased stays erased');
     expectNoProblems(a);
     await context.close();
   });
+
   it('keeps only what an older build’s tab saved after "delete everything" when it writes beside', async () => {
     const context = await phone();
     const a = await tab(context);

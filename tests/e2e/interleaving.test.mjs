@@ -587,26 +587,39 @@ describe('damaged history written by another tab', () => {
     await context.close();
   });
 
-  it('is set aside once when two open tabs both see the damage (without Web Locks)', async () => {
-    const context = await phone({ locks: false });
-    const a = await tab(context);
-    await checkIn(a, [50, 50, 50, 50], 'one');
-    const c = await tab(context);
-    await expectCount(c, 1);
-    const damaged = (await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY)).slice(0, 100);
-    const b = await writer(context);
-    await b.evaluate(([key, value]) => localStorage.setItem(key, value), [HISTORY_KEY, damaged]);
-    await rescuePanel(a).waitFor({ timeout: 5000 });
-    await rescuePanel(c).waitFor({ timeout: 5000 });
-    const aside = await setAsideItems(a);
-    assert.deepEqual(aside.map(([, text]) => text), [damaged], 'one copy of the damaged text');
-    for (const page of [a, c]) {
-      assert.equal(await page.getByRole('button', { name: 'Copy the data that could not be read' }).count(), 1);
-    }
-    await expectCount(a, 1);
-    expectNoProblems(a, c);
-    await context.close();
-  });
+  // Both tabs sync on the same storage event, at the same moment: without the lock they both
+  // read the damaged key before either has set it aside.
+  for (const { locks, label } of WITH_AND_WITHOUT_LOCKS) {
+    it(`is set aside once when two open tabs both see the damage (${label})`, async () => {
+      const context = await phone({ locks });
+      const a = await tab(context);
+      await checkIn(a, [50, 50, 50, 50], 'one');
+      const c = await tab(context);
+      await expectCount(c, 1);
+      const damaged = (await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY)).slice(0, 100);
+      const b = await writer(context);
+      await b.evaluate(([key, value]) => localStorage.setItem(key, value), [HISTORY_KEY, damaged]);
+      await rescuePanel(a).waitFor({ timeout: 5000 });
+      await rescuePanel(c).waitFor({ timeout: 5000 });
+      await a.waitForTimeout(300); // let both tabs' syncs land
+      const aside = await setAsideItems(a);
+      const rowsShown = await a.getByRole('button', { name: 'Copy the data that could not be read' }).count();
+      if (aside.length !== 1) {
+        await closeUp(rescuePanel(a), `interleaving-set-aside-twice-${locks ? 'locks' : 'no-locks'}-close-up`);
+      }
+      assert.deepEqual(
+        aside.map(([, text]) => text),
+        [damaged],
+        `one copy of the damaged text; found ${aside.length} keys (${aside.map(([key]) => key).join(', ')}), and the panel offers ${rowsShown} copy buttons`,
+      );
+      for (const page of [a, c]) {
+        assert.equal(await page.getByRole('button', { name: 'Copy the data that could not be read' }).count(), 1);
+      }
+      await expectCount(a, 1);
+      expectNoProblems(a, c);
+      await context.close();
+    });
+  }
 
   // The panel reuses the summary's "Copied" text, which tells the client to paste their raw,
   // unreadable history into a message to their therapist: the opposite of "keep them".

@@ -321,6 +321,63 @@ describe('two tabs without Web Locks (the existing scenarios, lock removed)', ()
     expectNoProblems(a, fresh);
     await context.close();
   });
+  it('puts back an undo and a restore that a stale write from another tab lost', async () => {
+    const context = await phone({ locks: false });
+    const a = await tab(context);
+    await checkIn(a, [50, 50, 50, 50], 'deleted, then brought back');
+    await a.getByRole('button', { name: /^Delete the check-in from/ }).click();
+    await expectCount(a, 0);
+    const staleAfterDelete = await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY);
+    await a.getByRole('button', { name: 'Undo' }).click();
+    await expectCount(a, 1);
+    const now = Date.now();
+    const backup = JSON.stringify({
+      format: 'alliance-checkin/backup',
+      version: 2,
+      exported_at: now,
+      entries: [entry('19aa4a-0001', now - 7 * DAY, 'restored from a file')],
+      deleted: [],
+    });
+    await a.getByLabel('Restore from a backup file').setInputFiles(tempFile('stale.json', backup));
+    await a.getByText('Restored: 1 added, 0 already here, 0 could not be read.').waitFor({ timeout: 5000 });
+    await expectCount(a, 2);
+
+    const other = await writer(context);
+    await other.evaluate(([key, text]) => localStorage.setItem(key, text), [HISTORY_KEY, staleAfterDelete]);
+    await a.waitForFunction(
+      (key) => JSON.parse(localStorage.getItem(key)).entries.length === 2,
+      HISTORY_KEY,
+      { timeout: 5000 },
+    );
+    await expectCount(a, 2);
+    const fresh = await tab(context);
+    assert.deepEqual(await shownNotes(fresh), ['deleted, then brought back', 'restored from a file']);
+    expectNoProblems(a, fresh);
+    await context.close();
+  });
+
+  it('never brings back what "delete everything" removed when a stale write of it lands after', async () => {
+    const context = await phone({ locks: false });
+    const a = await tab(context);
+    await checkIn(a, [50, 50, 50, 50], 'OLD-NOTE erased');
+    const stale = await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY);
+    await a.getByRole('button', { name: 'Delete all my data' }).click();
+    await a.getByRole('button', { name: 'Yes, delete everything' }).click();
+    await expectCount(a, 0);
+    const other = await writer(context);
+    await other.evaluate(([key, text]) => localStorage.setItem(key, text), [HISTORY_KEY, stale]);
+    await a.waitForFunction(
+      (key) => !(localStorage.getItem(key) ?? '').includes('OLD-NOTE'),
+      HISTORY_KEY,
+      { timeout: 5000 },
+    );
+    await expectCount(a, 0);
+    const fresh = await tab(context);
+    await expectCount(fresh, 0);
+    assert.doesNotMatch(await allStorageText(fresh), /OLD-NOTE/);
+    expectNoProblems(a, fresh);
+    await context.close();
+  });
 });
 
 describe('"Delete all my data" with a second tab open', () => {

@@ -11,6 +11,9 @@ use crate::browser::storage::{perform, read_snapshot, LocalStore};
 use crate::domain::history_engine::{HistoryEngine, HistoryNotice, StorageOp};
 use crate::ui::notices::{push_notice, Notice};
 
+/// What to do once a write's outcome is known.
+type Done = Box<dyn FnOnce(&mut HistoryEngine)>;
+
 /// The widget's history engine, its change counter and the notices it raises.
 #[derive(Clone, Copy)]
 pub struct HistoryHandle {
@@ -31,7 +34,7 @@ impl HistoryHandle {
             on_erased_elsewhere: StoredValue::new(None),
         };
         mark("aci-history-read-start");
-        handle.sync_now(|_| {});
+        handle.sync_now(Box::new(|_| {}));
         mark("aci-history-read-end");
         let storage = window_event_listener(ev::storage, move |event| {
             let concerns = handle
@@ -74,6 +77,11 @@ impl HistoryHandle {
         done: impl FnOnce(&mut HistoryEngine) + 'static,
     ) {
         self.engine.update_value(intent);
+        // One code path for every caller (boxed): each generic copy costs download bytes.
+        self.write(Box::new(done));
+    }
+
+    fn write(&self, done: Done) {
         self.changed.update(|count| *count += 1);
         let handle = *self;
         with_exclusive_lock(&self.lock_name(), move || handle.sync_now(done));
@@ -81,7 +89,7 @@ impl HistoryHandle {
 
     /// Reads the device and writes what this page intends (after another tab's write).
     pub fn sync(&self) {
-        self.change(|_| {}, |_| {});
+        self.write(Box::new(|_| {}));
     }
 
     /// Removes one storage key the engine agrees to forget (rescued unreadable data).
@@ -105,7 +113,7 @@ impl HistoryHandle {
         self.engine.with_value(|engine| engine.keys().history())
     }
 
-    fn sync_now(&self, done: impl FnOnce(&mut HistoryEngine)) {
+    fn sync_now(&self, done: Done) {
         let notices = self.engine.try_update_value(|engine| {
             match LocalStore::open().and_then(|store| {
                 let snapshot = read_snapshot(&store, engine.keys())?;

@@ -417,8 +417,8 @@ describe('configuration', () => {
 
 describe('the widget’s own page and links', () => {
   const setupMessages = (tab) => tab.locator('.aci-notices--setup .aci-notice').allTextContents();
-  // The result's safety section: its sentences, the crisis line (or the practice's text) included.
-  const safetyText = (tab) => tab.locator('.aci-safety').textContent();
+  // The result's crisis line: the practice's own text, or the standard one for the region.
+  const safetyText = (tab) => tab.locator('.aci-safety__crisis').textContent();
   const STANDARD_SAFETY = /not a crisis service|emergency/i;
 
   it('refuses a crafted link that would redirect the summary, replace the crisis text or drop the history', async () => {

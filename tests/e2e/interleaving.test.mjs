@@ -41,7 +41,7 @@ const WITH_AND_WITHOUT_LOCKS = [
 const rows = (page) => page.locator('.aci-history__entry');
 const notices = (page) => page.locator('.aci-notices');
 const rescuePanel = (page) =>
-  page.locator('.aci-notices', { hasText: 'Some check-ins saved on this device could not be read' });
+  page.locator('.aci-rescue', { hasText: 'Some check-ins saved on this device could not be read' });
 
 /**
  * A phone. Service workers are blocked (they are not under test, and they would answer the

@@ -389,6 +389,9 @@ pub struct HistoryEngine {
     notices: Vec<HistoryNotice>,
     /// Why the last sync could not write what it needed, if it could not.
     last_problem: Option<HistoryNotice>,
+    /// Whether this page has read the device before (an erasure it finds at its first look
+    /// is old news, not something to announce).
+    synced_once: bool,
 }
 
 /// How one history key of the snapshot read.
@@ -437,6 +440,7 @@ impl HistoryEngine {
             import_report: None,
             notices: Vec::new(),
             last_problem: None,
+            synced_once: false,
         }
     }
 
@@ -662,10 +666,11 @@ impl HistoryEngine {
         // is an erasure too: nothing this page held may come back.
         let held_anything = !self.stored.entries.is_empty() || !self.stored.deleted.is_empty();
         if snapshot.items().is_empty() && held_anything {
-            self.generation = self.generation.saturating_add(1).min(MAX_GENERATION);
             self.erased_at_ms = Some(now_ms);
+            self.move_to_generation(self.generation.saturating_add(1).min(MAX_GENERATION));
         }
         self.learn_generation(snapshot, main_generation);
+        self.synced_once = true;
         // The marker is gone or behind this page (an older version removed it with everything
         // else): put it back, so no tab brings back what was erased.
         let marker = snapshot
@@ -882,13 +887,14 @@ impl HistoryEngine {
     /// everything in another tab, so everything this page held (and intended) goes too.
     fn learn_generation(&mut self, snapshot: &Snapshot, main_generation: u64) {
         let seen = self.seen_generation(snapshot, main_generation);
-        if seen <= self.generation {
-            return;
+        if seen > self.generation {
+            self.move_to_generation(seen);
         }
-        let had_anything = !self.intents.entries.is_empty()
-            || !self.intents.deleted.is_empty()
-            || !self.stored.entries.is_empty()
-            || !self.not_kept.is_empty();
+    }
+
+    /// Drops everything this page held and intended before generation `seen`, and tells the
+    /// client (unless this is the page's first look at the device).
+    fn move_to_generation(&mut self, seen: u64) {
         self.generation = seen;
         // What this page held and intended before is gone with everything else; the changes
         // the client made since the last sync were made after the erasure, and stay.
@@ -896,11 +902,13 @@ impl HistoryEngine {
         self.stored = self.empty();
         self.not_kept.clear();
         self.ended.clear();
-        // A correction, deletion or undo of a check-in from before the erasure has nothing left
-        // to act on; a check-in saved since stays.
-        self.fresh
-            .retain(|(made_in, change)| *made_in >= seen || matches!(change, Change::Save(_)));
-        if had_anything {
+        // A correction or undo made before the erasure must not bring a check-in back into the
+        // new generation; a check-in saved since stays, and so does a deletion (it can only
+        // remove, for instance a check-in a restore has just brought back).
+        self.fresh.retain(|(made_in, change)| {
+            *made_in >= seen || matches!(change, Change::Save(_) | Change::Delete(..))
+        });
+        if self.synced_once {
             self.notice(HistoryNotice::ErasedElsewhere);
         }
     }

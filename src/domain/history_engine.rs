@@ -353,6 +353,13 @@ pub struct Plan {
     blocked: bool,
 }
 
+impl Plan {
+    /// Whether this plan carries out a restore the client asked for.
+    pub fn restores(&self) -> bool {
+        self.import_report.is_some()
+    }
+}
+
 /// What this page knows and intends. See the module comment.
 #[derive(Clone, Debug)]
 pub struct HistoryEngine {
@@ -790,10 +797,12 @@ impl HistoryEngine {
         }
         let mut import_report = None;
         let mut import_records = None;
-        if let Some(file) = &self.import_requested {
+        // The request is taken by this plan: it lands with it or fails with it (and a restore
+        // asked for meanwhile waits for the next plan instead of being cleared by this one).
+        if let Some(file) = self.import_requested.take() {
             // Counted against what the device holds; kept as intents like every change, so a
             // stale write from another tab cannot undo the restore either.
-            let (_, report) = import_into(view, file);
+            let (_, report) = import_into(view, &file);
             import_report = Some(report);
             import_records = Some(History {
                 generation: self.generation,
@@ -983,7 +992,6 @@ impl HistoryEngine {
             }
         }
         if plan.blocked {
-            self.import_requested = None;
             self.last_problem = Some(HistoryNotice::UnreadableLeftInPlace);
             return;
         }
@@ -1012,7 +1020,6 @@ impl HistoryEngine {
                     self.intents = merge_histories(std::mem::take(&mut self.intents), &records);
                 }
                 if plan.import_report.is_some() {
-                    self.import_requested = None;
                     self.import_report = plan.import_report;
                 }
             }
@@ -1022,7 +1029,6 @@ impl HistoryEngine {
                     self.notice(HistoryNotice::WriteFailed(error));
                     return;
                 }
-                self.import_requested = None;
                 self.notice(HistoryNotice::WriteFailed(error));
             }
         }

@@ -302,8 +302,12 @@ impl Change {
                     ..updated.clone()
                 }))
             }),
+            // The later of the copy the client saw and the one this page now knows ends.
             Change::Delete(seen, at) => Some(Record::Deletion(Tombstone::of(
-                current.unwrap_or(seen),
+                match current {
+                    Some(current) if later_copy(current, seen) => current,
+                    _ => seen,
+                },
                 *at,
             ))),
             Change::Undo(entry) => {

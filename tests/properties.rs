@@ -11,7 +11,7 @@ use alliance_checkin::domain::checkin::{
 };
 use alliance_checkin::domain::codec::{
     decode_draft, decode_history, decode_newer_history_leniently, encode_history, DecodeError,
-    MAX_TIME_MS,
+    MAX_COUNT, MAX_TIME_MS,
 };
 use alliance_checkin::domain::json::{parse, write_string, Json};
 use alliance_checkin::domain::scoring::Answer;
@@ -92,7 +92,7 @@ fn entries() -> impl Strategy<Value = Vec<CheckIn>> {
 
 /// A history as it may be held in memory: entries and deletions (ids disjoint) in any order.
 fn raw_history() -> impl Strategy<Value = History> {
-    (entries(), ids(), 0..MAX_TIME_MS / 2, any::<u64>()).prop_map(
+    (entries(), ids(), 0..MAX_TIME_MS / 2, 0..=MAX_COUNT).prop_map(
         |(entries, deleted_ids, time, generation)| {
             // Reversed, so the deletions are out of order too.
             let deleted = deleted_ids

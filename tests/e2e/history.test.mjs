@@ -34,6 +34,21 @@ async function expectCount(page, n) {
   );
 }
 
+/** Waits until the device holds `n` check-ins: the list shows a deletion or an undo at once,
+ * and the write lands a moment later, inside the Web Lock. */
+async function expectStoredCount(page, n) {
+  await page.waitForFunction(
+    ([key, expected]) => {
+      try {
+        return JSON.parse(localStorage.getItem(key)).entries.length === expected;
+      } catch {
+        return false;
+      }
+    },
+    [HISTORY_KEY, n],
+  );
+}
+
 /** A version-2 history of `n` weekly check-ins ending a day ago, as the widget stores it. */
 function historyOf(n, { version = 2, extra = {} } = {}) {
   const end = Date.now() - DAY;
@@ -147,10 +162,11 @@ describe('deleting', () => {
     await expectNoAxeViolations(page, 'deleted, with undo');
     await page.getByRole('button', { name: 'Undo' }).click();
     await expectCount(page, 3);
-    assert.equal((await storedHistory(page)).entries.length, 3);
+    await expectStoredCount(page, 3);
 
     await page.getByRole('button', { name: /^Delete the check-in from/ }).first().click();
     await expectCount(page, 2);
+    await expectStoredCount(page, 2);
     const stored = await storedHistory(page);
     assert.equal(stored.entries.length, 2);
     assert.deepEqual(stored.deleted.map((gone) => gone.id), ['seed-00002']);

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use leptos::{either::EitherOf5, prelude::*};
+use leptos::{either::EitherOf5, ev, prelude::*};
 
 use crate::browser::clock::{browser_languages, now_ms};
 use crate::browser::durability::request_persistent_storage;
@@ -415,6 +415,26 @@ pub fn App() -> impl IntoView {
             keep_preference(keys.keep_history(), if keep { "yes" } else { "no" });
         }
     });
+    // The client's choice made in another tab applies here too: a tab left open must not go on
+    // keeping check-ins after the client said not to.
+    let keep_choice_listener = window_event_listener(ev::storage, {
+        let (key, practice_default) = (keys.keep_history(), settings.keep_history);
+        move |event| {
+            if event.key().as_deref() != Some(key.as_str()) {
+                return;
+            }
+            let keep = match event.new_value().as_deref() {
+                Some("no") => false,
+                Some("yes") => true,
+                _ => practice_default,
+            };
+            if keep != keep_history.get_untracked() {
+                keep_history.set(keep);
+                history.change(move |engine| engine.set_keep_history(keep), |_| {});
+            }
+        }
+    });
+    on_cleanup(move || keep_choice_listener.remove());
 
     let context = WidgetContext {
         settings: settings.clone(),

@@ -380,6 +380,28 @@ describe('two tabs without Web Locks (the existing scenarios, lock removed)', ()
   });
 });
 
+describe('the choice not to keep check-ins, made in another tab', () => {
+  it('stops an open tab from keeping its next check-in', async () => {
+    const context = await phone({ locks: false });
+    const a = await tab(context);
+    const b = await tab(context);
+    await a.locator('details.aci-settings summary').click();
+    await a.getByRole('checkbox', { name: 'Keep my check-ins on this device' }).uncheck();
+    // Tab B was open all along, with the old choice on screen until the storage event came.
+    await b.waitForFunction(() =>
+      [...__widget().querySelectorAll('label.aci-switch')].some(
+        (label) => label.textContent.includes('Keep my check-ins') && !label.querySelector('input').checked,
+      ),
+    );
+    await checkIn(b, [60, 60, 60, 60], 'private, from tab B');
+    assert.match(await b.locator('.aci-history__entry').first().textContent(), /Not kept on this device/);
+    const keys = await b.evaluate(() => Object.keys(localStorage));
+    assert.deepEqual(keys, ['alliance-checkin:default:keep-history'], 'nothing of it was written');
+    expectNoProblems(a, b);
+    await context.close();
+  });
+});
+
 describe('"Delete all my data" with a second tab open', () => {
   for (const { locks, label } of WITH_AND_WITHOUT_LOCKS) {
     it(`clears the other tab too, and only what was saved after it remains (${label})`, async () => {

@@ -615,6 +615,11 @@ pub fn encode_history(history: &History) -> String {
 /// reported unreadable so the caller can keep it aside untouched. The result is in completion
 /// order, deletions sorted by id, and no entry has a deleted id (the deletion wins).
 pub fn decode_history(text_in: &str) -> Result<History, DecodeError> {
+    decode_history_with_version(text_in).map(|(history, _)| history)
+}
+
+/// [`decode_history`], and the version the text was written in.
+pub fn decode_history_with_version(text_in: &str) -> Result<(History, u32), DecodeError> {
     let open = open_history(parse_text(text_in)?)?;
     let mut entries: Vec<CheckIn> = Vec::with_capacity(open.entries.len());
     let mut increasing = true;
@@ -630,11 +635,12 @@ pub fn decode_history(text_in: &str) -> Result<History, DecodeError> {
         entries.push(entry);
     }
     let deleted = decode_deleted(&open.deleted)?;
-    Ok(canonical_history(History {
+    let history = canonical_history(History {
         generation: open.generation,
         entries,
         deleted,
-    }))
+    });
+    Ok((history, open.version))
 }
 
 /// A best-effort read of the check-ins in a history written by a NEWER version (any version is

@@ -17,7 +17,8 @@ use super::checkin::{
     with_entry, CheckIn, History, Revision, Tombstone,
 };
 use super::codec::{
-    decode_history, decode_newer_history_leniently, encode_history, DecodeError, CURRENT_VERSION,
+    decode_history, decode_history_with_version, decode_newer_history_leniently, encode_history,
+    DecodeError, CURRENT_VERSION,
 };
 use super::json::{parse, Json};
 
@@ -407,7 +408,12 @@ pub struct HistoryEngine {
 
 /// How one history key of the snapshot read.
 enum KeyRead {
-    Ours(History),
+    /// This version can read it; `before_generations` when an older version wrote it (one
+    /// that knows nothing of "delete everything").
+    Ours {
+        history: History,
+        before_generations: bool,
+    },
     Newer {
         version: u32,
         lenient: Option<Vec<CheckIn>>,
@@ -415,20 +421,21 @@ enum KeyRead {
     Unreadable,
 }
 
+/// The first stored version that records generations.
+const FIRST_VERSION_WITH_GENERATIONS: u32 = 3;
+
 fn read_key(text: &str) -> KeyRead {
-    match decode_history(text) {
-        Ok(history) => KeyRead::Ours(history),
+    match decode_history_with_version(text) {
+        Ok((history, version)) => KeyRead::Ours {
+            history,
+            before_generations: version < FIRST_VERSION_WITH_GENERATIONS,
+        },
         Err(DecodeError::NewerVersion { version }) => KeyRead::Newer {
             version,
             lenient: decode_newer_history_leniently(text),
         },
         Err(DecodeError::Unreadable(_)) => KeyRead::Unreadable,
     }
-}
-
-/// The version number an envelope claims, read without decoding the rest.
-fn envelope_version(text: &str) -> Option<u64> {
-    parse(text).ok()?.get("version")?.as_u64()
 }
 
 impl HistoryEngine {
@@ -668,7 +675,7 @@ impl HistoryEngine {
         let main_text = snapshot.get(&main_key);
         let main_read = main_text.map(read_key);
         let main_generation = match &main_read {
-            Some(KeyRead::Ours(history)) => history.generation,
+            Some(KeyRead::Ours { history, .. }) => history.generation,
             _ => 0,
         };
         let mut ops = Vec::new();
@@ -680,14 +687,16 @@ impl HistoryEngine {
             self.erased_at_ms = Some(now_ms);
             self.move_to_generation(self.generation.saturating_add(1).min(MAX_GENERATION));
         }
-        self.learn_generation(snapshot, main_generation);
+        // A later generation in the marker (or in a main history written after an erasure whose
+        // marker is gone): the client deleted everything in another tab.
+        let marker = self.read_marker(snapshot);
+        let seen = marker.max(main_generation);
+        if seen > self.generation {
+            self.move_to_generation(seen);
+        }
         self.synced_once = true;
         // The marker is gone or behind this page (an older version removed it with everything
         // else): put it back, so no tab brings back what was erased.
-        let marker = snapshot
-            .get(&self.keys.erased())
-            .and_then(ErasedMark::decode)
-            .map_or(0, |mark| mark.generation);
         let marker_missing = self.generation > marker;
         if marker_missing {
             ops.push(StorageOp::Set {
@@ -708,15 +717,14 @@ impl HistoryEngine {
         self.read_only.clear();
         match main_read {
             None => {}
-            Some(KeyRead::Ours(history)) => {
+            Some(KeyRead::Ours {
+                history,
+                before_generations,
+            }) => {
                 on_disk = Some(history.clone());
                 // Written by an older version, or while the marker was gone: what was made
                 // after the erasure counts. Otherwise a stale tab's write counts for nothing.
-                let after_erasure = marker_missing
-                    || main_text
-                        .and_then(envelope_version)
-                        .is_some_and(|version| version < 3);
-                stored = self.absorb(stored, history, after_erasure);
+                stored = self.absorb(stored, history, marker_missing || before_generations);
             }
             Some(KeyRead::Newer { version, lenient }) => {
                 main_writable = false;
@@ -750,7 +758,10 @@ impl HistoryEngine {
                 continue;
             }
             match read_key(text) {
-                KeyRead::Ours(history) => {
+                KeyRead::Ours {
+                    history,
+                    before_generations,
+                } => {
                     if *key == own_beside {
                         if main_writable {
                             obsolete_beside = Some(key.clone());
@@ -758,8 +769,7 @@ impl HistoryEngine {
                             on_disk = Some(history.clone());
                         }
                     }
-                    let older = envelope_version(text).is_some_and(|version| version < 3);
-                    stored = self.absorb(stored, history, older);
+                    stored = self.absorb(stored, history, before_generations);
                 }
                 KeyRead::Newer { .. } => {}
                 KeyRead::Unreadable => beside_writable &= *key != own_beside,
@@ -884,25 +894,16 @@ impl HistoryEngine {
         merge_histories(stored, &found)
     }
 
-    /// The latest generation `snapshot` shows: the erasure marker's, or the main history's
-    /// (`main_generation`) when a tab wrote it after an erasure whose marker is gone.
-    fn seen_generation(&mut self, snapshot: &Snapshot, main_generation: u64) -> u64 {
+    /// The generation the erasure marker in `snapshot` records (0 without a usable one); the
+    /// erasure time is kept for what older versions saved since.
+    fn read_marker(&mut self, snapshot: &Snapshot) -> u64 {
         let mark = snapshot
             .get(&self.keys.erased())
             .and_then(ErasedMark::decode);
         if let Some(mark) = mark {
             self.erased_at_ms = Some(mark.erased_at_ms);
         }
-        mark.map_or(0, |mark| mark.generation).max(main_generation)
-    }
-
-    /// Moves this page to a later generation when storage shows one: the client deleted
-    /// everything in another tab, so everything this page held (and intended) goes too.
-    fn learn_generation(&mut self, snapshot: &Snapshot, main_generation: u64) {
-        let seen = self.seen_generation(snapshot, main_generation);
-        if seen > self.generation {
-            self.move_to_generation(seen);
-        }
+        mark.map_or(0, |mark| mark.generation)
     }
 
     /// Drops everything this page held and intended before generation `seen`, and tells the
@@ -931,7 +932,7 @@ impl HistoryEngine {
             .get(&self.keys.history())
             .and_then(|text| decode_history(text).ok())
             .map_or(0, |history| history.generation);
-        let seen = self.seen_generation(snapshot, main_generation);
+        let seen = self.read_marker(snapshot).max(main_generation);
         let mark = ErasedMark {
             generation: seen
                 .max(self.generation)

@@ -306,8 +306,13 @@ pub fn merge_histories(ours: History, theirs: &History) -> History {
 /// Deletes `entry` (the copy the client saw) and records the deletion at `now_ms`, so that no
 /// merge brings it back. A second deletion of the same life keeps the first time.
 pub fn delete_entry(history: History, entry: &CheckIn, now_ms: u64) -> History {
+    with_deletion(history, Tombstone::of(entry, now_ms))
+}
+
+/// Puts `deletion` in (it ends the copies of its life and earlier).
+pub fn with_deletion(history: History, deletion: Tombstone) -> History {
     let mut deleted = history.deleted;
-    deleted.push(Tombstone::of(entry, now_ms));
+    deleted.push(deletion);
     settle(history.generation, history.entries, deleted)
 }
 

@@ -14,7 +14,7 @@
 use super::backup::{import_into, ImportFile, ImportReport};
 use super::checkin::{
     corrected, in_completion_order, later_copy, merge_histories, restored, tombstone_of,
-    with_entry, CheckIn, History, Revision, Tombstone,
+    with_deletion, with_entry, CheckIn, History, Revision, Tombstone,
 };
 use super::codec::{
     decode_history, decode_history_with_version, decode_newer_history_leniently, encode_history,
@@ -268,14 +268,7 @@ impl Record {
     fn apply(self, history: History) -> History {
         match self {
             Record::Copy(entry) => with_entry(history, entry),
-            Record::Deletion(tombstone) => {
-                let deletion = History {
-                    generation: history.generation,
-                    entries: Vec::new(),
-                    deleted: vec![tombstone],
-                };
-                merge_histories(history, &deletion)
-            }
+            Record::Deletion(tombstone) => with_deletion(history, tombstone),
         }
     }
 }

@@ -497,17 +497,8 @@ impl World {
                 if self.oracle.newer_text.is_none() {
                     if let Some(text) = self.storage.items.get_mut(&key) {
                         text.truncate(text.len() / 2);
-                        // Damaged data loses what it held: the oracle forgets those saves
-                        // (they are set aside, checked below), not the deletions.
-                        self.oracle.reported_saved.clear();
-                        self.oracle
-                            .acts
-                            .retain(|_, (last, _)| *last == Last::Deleted);
-                        for other in &mut self.tabs {
-                            if !other.frozen {
-                                other.events.push_back(());
-                            }
-                        }
+                        // Damaged data loses what it held (it is set aside, checked below).
+                        self.main_history_replaced_from_outside();
                     }
                 }
             }
@@ -521,15 +512,7 @@ impl World {
                 self.storage.items.insert(key, text.into());
                 self.oracle.newer_text = Some(text.into());
                 // What this version had in the main key is the newer version's business now.
-                self.oracle.reported_saved.clear();
-                self.oracle
-                    .acts
-                    .retain(|_, (last, _)| *last == Last::Deleted);
-                for other in &mut self.tabs {
-                    if !other.frozen {
-                        other.events.push_back(());
-                    }
-                }
+                self.main_history_replaced_from_outside();
             }
             Step::KeepHistory { tab, keep } => {
                 self.tabs[tab].engine.set_keep_history(keep);
@@ -549,6 +532,21 @@ impl World {
                 ) {
                     self.oracle.reported_saved.insert(entry.id.clone(), *era);
                 }
+            }
+        }
+    }
+
+    /// Something other than a tab of this version replaced the main history: the oracle forgets
+    /// the saves it held (not the deletions, which must still never come back), and every tab
+    /// that is awake hears of it.
+    fn main_history_replaced_from_outside(&mut self) {
+        self.oracle.reported_saved.clear();
+        self.oracle
+            .acts
+            .retain(|_, (last, _)| *last == Last::Deleted);
+        for tab in &mut self.tabs {
+            if !tab.frozen {
+                tab.events.push_back(());
             }
         }
     }

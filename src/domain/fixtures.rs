@@ -2,8 +2,12 @@
 //! histories in one line each.
 
 use super::builtin::builtin_instrument;
+use std::collections::BTreeMap;
+
 use super::checkin::{canonical_history, CheckIn, History, InstrumentRef, Revision, Tombstone};
+use super::codec::decode_history;
 use super::definition::parse_definition;
+use super::history_engine::{HistoryEngine, Keys, Snapshot, StorageOp};
 use super::instrument::Instrument;
 use super::scoring::Answer;
 
@@ -101,4 +105,55 @@ pub fn history(entries: Vec<CheckIn>, deleted: Vec<Tombstone>) -> History {
         entries,
         deleted,
     })
+}
+
+/// A device's localStorage for engine tests: every key with its text. `sync` reads it, lets
+/// the engine plan, performs every write and reports success, as the browser adapter does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Device(pub BTreeMap<String, String>);
+
+impl Device {
+    /// A device holding `items` (key, text).
+    pub fn holding<const N: usize>(items: [(String, String); N]) -> Self {
+        Device(items.into_iter().collect())
+    }
+
+    pub fn snapshot(&self, keys: &Keys) -> Snapshot {
+        Snapshot::new(
+            self.0
+                .iter()
+                .filter(|(key, _)| keys.owns(key))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        )
+    }
+
+    pub fn sync(&mut self, engine: &mut HistoryEngine, now_ms: u64) {
+        let plan = engine.plan(&self.snapshot(engine.keys()), now_ms);
+        for op in &plan.ops {
+            match op {
+                StorageOp::Set { key, value } => {
+                    self.0.insert(key.clone(), value.clone());
+                }
+                StorageOp::Remove { key } => {
+                    self.0.remove(key);
+                }
+            }
+        }
+        engine.finish(plan, Ok(()));
+    }
+
+    /// The main history as this version reads it (the test fails when there is none).
+    pub fn main_history(&self, keys: &Keys) -> History {
+        decode_history(&self.0[&keys.history()]).unwrap()
+    }
+
+    /// The ids the main history holds (none when it is absent or unreadable).
+    pub fn main_ids(&self, keys: &Keys) -> Vec<String> {
+        self.0
+            .get(&keys.history())
+            .and_then(|text| decode_history(text).ok())
+            .map(|history| history.entries.into_iter().map(|entry| entry.id).collect())
+            .unwrap_or_default()
+    }
 }

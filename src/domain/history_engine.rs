@@ -1050,7 +1050,7 @@ impl HistoryEngine {
 mod tests {
     use super::*;
     use crate::domain::codec::encode_history;
-    use crate::domain::fixtures::{builtin_check_in, history};
+    use crate::domain::fixtures::{builtin_check_in, history, Device};
 
     const NOW: u64 = 1_800_000_000_000;
 
@@ -1058,32 +1058,8 @@ mod tests {
         Keys::new("t")
     }
 
-    /// Plans against `storage`, performs every write, and reports success.
-    fn sync(engine: &mut HistoryEngine, storage: &mut Vec<(String, String)>) {
-        let plan = engine.plan(&Snapshot::new(storage.clone()), NOW);
-        for op in &plan.ops {
-            match op {
-                StorageOp::Set { key, value } => {
-                    storage.retain(|(name, _)| name != key);
-                    storage.push((key.clone(), value.clone()));
-                }
-                StorageOp::Remove { key } => storage.retain(|(name, _)| name != key),
-            }
-        }
-        engine.finish(plan, Ok(()));
-    }
-
     fn ids(entries: &[CheckIn]) -> Vec<&str> {
         entries.iter().map(|entry| entry.id.as_str()).collect()
-    }
-
-    fn main_history(storage: &[(String, String)]) -> History {
-        let text = &storage
-            .iter()
-            .find(|(key, _)| *key == keys().history())
-            .unwrap()
-            .1;
-        decode_history(text).unwrap()
     }
 
     #[test]
@@ -1093,20 +1069,20 @@ mod tests {
         // What version 2 writes beside a history it cannot read: its own format, version 2.
         let beside = encode_history(&history(vec![old_tab.clone()], vec![]))
             .replace("\"version\":3,\"generation\":0,", "\"version\":2,");
-        let mut storage = vec![
+        let mut storage = Device::holding([
             (
                 keys().history(),
                 encode_history(&history(vec![mine], vec![])),
             ),
             (keys().history_beside_newer(1), beside),
-        ];
+        ]);
         let mut engine = HistoryEngine::new(keys(), true);
-        sync(&mut engine, &mut storage);
+        storage.sync(&mut engine, NOW);
         assert_eq!(ids(&engine.history()), ["a", "b"]);
-        assert_eq!(ids(&main_history(&storage).entries), ["a", "b"]);
+        assert_eq!(ids(&storage.main_history(&keys()).entries), ["a", "b"]);
         // The old tab's key is left for it; reading it again changes nothing.
         let before = storage.clone();
-        sync(&mut engine, &mut storage);
+        storage.sync(&mut engine, NOW);
         assert_eq!(storage, before);
     }
 
@@ -1117,17 +1093,17 @@ mod tests {
             builtin_check_in("b", NOW - 5, [80; 4]),
         );
         let stale = encode_history(&history(vec![a.clone(), b.clone()], vec![]));
-        let mut storage = vec![(keys().history(), stale.clone())];
+        let mut storage = Device::holding([(keys().history(), stale.clone())]);
         let mut engine = HistoryEngine::new(keys(), true);
-        sync(&mut engine, &mut storage);
+        storage.sync(&mut engine, NOW);
         engine.delete(&a, NOW);
-        sync(&mut engine, &mut storage);
-        assert_eq!(ids(&main_history(&storage).entries), ["b"]);
+        storage.sync(&mut engine, NOW);
+        assert_eq!(ids(&storage.main_history(&keys()).entries), ["b"]);
         // Another tab (no Web Locks) read before the deletion and writes now.
-        storage = vec![(keys().history(), stale)];
-        sync(&mut engine, &mut storage);
+        storage = Device::holding([(keys().history(), stale)]);
+        storage.sync(&mut engine, NOW);
         assert_eq!(
-            ids(&main_history(&storage).entries),
+            ids(&storage.main_history(&keys()).entries),
             ["b"],
             "the deletion is replayed"
         );
@@ -1137,73 +1113,73 @@ mod tests {
     #[test]
     fn an_undo_is_written_even_when_the_client_keeps_nothing_new() {
         let a = builtin_check_in("a", NOW - 10, [90; 4]);
-        let mut storage = vec![(
+        let mut storage = Device::holding([(
             keys().history(),
             encode_history(&history(vec![a.clone()], vec![])),
-        )];
+        )]);
         let mut engine = HistoryEngine::new(keys(), false);
-        sync(&mut engine, &mut storage);
+        storage.sync(&mut engine, NOW);
         engine.delete(&a, NOW);
-        sync(&mut engine, &mut storage);
-        assert!(main_history(&storage).entries.is_empty());
+        storage.sync(&mut engine, NOW);
+        assert!(storage.main_history(&keys()).entries.is_empty());
         engine.undo_delete(a, true);
-        sync(&mut engine, &mut storage);
+        storage.sync(&mut engine, NOW);
         // A later visit reads it back.
         let mut next_visit = HistoryEngine::new(keys(), false);
-        sync(&mut next_visit, &mut storage);
+        storage.sync(&mut next_visit, NOW);
         assert_eq!(ids(&next_visit.history()), ["a"]);
     }
 
     #[test]
     fn a_correction_of_a_check_in_deleted_elsewhere_is_not_claimed_saved() {
         let a = builtin_check_in("a", NOW - 10, [90; 4]);
-        let mut storage = vec![(
+        let mut storage = Device::holding([(
             keys().history(),
             encode_history(&history(vec![a.clone()], vec![])),
-        )];
+        )]);
         let mut here = HistoryEngine::new(keys(), true);
-        sync(&mut here, &mut storage);
+        storage.sync(&mut here, NOW);
         let mut elsewhere = HistoryEngine::new(keys(), true);
-        sync(&mut elsewhere, &mut storage);
+        storage.sync(&mut elsewhere, NOW);
         elsewhere.delete(&a, NOW);
-        sync(&mut elsewhere, &mut storage);
+        storage.sync(&mut elsewhere, NOW);
         let mut corrected = a.clone();
         corrected.note = "later thoughts".into();
         // This tab's clock runs hours ahead: it makes no difference.
         corrected.edited_at_ms = Some(NOW + 10 * 3_600_000);
         here.correct(corrected);
-        sync(&mut here, &mut storage);
+        storage.sync(&mut here, NOW);
         assert!(here.history().is_empty());
         assert!(here
             .take_notices()
             .contains(&HistoryNotice::CorrectionOfDeleted));
-        assert!(main_history(&storage).entries.is_empty());
+        assert!(storage.main_history(&keys()).entries.is_empty());
     }
 
     #[test]
     fn a_correction_counts_on_from_the_devices_copy_whatever_the_clocks() {
         let a = builtin_check_in("a", NOW - 10, [90; 4]);
-        let mut storage = vec![(
+        let mut storage = Device::holding([(
             keys().history(),
             encode_history(&history(vec![a.clone()], vec![])),
-        )];
+        )]);
         let mut fast = HistoryEngine::new(keys(), true);
         let mut slow = HistoryEngine::new(keys(), true);
-        sync(&mut fast, &mut storage);
-        sync(&mut slow, &mut storage);
+        storage.sync(&mut fast, NOW);
+        storage.sync(&mut slow, NOW);
         let mut first = a.clone();
         first.note = "first".into();
         first.edited_at_ms = Some(NOW + 3_600_000);
         fast.correct(first);
-        sync(&mut fast, &mut storage);
+        storage.sync(&mut fast, NOW);
         // The slow tab corrects after it, with a clock an hour behind: its correction wins.
         let mut second = a.clone();
         second.note = "second".into();
         second.edited_at_ms = Some(NOW - 3_600_000);
         slow.correct(second);
-        sync(&mut slow, &mut storage);
-        sync(&mut fast, &mut storage);
-        assert_eq!(main_history(&storage).entries[0].note, "second");
+        storage.sync(&mut slow, NOW);
+        storage.sync(&mut fast, NOW);
+        assert_eq!(storage.main_history(&keys()).entries[0].note, "second");
         assert_eq!(fast.history()[0].note, "second");
     }
 
@@ -1211,40 +1187,39 @@ mod tests {
     fn delete_everything_is_honoured_by_a_tab_that_had_not_heard_of_it() {
         let a = builtin_check_in("a", NOW - 10, [90; 4]);
         let stale = encode_history(&history(vec![a.clone()], vec![]));
-        let mut storage = vec![(keys().history(), stale.clone())];
+        let mut storage = Device::holding([(keys().history(), stale.clone())]);
         let mut eraser = HistoryEngine::new(keys(), true);
         let mut other = HistoryEngine::new(keys(), true);
-        sync(&mut eraser, &mut storage);
-        sync(&mut other, &mut storage);
+        storage.sync(&mut eraser, NOW);
+        storage.sync(&mut other, NOW);
         eraser.erase_everything();
-        sync(&mut eraser, &mut storage);
+        storage.sync(&mut eraser, NOW);
         // The other tab's stale write lands after the erasure.
-        storage.push((keys().history(), stale));
-        storage.retain(|(key, value)| *key != keys().history() || value.contains("\"version\":3"));
-        sync(&mut other, &mut storage);
+        storage.0.insert(keys().history(), stale);
+        storage.sync(&mut other, NOW);
         assert!(other.history().is_empty());
         assert!(other
             .take_notices()
             .contains(&HistoryNotice::ErasedElsewhere));
-        assert!(main_history(&storage).entries.is_empty());
+        assert!(storage.main_history(&keys()).entries.is_empty());
         // What it saves afterwards is kept.
         other.save(builtin_check_in("n", NOW, [70; 4]));
-        sync(&mut other, &mut storage);
-        sync(&mut eraser, &mut storage);
+        storage.sync(&mut other, NOW);
+        storage.sync(&mut eraser, NOW);
         assert_eq!(ids(&eraser.history()), ["n"]);
     }
 
     #[test]
     fn set_aside_data_is_found_by_every_later_visit() {
-        let mut storage = vec![(
+        let mut storage = Device::holding([(
             keys().history(),
             "{\"format\":\"alliance-checkin/hist".to_owned(),
-        )];
+        )]);
         let mut first = HistoryEngine::new(keys(), true);
-        sync(&mut first, &mut storage);
+        storage.sync(&mut first, NOW);
         assert_eq!(first.set_aside_keys().len(), 1);
         let mut later = HistoryEngine::new(keys(), true);
-        sync(&mut later, &mut storage);
+        storage.sync(&mut later, NOW);
         assert_eq!(later.set_aside_keys(), first.set_aside_keys());
         assert!(later.take_notices().is_empty(), "nothing new was set aside");
         let key = later.set_aside_keys()[0].clone();

@@ -1,51 +1,10 @@
 //! Regression tests from an attacker's review of the history engine: each was a failing test
 //! first (data loss, then crash, then wrong result), and each scenario is named in its doc.
 
-use std::collections::BTreeMap;
-
 use super::backup::{export_backup, read_import};
 use super::checkin::Revision;
-use super::codec::decode_history;
-use super::fixtures::builtin_check_in;
-use super::history_engine::{HistoryEngine, Keys, Snapshot, StorageError, StorageOp};
-
-#[derive(Default)]
-struct Device(BTreeMap<String, String>);
-
-impl Device {
-    fn snapshot(&self, keys: &Keys) -> Snapshot {
-        Snapshot::new(
-            self.0
-                .iter()
-                .filter(|(key, _)| keys.owns(key))
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect(),
-        )
-    }
-
-    fn sync(&mut self, engine: &mut HistoryEngine, now_ms: u64) {
-        let plan = engine.plan(&self.snapshot(engine.keys()), now_ms);
-        for op in &plan.ops {
-            match op {
-                StorageOp::Set { key, value } => {
-                    self.0.insert(key.clone(), value.clone());
-                }
-                StorageOp::Remove { key } => {
-                    self.0.remove(key);
-                }
-            }
-        }
-        engine.finish(plan, Ok(()));
-    }
-
-    fn main_ids(&self, keys: &Keys) -> Vec<String> {
-        self.0
-            .get(&keys.history())
-            .and_then(|text| decode_history(text).ok())
-            .map(|history| history.entries.into_iter().map(|entry| entry.id).collect())
-            .unwrap_or_default()
-    }
-}
+use super::fixtures::{builtin_check_in, Device};
+use super::history_engine::{HistoryEngine, Keys, StorageError};
 
 fn keys() -> Keys {
     Keys::new("default")

@@ -2,7 +2,8 @@
 // Chromium through playwright-core, opens phone-sized pages, collects console and page errors,
 // runs axe, and saves screenshots to tests/e2e/screenshots/ for a person to look at.
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
@@ -242,6 +243,30 @@ export async function answerAll(page, tenths) {
       line.dispatchEvent(new Event('input', { bubbles: true }));
     });
   }, tenths);
+}
+
+/** Finishes a check-in with these line values and note, reads the result, and goes back to
+ * the form. */
+export async function checkIn(page, tenths, note = '') {
+  await answerAll(page, tenths);
+  await page.locator('form textarea').fill(note);
+  await page.locator('button[type=submit]').click();
+  await page.locator('.aci-result h2').waitFor();
+  await page.getByRole('button', { name: 'Back to the start' }).click();
+  await page.locator('form h2').waitFor();
+}
+
+/** Clicks `button` and returns the file it downloads: its suggested name and its text. */
+export async function downloaded(page, button) {
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
+}
+
+/** Writes `text` to a temporary file (to pick in a file input) and returns its path. */
+export function tempFile(name, text) {
+  const path = join(tmpdir(), `aci-${process.pid}-${name}`);
+  writeFileSync(path, text);
+  return path;
 }
 
 /** Lets the context's pages read and write the clipboard (how tests read it back). */

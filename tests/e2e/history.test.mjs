@@ -4,11 +4,11 @@
 // the CSV neutralises formulas; correcting the latest check-in; not keeping history; and the
 // history screen with 1, 12 and 1,000 check-ins (screenshots).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  checkIn,
+  downloaded,
+  tempFile,
   HISTORY_KEY,
   axeViolations,
   openPage,
@@ -83,37 +83,11 @@ async function seededPhone(values, options) {
   return { context, page };
 }
 
-async function checkIn(page, tenths, note = '') {
-  await page.locator('input.aci-range').evaluateAll((lines, values) => {
-    lines.forEach((line, index) => {
-      line.value = String(values[index]);
-      line.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-  }, tenths);
-  await page.locator('form textarea').fill(note);
-  await page.locator('button[type=submit]').click();
-  await page.locator('.aci-result h2').waitFor();
-  await page.getByRole('button', { name: 'Back to the start' }).click();
-  await page.locator('form h2').waitFor();
-}
-
 async function expectNoAxeViolations(page, state) {
   assert.deepEqual(await axeViolations(page), [], `axe found problems on: ${state}`);
 }
 
 /** Clicks `button` and returns the text of the file it downloads. */
-async function downloaded(page, button) {
-  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-  const path = await download.path();
-  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
-}
-
-function tempFile(name, text) {
-  const path = join(tmpdir(), `aci-${process.pid}-${name}`);
-  writeFileSync(path, text);
-  return path;
-}
-
 describe('stored data that cannot be used as it is', () => {
   for (const [name, text] of [
     ['truncated', historyOf(3).slice(0, 200)],

@@ -8,11 +8,12 @@
 // (rescue panel: copy, download, remove); and a check-in an older build's tab saved beside the
 // newer history. Screenshots of every new message go to tests/e2e/screenshots/interleaving-*.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  checkIn,
+  downloaded,
+  tempFile,
   BESIDE_NEWER_KEY,
   HISTORY_KEY,
   SCREENSHOTS,
@@ -115,20 +116,6 @@ async function shownNotes(page) {
   );
 }
 
-async function checkIn(page, tenths, note = '') {
-  await page.locator('input.aci-range').evaluateAll((lines, values) => {
-    lines.forEach((line, index) => {
-      line.value = String(values[index]);
-      line.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-  }, tenths);
-  await page.locator('form textarea').fill(note);
-  await page.locator('button[type=submit]').click();
-  await page.locator('.aci-result h2').waitFor();
-  await page.getByRole('button', { name: 'Back to the start' }).click();
-  await page.locator('form h2').waitFor();
-}
-
 /** Corrects the latest check-in's note in `page` (the correction form is opened first). */
 async function openCorrection(page) {
   await page.getByRole('button', { name: /^Correct it: the check-in from/ }).click();
@@ -183,21 +170,10 @@ function expectNoProblems(...pages) {
 }
 
 /** Clicks `button` and returns the text of the file it downloads. */
-async function downloaded(page, button) {
-  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
-}
-
 /** A close-up of one message (the full-page screenshots are long on a phone). */
 async function closeUp(locator, name) {
   await locator.scrollIntoViewIfNeeded();
   await locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
-
-function tempFile(name, text) {
-  const path = join(tmpdir(), `aci-${process.pid}-${name}`);
-  writeFileSync(path, text);
-  return path;
 }
 
 /** One check-in as versions 2 and 3 store it. */

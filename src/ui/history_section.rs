@@ -78,16 +78,19 @@ pub fn HistorySection(
     let notices = context.notices;
     let screen = context.screen;
 
-    let entries = Signal::derive(move || history.read(HistoryEngine::history));
+    // Merged once per change of the engine: the count, the chart, the list and the reminder
+    // all read these (a derived signal would merge the history again for each of them).
+    let entries = Memo::new(move |_| history.read(HistoryEngine::history));
     let read_only = Signal::derive(move || history.read(|engine| engine.read_only().to_vec()));
     let not_kept = Signal::derive(move || {
-        history.read(|engine| {
-            engine
-                .history()
-                .into_iter()
-                .filter(|entry| engine.status(&entry.id) != EntryStatus::Saved)
-                .map(|entry| entry.id)
-                .collect()
+        entries.with(|shown| {
+            history.read(|engine| {
+                shown
+                    .iter()
+                    .filter(|entry| engine.status(&entry.id) != EntryStatus::Saved)
+                    .map(|entry| entry.id.clone())
+                    .collect::<Vec<String>>()
+            })
         })
     });
 
@@ -153,14 +156,9 @@ pub fn HistorySection(
     });
 
     let reminder_due = Signal::derive(move || {
+        let first = entries.with(|shown| shown.first().map(|entry| entry.completed_at_ms));
         history.read(|engine| {
-            let stored = engine.history();
-            backup_reminder_due(
-                now_ms(),
-                engine.stored_count(),
-                stored.first().map(|entry| entry.completed_at_ms),
-                backup_mark.get(),
-            )
+            backup_reminder_due(now_ms(), engine.stored_count(), first, backup_mark.get())
         })
     });
     let backup_text = Callback::new(move |()| {
@@ -238,7 +236,7 @@ pub fn HistorySection(
             {chart}
             {undo_banner}
             <HistoryList
-                history=entries
+                history=entries.into()
                 not_kept=not_kept
                 read_only=read_only
                 instrument=instrument.clone()

@@ -1,7 +1,11 @@
-// The benchmark: prints what a first visit downloads (raw, gzip, brotli per file and in total)
-// and timings measured in headless Chromium on a phone viewport (medians of several runs).
-// Timings are reported, never asserted: machines are noisy.
+// The benchmark: prints what a first visit downloads (raw, gzip, brotli per file and in total),
+// where the wasm's bytes go (by crate and by module), Lighthouse's mobile metrics for the widget
+// against a plain page with the same questions, and timings measured in headless Chromium on a
+// phone viewport (medians of several runs). Timings are reported, never asserted: machines are
+// noisy. LIGHTHOUSE_RUNS=0 skips Lighthouse (about 25 s a pair).
 import { formatSizeTable, measureDist } from './sizes.mjs';
+import { lighthouseComparison } from './lighthouse.mjs';
+import { wasmBreakdown } from './wasm-breakdown.mjs';
 import { DIST, launchBrowser, openPage, phoneContext, serveDist } from '../e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -16,21 +20,70 @@ console.log(formatSizeTable(measureDist(DIST)));
 console.log('\nthe practice set-up page (not part of a client\'s visit):');
 console.log(formatSizeTable(measureDist(DIST, { practiceOnly: true })));
 
+console.log('\n== where the wasm bytes go (wasm-opt -Oz with names kept, raw bytes)');
+console.log(wasmBreakdown());
+
+const LIGHTHOUSE_RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 5);
+if (LIGHTHOUSE_RUNS > 0) {
+  console.log(
+    `\n== Lighthouse mobile (simulated slow 4G, 4x CPU; brotli), median of ${LIGHTHOUSE_RUNS} interleaved runs`,
+  );
+  console.log(await lighthouseComparison(LIGHTHOUSE_RUNS));
+}
+
 const server = await serveDist();
 const browser = await launchBrowser();
+/**
+ * Installs `window.__aciWhen(test, done)` in every page of `context`: calls `done(time)` at the
+ * first DOM change (in the page or inside the widget's shadow root, which a MutationObserver on
+ * the document does not see) after which `test()` holds.
+ */
+async function watchWidget(context) {
+  await context.addInitScript(() => {
+    window.__aciWhen = (test, done) => {
+      const observers = [];
+      const roots = new WeakSet();
+      const check = () => {
+        if (!test()) return;
+        observers.forEach((observer) => observer.disconnect());
+        done(performance.now());
+      };
+      const observe = (root) => {
+        if (!root || roots.has(root)) return;
+        roots.add(root);
+        const observer = new MutationObserver(() => {
+          observe(window.__widget());
+          check();
+        });
+        observer.observe(root, { childList: true, subtree: true, characterData: true });
+        observers.push(observer);
+      };
+      observe(document);
+      observe(window.__widget());
+      // A shadow root attached later changes nothing the document's observer sees.
+      const attachShadow = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (...options) {
+        const root = attachShadow.apply(this, options);
+        observe(root);
+        return root;
+      };
+      check();
+    };
+  });
+}
+
 const firstRender = [];
 const saveToResult = [];
 try {
   for (let run = 0; run < RUNS; run += 1) {
     const context = await phoneContext(browser);
+    await watchWidget(context);
     await context.addInitScript(() => {
       // Record when the widget first appears in the page.
-      new MutationObserver((_, observer) => {
-        if (document.querySelector('.aci input.aci-range')) {
-          window.__aciFirstRender = performance.now();
-          observer.disconnect();
-        }
-      }).observe(document, { childList: true, subtree: true });
+      window.__aciWhen(
+        () => window.__widget()?.querySelector('.aci input.aci-range'),
+        (time) => (window.__aciFirstRender = time),
+      );
     });
     const page = await openPage(context, server.url);
     await page.waitForFunction(() => window.__aciFirstRender !== undefined);
@@ -45,13 +98,11 @@ try {
       () =>
         new Promise((resolve) => {
           const start = performance.now();
-          new MutationObserver((_, observer) => {
-            if (document.querySelector('.aci-result')) {
-              observer.disconnect();
-              resolve(performance.now() - start);
-            }
-          }).observe(document, { childList: true, subtree: true });
-          document.querySelector('.aci button[type=submit]').click();
+          window.__aciWhen(
+            () => window.__widget().querySelector('.aci-result'),
+            (time) => resolve(time - start),
+          );
+          window.__widget().querySelector('.aci button[type=submit]').click();
         }),
     );
     saveToResult.push(elapsed);
@@ -102,19 +153,21 @@ try {
     const afterRead = [];
     for (let run = 0; run < HISTORY_RUNS; run += 1) {
       const context = await phoneContext(historyBrowser);
+      await watchWidget(context);
       await context.addInitScript(
         ({ value, expected }) => {
           if (!sessionStorage.getItem('seeded')) {
             sessionStorage.setItem('seeded', '1');
             localStorage.setItem('alliance-checkin:default:history', value);
           }
-          new MutationObserver((_, observer) => {
-            const count = document.querySelector('.aci-history__count');
-            if (count?.textContent === expected && document.querySelector('.aci-history__entry')) {
-              window.__aciHistoryRendered = performance.now();
-              observer.disconnect();
-            }
-          }).observe(document, { childList: true, subtree: true, characterData: true });
+          window.__aciWhen(
+            () => {
+              const widget = window.__widget();
+              const count = widget?.querySelector('.aci-history__count');
+              return count?.textContent === expected && widget.querySelector('.aci-history__entry');
+            },
+            (time) => (window.__aciHistoryRendered = time),
+          );
         },
         { value: text, expected: String(n) },
       );

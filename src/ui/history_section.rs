@@ -83,15 +83,7 @@ pub fn HistorySection(
     let entries = Memo::new(move |_| history.read(HistoryEngine::history));
     let read_only = Signal::derive(move || history.read(|engine| engine.read_only().to_vec()));
     let not_kept = Signal::derive(move || {
-        entries.with(|shown| {
-            history.read(|engine| {
-                shown
-                    .iter()
-                    .filter(|entry| engine.status(&entry.id) != EntryStatus::Saved)
-                    .map(|entry| entry.id.clone())
-                    .collect::<Vec<String>>()
-            })
-        })
+        entries.with(|shown| history.read(|engine| engine.not_saved(shown)))
     });
 
     let delete = Callback::new(move |entry: CheckIn| {

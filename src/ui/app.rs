@@ -25,7 +25,7 @@ use crate::domain::settings::{
     apply_practice_thresholds, PracticeSettings, ProblemKind, QuestionnaireChoice, SettingProblem,
 };
 use crate::domain::text::{catalogue_for, Text};
-use crate::ui::check_in_form::{Answers, CheckInForm, DraftBanner};
+use crate::ui::check_in_form::{Answers, CheckInForm, DraftBanner, EarlyAnswers};
 use crate::ui::draft_keeper::DraftKeeper;
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::{HistorySection, SectionState};
@@ -197,6 +197,10 @@ pub fn App() -> impl IntoView {
     let answers = Answers::new(&instrument);
     let edit_answers = Answers::new(&instrument);
     let drafts = DraftKeeper::start(&keys, &instrument, &answers, notices);
+    // What the client answered before the widget arrived wins over a restored draft.
+    if let Some(early) = use_context::<EarlyAnswers>() {
+        answers.adopt(&instrument, &early);
+    }
     let screen = RwSignal::new(Screen::Form);
 
     let section = SectionState::new(&keys);

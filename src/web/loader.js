@@ -41,20 +41,31 @@ const screenLanguage = (tag) => {
 };
 
 /**
- * The language the widget in `host` will speak, when it will show the built-in check-in the
- * way the first screen does; null when it will not (a practice's questionnaire or header, a
- * configuration this file does not read, a language it has no words for, whole numbers
- * instead of sliders): then nothing is shown before the widget, rather than the wrong words.
- * The order is the widget's (src/domain/preferences.rs): the client's stored choice, the
+ * What the widget in `host` will show first, when it will be the built-in check-in the way the
+ * first screen has it: [language, practice name, title]. Null when it will not (a practice's
+ * questionnaire, a configuration this file does not read, a setting the widget will refuse
+ * with a message above the form, whole numbers instead of sliders): then nothing is shown
+ * before the widget, rather than the wrong words or a screen that moves. The language is
+ * picked in the widget's order (src/domain/preferences.rs): the client's stored choice, the
  * practice's setting, the browser's languages, English.
  */
-function firstScreenLanguage(host) {
+function firstScreenOf(host) {
   const standalone = host.hasAttribute('data-standalone');
   const setting = (name) => host.getAttribute(`data-${name}`) ?? (standalone ? query.get(name) : null);
   const block = [...host.children].some(
     (child) => child.localName === 'script' && child.type.trim().toLowerCase() === 'application/json',
   );
-  if (block || (standalone && query.has('config')) || ['practice-name', 'title', 'questionnaire'].some(setting)) {
+  // The names the widget accepts (src/domain/settings.rs: one line, at most 80 characters).
+  const [name, title, accent, practice] = ['practice-name', 'title', 'accent', 'language'].map(setting);
+  const refused = [name, title].some((text) => text !== null && (!text || [...text].length > 80 || /\p{Cc}/u.test(text)));
+  if (
+    block ||
+    refused ||
+    (standalone && query.has('config')) ||
+    setting('questionnaire') !== null ||
+    (accent !== null && !/^#([0-9a-f]{3}){1,2}$/i.test(accent)) ||
+    (practice !== null && !screenLanguage(practice))
+  ) {
     return null;
   }
   const prefix = `alliance-checkin:${host.getAttribute('data-namespace') || 'default'}:`;
@@ -65,22 +76,31 @@ function firstScreenLanguage(host) {
   } catch {
     // Storage blocked: the widget reads no choice either.
   }
-  const practice = setting('language');
-  // A language the widget has no words for is refused with a message above the form.
-  if (practice !== null && !screenLanguage(practice)) return null;
-  return [stored, practice, ...navigator.languages, 'en'].map(screenLanguage).find(Boolean);
+  return [[stored, practice, ...navigator.languages, 'en'].map(screenLanguage).find(Boolean), name, title];
 }
 
 /**
- * Puts the first screen in `language` into `container` and makes it answerable the way the
- * widget's form is: a line shows its thumb only once placed (by a drag, a tap anywhere on it,
+ * Puts the first screen (`[language, practice name, title]`) into `container`, under the
+ * practice's header as the widget shows it, and makes it answerable the way the widget's form is: a line shows its thumb only once placed (by a drag, a tap anywhere on it,
  * or a key), with its value in words; the note's counter follows the text. Returns `take`,
  * which empties the container and gives what was answered, and `refocus`, which puts the focus
  * (and the note's caret) back on the same control of the widget once it has mounted.
  */
-function showFirstScreen(container, language) {
+function showFirstScreen(container, [language, ...header]) {
   container.innerHTML = FIRST_SCREENS[language];
   const screen = container.firstElementChild;
+  if (header.some((text) => text !== null)) {
+    const box = document.createElement('header');
+    box.className = 'aci-header';
+    ['practice', 'title'].forEach((part, index) => {
+      if (header[index] === null) return;
+      const line = document.createElement('p');
+      line.className = `aci-header__${part}`;
+      line.textContent = header[index];
+      box.append(line);
+    });
+    screen.prepend(box);
+  }
   const { value: valueWords, decimal, counter } = screen.dataset;
   let noteTyped = false;
   const placed = (line) => {
@@ -207,8 +227,8 @@ export async function mountWidget(host) {
   link.href = stylesheet;
   const container = document.createElement('div');
   container.className = 'aci-root';
-  const language = firstScreenLanguage(host);
-  const first = language && showFirstScreen(container, language);
+  const shown = firstScreenOf(host);
+  const first = shown && showFirstScreen(container, shown);
   // The first screen shows once styled, never as bare controls.
   container.hidden = true;
   root.append(link, container);

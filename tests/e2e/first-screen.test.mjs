@@ -23,6 +23,7 @@ import {
   widgetReady,
 } from './harness.mjs';
 
+const EXAMPLE = readFileSync(new URL('../../src/instruments/example-12-item-5-point.json', import.meta.url), 'utf8');
 const LOADER = '<script type="module" src="/alliance-checkin.js"></script>';
 const hostPage = (body) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -30,7 +31,13 @@ const hostPage = (body) => `<!DOCTYPE html>
 <title>Riverside Practice</title><link rel="icon" href="data:,"></head><body>${body}${LOADER}</body></html>`;
 const PAGES = {
   '/spanish.html': hostPage('<h1>Riverside</h1><div data-alliance-checkin data-language="es"></div>'),
-  '/named.html': hostPage('<div data-alliance-checkin data-practice-name="Riverside Practice"></div>'),
+  '/named.html': hostPage(
+    '<div data-alliance-checkin data-practice-name="&lt;b&gt;Riverside&lt;/b&gt; Practice" data-title="How was today?" data-accent="#7a3e9d"></div>',
+  ),
+  '/own-questionnaire.html': hostPage(
+    `<script type="application/json" id="my-scale">${EXAMPLE}</script>
+     <div data-alliance-checkin data-questionnaire="#my-scale"></div>`,
+  ),
 };
 
 /**
@@ -52,7 +59,7 @@ async function serveHeldBack() {
     const path = fileIn(DIST, pathname) ?? join(DIST, 'index.html');
     if (path.endsWith('.wasm')) {
       wasmRequests.push(pathname);
-      await Promise.race([held, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      await Promise.race([held, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     }
     response.writeHead(200, { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
     response.end(readFileSync(path));
@@ -92,7 +99,14 @@ async function phone(options = {}) {
   await context.addInitScript(() => {
     window.__shifts = [];
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__shifts.push(entry.value);
+      for (const entry of list.getEntries()) {
+        // What moved, for the failure message: each source's node and its old and new place.
+        const moved = entry.sources.map(
+          ({ node, previousRect: from, currentRect: to }) =>
+            `${node?.className || node?.nodeName} (${from.x},${from.y} ${from.width}x${from.height}) -> (${to.x},${to.y} ${to.width}x${to.height})`,
+        );
+        window.__shifts.push(`${entry.value.toFixed(4)} at ${Math.round(entry.startTime)} ms: ${moved.join('; ')}`);
+      }
     }).observe({ type: 'layout-shift', buffered: true });
   });
   return { context, page: await openPage(context) };
@@ -148,7 +162,14 @@ describe('the first screen before the WebAssembly', () => {
       assert.ok(env.server.wasmRequests.length > 0, 'the wasm was asked for and is still held back');
       assert.equal(await page.locator(LIVE_WIDGET).count(), 0, 'the widget has not mounted yet');
       const boxes = await formBoxes(page);
-      if (language === 'en') await screenshot(page, 'first-screen-before-wasm');
+      await settled(page);
+      assert.deepEqual(await page.evaluate(() => window.__shifts.splice(0)), [], 'no layout shift while loading');
+      if (language === 'en') {
+        await screenshot(page, 'first-screen-before-wasm');
+        // A full-page capture resizes the viewport for a moment: not the page's doing.
+        await settled(page);
+        await page.evaluate(() => window.__shifts.splice(0));
+      }
 
       env.server.release();
       await widgetReady(page);
@@ -159,7 +180,7 @@ describe('the first screen before the WebAssembly', () => {
       assert.deepEqual(live.slice(0, before.length), before);
       assert.ok(live.length > before.length);
       assert.deepEqual(await formBoxes(page), boxes, 'nothing moved when the widget took over');
-      assert.deepEqual(await page.evaluate(() => window.__shifts), [], 'no layout shift at all (CLS 0)');
+      assert.deepEqual(await page.evaluate(() => window.__shifts), [], 'no layout shift when the widget took over (CLS 0)');
       expectCleanConsole(page);
       await context.close();
     });
@@ -253,16 +274,34 @@ describe('the first screen before the WebAssembly', () => {
     await context.close();
   });
 
-  it('shows nothing before the widget when it cannot know the first screen (a practice header)', async () => {
+  it('shows the practice\'s header above the first screen, as text, and nothing moves when the widget takes over', async () => {
+    const { context, page } = await phone();
+    const first = await openHeldBack(page, 'named.html');
+    assert.equal(await first.locator('.aci-header__practice').textContent(), '<b>Riverside</b> Practice');
+    assert.equal(await first.locator('b').count(), 0, 'the name is text, not markup');
+    const before = await shownLines(first);
+    const boxes = await formBoxes(page);
+    env.server.release();
+    await widgetReady(page);
+    await settled(page);
+    const live = await shownLines(page.locator(LIVE_WIDGET));
+    assert.deepEqual(live.slice(0, before.length), before);
+    assert.deepEqual(await formBoxes(page), boxes, 'nothing moved when the widget took over');
+    assert.deepEqual(await page.evaluate(() => window.__shifts), [], 'no layout shift at all (CLS 0)');
+    expectCleanConsole(page);
+    await context.close();
+  });
+
+  it('shows nothing before the widget when the first screen is not the built-in one (a practice\'s questionnaire)', async () => {
     const { context, page } = await phone();
     env.server.hold();
-    await page.goto(`${env.server.url}named.html`, { waitUntil: 'commit' });
+    await page.goto(`${env.server.url}own-questionnaire.html`, { waitUntil: 'commit' });
     await page.waitForFunction(() => __widget()?.querySelector('.aci-root'));
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => __widget().querySelector('.aci-root').childElementCount), 0);
     env.server.release();
     await widgetReady(page);
-    assert.equal(await page.locator('.aci-header__practice').textContent(), 'Riverside Practice');
+    assert.equal(await page.locator('.aci-likert').count(), 12, 'the practice\'s twelve items');
     expectCleanConsole(page);
     await context.close();
   });

@@ -42,8 +42,7 @@ pub fn mount(
     let namespace = settings.namespace.clone();
     let handle = leptos::mount::mount_to(container, move || {
         leptos::prelude::provide_context((settings, problems));
-        leptos::prelude::provide_context(early);
-        App()
+        leptos::prelude::view! { <App early/> }
     });
     MountedWidget {
         handle: Some(Box::new(handle)),

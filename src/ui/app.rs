@@ -132,7 +132,11 @@ fn stored_preference(key: String) -> Option<String> {
 
 /// The whole widget.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// What the client answered on the loader's first screen before the widget arrived.
+    #[prop(optional)]
+    early: EarlyAnswers,
+) -> impl IntoView {
     // The practice's settings from the host element (the defaults when mounted without them).
     let (settings, mut setting_problems) =
         use_context::<(PracticeSettings, Vec<SettingProblem>)>().unwrap_or_default();
@@ -198,9 +202,7 @@ pub fn App() -> impl IntoView {
     let edit_answers = Answers::new(&instrument);
     let drafts = DraftKeeper::start(&keys, &instrument, &answers, notices);
     // What the client answered before the widget arrived wins over a restored draft.
-    if let Some(early) = use_context::<EarlyAnswers>() {
-        answers.adopt(&instrument, &early);
-    }
+    answers.adopt(&instrument, &early);
     let screen = RwSignal::new(Screen::Form);
 
     let section = SectionState::new(&keys);

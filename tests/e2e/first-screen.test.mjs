@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   DIST,
+  axeViolations,
   LIVE_WIDGET,
   TYPES,
   draftTexts,
@@ -164,6 +165,7 @@ describe('the first screen before the WebAssembly', () => {
       const boxes = await formBoxes(page);
       await settled(page);
       assert.deepEqual(await page.evaluate(() => window.__shifts.splice(0)), [], 'no layout shift while loading');
+      assert.deepEqual(await axeViolations(page), [], 'the first screen is accessible on its own');
       if (language === 'en') {
         await screenshot(page, 'first-screen-before-wasm');
         // A full-page capture resizes the viewport for a moment: not the page's doing.

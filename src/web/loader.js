@@ -76,7 +76,7 @@ function firstScreenOf(host) {
   } catch {
     // Storage blocked: the widget reads no choice either.
   }
-  return [[stored, practice, ...navigator.languages, 'en'].map(screenLanguage).find(Boolean), name, title];
+  return [[stored, practice, ...(navigator.languages || []), 'en'].map(screenLanguage).find(Boolean), name, title];
 }
 
 /**
@@ -227,8 +227,15 @@ export async function mountWidget(host) {
   link.href = stylesheet;
   const container = document.createElement('div');
   container.className = 'aci-root';
-  const shown = firstScreenOf(host);
-  const first = shown && showFirstScreen(container, shown);
+  let first;
+  try {
+    const shown = firstScreenOf(host);
+    first = shown && showFirstScreen(container, shown);
+  } catch {
+    // A host page that refuses markup set from a script (Trusted Types): the widget as before.
+    container.replaceChildren();
+    first = null;
+  }
   // The first screen shows once styled, never as bare controls.
   container.hidden = true;
   root.append(link, container);

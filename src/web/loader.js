@@ -55,9 +55,12 @@ function firstScreenOf(host) {
   const block = [...host.children].some(
     (child) => child.localName === 'script' && child.type.trim().toLowerCase() === 'application/json',
   );
-  // The names the widget accepts (src/domain/settings.rs: one line, at most 80 characters).
   const [name, title, accent, practice] = ['practice-name', 'title', 'accent', 'language'].map(setting);
-  const refused = [name, title].some((text) => text !== null && (!text || [...text].length > 80 || /\p{Cc}/u.test(text)));
+  // A name or title the widget refuses (src/domain/settings.rs: one line of at most 80
+  // characters), or an empty one, is left to the widget.
+  const refused = [name, title].some(
+    (text) => text !== null && (!text || [...text].length > 80 || /\p{Cc}/u.test(text)),
+  );
   if (
     block ||
     refused ||
@@ -81,10 +84,11 @@ function firstScreenOf(host) {
 
 /**
  * Puts the first screen (`[language, practice name, title]`) into `container`, under the
- * practice's header as the widget shows it, and makes it answerable the way the widget's form is: a line shows its thumb only once placed (by a drag, a tap anywhere on it,
- * or a key), with its value in words; the note's counter follows the text. Returns `take`,
- * which empties the container and gives what was answered, and `refocus`, which puts the focus
- * (and the note's caret) back on the same control of the widget once it has mounted.
+ * practice's header as the widget shows it, and makes it answerable the way the widget's form
+ * is: a line shows its thumb only once placed (by a drag, a tap anywhere on it, or a key), with
+ * its value in words; the note's counter follows the text. Returns `take`, which empties the
+ * container and gives what was answered, and `refocus`, which puts the focus (and the note's
+ * caret) back on the same control of the widget once it has mounted.
  */
 function showFirstScreen(container, [language, ...header]) {
   container.innerHTML = FIRST_SCREENS[language];

@@ -7,7 +7,8 @@
 //    ignores SRI on that kind of preload and warns in the console on every load.
 // 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js, with the
 //    two texts it shows if the widget cannot start, taken from the catalogues in
-//    src/domain/text/) and puts it in place of trunk's inline loader script, so the page runs
+//    src/domain/text/, and the first screen in every language, rendered by the host-only
+//    binary src/bin/first-screen.rs from the catalogues and the built-in definition) and puts it in place of trunk's inline loader script, so the page runs
 //    under a Content-Security-Policy without 'unsafe-inline' and host pages can reference one
 //    file. index.html names it as `alliance-checkin.js?build=<version>` (stamped in step 4),
 //    without an integrity hash: the service worker serves that build's loader, and a loader of
@@ -16,6 +17,7 @@
 //    file above, the manifest and the icon to precache, a version derived from their
 //    contents, and the digests of the stable-named files it checks at install
 //    (.ci/service-worker.mjs, shared with the end-to-end tests).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +59,30 @@ function catalogueTexts(key) {
   return texts;
 }
 
+/**
+ * The first screen in every language (language tag -> markup), from the host-only binary
+ * src/bin/first-screen.rs, which renders it from the catalogues and the built-in definition
+ * (src/domain/skeleton.rs). It is built for this machine with the default toolchain and target
+ * folder: the release build's nightly, build-std flags and target folder stay with trunk.
+ */
+function firstScreens() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name === 'RUSTUP_TOOLCHAIN' || name === 'RUSTFLAGS' || /^CARGO_(TARGET_|UNSTABLE_|BUILD_|ENCODED_|PROFILE)/.test(name)) {
+      delete env[name];
+    }
+  }
+  const output = execFileSync('cargo', ['run', '--quiet', '--offline', '--bin', 'first-screen'], {
+    cwd: new URL('..', import.meta.url),
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const screens = JSON.parse(output);
+  if (!screens.en) fail('src/bin/first-screen.rs gave no English first screen');
+  return screens;
+}
+
 async function minifyInto(path, source) {
   const result = await minify(source, {
     module: true,
@@ -89,6 +115,7 @@ index = index.replace(/(<link[^>]*\.wasm["']?[^>]*?)\s+integrity=["']?[^"' >]+["
   const template = readFileSync(new URL('../src/web/loader.js', import.meta.url), 'utf8');
   const filled = template
     .replace(/@TEXT\.([a-z_]+)@/g, (_, key) => JSON.stringify(catalogueTexts(key)))
+    .replaceAll('@FIRST_SCREENS@', JSON.stringify(firstScreens()))
     .replaceAll('@GLUE@', glue[0])
     .replaceAll('@WASM@', wasm[0])
     .replaceAll('@CSS@', css[0])

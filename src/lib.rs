@@ -29,18 +29,20 @@ impl MountedWidget {
 /// Mounts the widget into `container` (inside `host`'s shadow root, prepared by the loader),
 /// with the practice's settings read from `host` and from the configuration file the loader
 /// read before mounting (`config`: its name and text, None if missing), so the first render
-/// already has every setting. The rest of the page is never touched.
+/// already has every setting. `early` is what the client answered on the loader's first screen
+/// before the widget arrived; the widget starts with it. The rest of the page is never touched.
 pub fn mount(
     host: &web_sys::Element,
     container: web_sys::HtmlElement,
     config: Option<(String, Option<String>)>,
+    early: ui::check_in_form::EarlyAnswers,
 ) -> MountedWidget {
     let (settings, problems) = browser::host::read_practice_settings(host, config);
     browser::host::apply_accent(&container, &settings);
     let namespace = settings.namespace.clone();
     let handle = leptos::mount::mount_to(container, move || {
         leptos::prelude::provide_context((settings, problems));
-        App()
+        leptos::prelude::view! { <App early/> }
     });
     MountedWidget {
         handle: Some(Box::new(handle)),

@@ -18,16 +18,21 @@ impl Widget {
 
 /// Mounts a widget into `container`, with settings read from `host`, and from the
 /// configuration file `config_name` (`?config=`) whose text the loader read (`config_text`,
-/// absent when the file is missing or unreadable).
+/// absent when the file is missing or unreadable). The loader's first screen may already have
+/// been answered: `lines` names the lines placed there with their tenths
+/// (`connection=75,focus=30`), and `note` is the note typed there (absent when untouched).
 #[wasm_bindgen]
 pub fn mount(
     host: web_sys::Element,
     container: web_sys::HtmlElement,
     config_name: Option<String>,
     config_text: Option<String>,
+    lines: Option<String>,
+    note: Option<String>,
 ) -> Widget {
     let config = config_name.map(|name| (name, config_text));
-    Widget(alliance_checkin::mount(&host, container, config))
+    let early = alliance_checkin::ui::check_in_form::EarlyAnswers::read(lines.as_deref(), note);
+    Widget(alliance_checkin::mount(&host, container, config, early))
 }
 
 fn main() {}

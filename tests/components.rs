@@ -32,7 +32,7 @@ fn mount_app() -> (HtmlElement, impl Sized) {
         .unwrap();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    let handle = mount_to(root.clone(), App);
+    let handle = mount_to(root.clone(), || leptos::view! { <App/> });
     (root, handle)
 }
 

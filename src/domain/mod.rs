@@ -24,6 +24,7 @@ pub mod report;
 mod review_findings;
 pub mod scoring;
 pub mod settings;
+pub mod skeleton;
 pub mod summary;
 pub mod tenths;
 pub mod text;

@@ -25,7 +25,7 @@ use crate::domain::settings::{
     apply_practice_thresholds, PracticeSettings, ProblemKind, QuestionnaireChoice, SettingProblem,
 };
 use crate::domain::text::{catalogue_for, Text};
-use crate::ui::check_in_form::{Answers, CheckInForm, DraftBanner};
+use crate::ui::check_in_form::{Answers, CheckInForm, DraftBanner, EarlyAnswers};
 use crate::ui::draft_keeper::DraftKeeper;
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::{HistorySection, SectionState};
@@ -132,7 +132,11 @@ fn stored_preference(key: String) -> Option<String> {
 
 /// The whole widget.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// What the client answered on the loader's first screen before the widget arrived.
+    #[prop(optional)]
+    early: EarlyAnswers,
+) -> impl IntoView {
     // The practice's settings from the host element (the defaults when mounted without them).
     let (settings, mut setting_problems) =
         use_context::<(PracticeSettings, Vec<SettingProblem>)>().unwrap_or_default();
@@ -197,6 +201,8 @@ pub fn App() -> impl IntoView {
     let answers = Answers::new(&instrument);
     let edit_answers = Answers::new(&instrument);
     let drafts = DraftKeeper::start(&keys, &instrument, &answers, notices);
+    // What the client answered before the widget arrived wins over a restored draft.
+    answers.adopt(&instrument, &early);
     let screen = RwSignal::new(Screen::Form);
 
     let section = SectionState::new(&keys);

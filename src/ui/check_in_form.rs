@@ -9,7 +9,7 @@ use crate::browser::clock::format_date_time;
 use crate::domain::builtin::BUILTIN_INSTRUMENT_ID;
 use crate::domain::checkin::{note_length, CheckIn, NoteLength};
 use crate::domain::draft::Draft;
-use crate::domain::instrument::{Instrument, Scale};
+use crate::domain::instrument::{Instrument, Scale, VISUAL_ANALOGUE_MAX};
 use crate::domain::preferences::AnswerStyle;
 use crate::domain::scoring::Answer;
 use crate::domain::text::{fill, Text};
@@ -25,6 +25,31 @@ pub enum DraftBanner {
     Restored,
     /// An old draft waits for the client's choice; nothing overwrites it meanwhile.
     Offered(Draft),
+}
+
+/// What the client answered on the first screen the loader showed before the widget mounted
+/// (`domain::skeleton`): the lines placed there, by item id, in tenths, and the note if it was
+/// typed in. They win over a draft brought back at mount, for what they touched.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EarlyAnswers {
+    pub lines: Vec<(String, u16)>,
+    pub note: Option<String>,
+}
+
+impl EarlyAnswers {
+    /// Reads the loader's `id=tenths,…` list of placed lines (a pair that does not read is
+    /// skipped: the loader only writes ids and whole numbers) and the typed note.
+    pub fn read(lines: Option<&str>, note: Option<String>) -> Self {
+        let lines = lines
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|pair| {
+                let (id, tenths) = pair.split_once('=')?;
+                Some((id.to_owned(), tenths.parse().ok()?))
+            })
+            .collect();
+        EarlyAnswers { lines, note }
+    }
 }
 
 /// The check-in in progress: one signal per item (`None` until placed) and the note.
@@ -92,6 +117,20 @@ impl Answers {
             value.set(answer.map(|answer| answer.value));
         }
         self.note.set(entry.note.clone());
+    }
+
+    /// Puts in what was answered before the widget mounted: each placed line whose item is a
+    /// line of `instrument` (clamped to its range), and the note if one was typed.
+    pub fn adopt(&self, instrument: &Instrument, early: &EarlyAnswers) {
+        for (item, value) in instrument.items.iter().zip(&self.values) {
+            let placed = early.lines.iter().find(|(id, _)| *id == item.id);
+            if let (Some((_, tenths)), Scale::VisualAnalogue { .. }) = (placed, &item.scale) {
+                value.set(Some((*tenths).min(VISUAL_ANALOGUE_MAX)));
+            }
+        }
+        if let Some(note) = &early.note {
+            self.note.set(note.clone());
+        }
     }
 
     /// Puts a draft's answers back (answers outside an item's range are skipped).
@@ -278,5 +317,49 @@ pub fn CheckInForm(
                 </p>
             </div>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::builtin::builtin_instrument_in;
+    use crate::domain::text::ENGLISH;
+
+    #[test]
+    fn answers_from_the_first_screen_are_read_and_win_over_a_restored_draft() {
+        let early = EarlyAnswers::read(Some("connection=80,overall=30"), Some("typed".into()));
+        assert_eq!(
+            early.lines,
+            vec![("connection".to_owned(), 80), ("overall".to_owned(), 30)]
+        );
+        // Nothing placed, nothing typed.
+        assert_eq!(EarlyAnswers::read(Some(""), None), EarlyAnswers::default());
+        assert_eq!(EarlyAnswers::read(None, None), EarlyAnswers::default());
+
+        let instrument = builtin_instrument_in(&ENGLISH);
+        let answers = Answers::new(&instrument);
+        for value in &answers.values {
+            value.set(Some(50));
+        }
+        answers.note.set("from the draft".into());
+        answers.adopt(
+            &instrument,
+            &EarlyAnswers::read(Some("focus=70,overall=900,unknown=10"), None),
+        );
+        let values: Vec<_> = answers
+            .values
+            .iter()
+            .map(|value| value.get_untracked())
+            .collect();
+        // Touched lines win (clamped to the line's range); untouched lines and the note stay.
+        assert_eq!(values, [Some(50), Some(70), Some(50), Some(100)]);
+        assert_eq!(answers.note.get_untracked(), "from the draft");
+        answers.adopt(&instrument, &EarlyAnswers::read(None, Some(String::new())));
+        assert_eq!(
+            answers.note.get_untracked(),
+            "",
+            "a note emptied there is kept empty"
+        );
     }
 }

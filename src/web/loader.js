@@ -1,11 +1,15 @@
 // Alliance Check-in loader, published as `alliance-checkin.js` (a stable name a practice can
-// reference). .ci/post-build.mjs fills in the hashed file names, the stylesheet's integrity and
-// the two texts shown if the widget cannot start.
+// reference). .ci/post-build.mjs fills in the hashed file names, the stylesheet's integrity,
+// the two texts shown if the widget cannot start, and the first screen in every language.
 //
 // Every element with `data-alliance-checkin` gets an open shadow root holding the widget's
 // stylesheet and a container the WebAssembly app mounts into: the host page's CSS cannot
 // reach the widget and the widget's CSS cannot reach the page. Nothing else on the page is
 // touched. A page that adds elements later can call `mountWidget(element)`.
+//
+// Until the WebAssembly arrives the container shows the first screen as plain markup (the
+// heading, the four lines, the note), in the language the widget will speak, and it can
+// already be answered: the widget starts with what was placed and typed there.
 const here = import.meta.url;
 const stylesheet = new URL('@CSS@', here).href;
 // Imported, not a static import: a glue or wasm that fails to load (a broken deploy, an
@@ -23,6 +27,144 @@ const query = new URLSearchParams(location.search);
 // Filled in from the catalogues (src/domain/text/): the only words shown without the wasm.
 const CANNOT_START = @TEXT.start_failed@;
 const RELOAD = @TEXT.start_reload@;
+// The built-in check-in's first screen per language tag, generated from the catalogues and the
+// built-in definition (src/domain/skeleton.rs), never written here by hand.
+const FIRST_SCREENS = @FIRST_SCREENS@;
+const LINE_ID = 'aci0-item-';
+// The slider thumb's width (--aci-thumb in style/widget.css, THUMB_WIDTH_PX in line_item.rs).
+const THUMB = 32;
+
+/** A tag's primary language if there is a first screen in it. */
+const screenLanguage = (tag) => {
+  const primary = (tag || '').split('-')[0].toLowerCase();
+  return Object.hasOwn(FIRST_SCREENS, primary) ? primary : null;
+};
+
+/**
+ * What the widget in `host` will show first, when it will be the built-in check-in the way the
+ * first screen has it: [language, practice name, title]. Null when it will not (a practice's
+ * questionnaire, a configuration this file does not read, a setting the widget will refuse
+ * with a message above the form, whole numbers instead of sliders): then nothing is shown
+ * before the widget, rather than the wrong words or a screen that moves. The language is
+ * picked in the widget's order (src/domain/preferences.rs): the client's stored choice, the
+ * practice's setting, the browser's languages, English.
+ */
+function firstScreenOf(host) {
+  const standalone = host.hasAttribute('data-standalone');
+  const setting = (name) => host.getAttribute(`data-${name}`) ?? (standalone ? query.get(name) : null);
+  const block = [...host.children].some(
+    (child) => child.localName === 'script' && child.type.trim().toLowerCase() === 'application/json',
+  );
+  const [name, title, accent, practice] = ['practice-name', 'title', 'accent', 'language'].map(setting);
+  // A name or title the widget refuses (src/domain/settings.rs: one line of at most 80
+  // characters), or an empty one, is left to the widget.
+  const refused = [name, title].some(
+    (text) => text !== null && (!text || [...text].length > 80 || /\p{Cc}/u.test(text)),
+  );
+  if (
+    block ||
+    refused ||
+    (standalone && query.has('config')) ||
+    setting('questionnaire') !== null ||
+    (accent !== null && !/^#([0-9a-f]{3}){1,2}$/i.test(accent)) ||
+    (practice !== null && !screenLanguage(practice))
+  ) {
+    return null;
+  }
+  const prefix = `alliance-checkin:${host.getAttribute('data-namespace') || 'default'}:`;
+  let stored = null;
+  try {
+    if (localStorage.getItem(`${prefix}answer-style`) === 'numbers') return null;
+    stored = localStorage.getItem(`${prefix}language`);
+  } catch {
+    // Storage blocked: the widget reads no choice either.
+  }
+  return [[stored, practice, ...(navigator.languages || []), 'en'].map(screenLanguage).find(Boolean), name, title];
+}
+
+/**
+ * Puts the first screen (`[language, practice name, title]`) into `container`, under the
+ * practice's header as the widget shows it, and makes it answerable the way the widget's form
+ * is: a line shows its thumb only once placed (by a drag, a tap anywhere on it, or a key), with
+ * its value in words; the note's counter follows the text. Returns `take`, which empties the
+ * container and gives what was answered, and `refocus`, which puts the focus (and the note's
+ * caret) back on the same control of the widget once it has mounted.
+ */
+function showFirstScreen(container, [language, ...header]) {
+  container.innerHTML = FIRST_SCREENS[language];
+  const screen = container.firstElementChild;
+  if (header.some((text) => text !== null)) {
+    const box = document.createElement('header');
+    box.className = 'aci-header';
+    ['practice', 'title'].forEach((part, index) => {
+      if (header[index] === null) return;
+      const line = document.createElement('p');
+      line.className = `aci-header__${part}`;
+      line.textContent = header[index];
+      box.append(line);
+    });
+    screen.prepend(box);
+  }
+  const { value: valueWords, decimal, counter } = screen.dataset;
+  let noteTyped = false;
+  const placed = (line) => {
+    const item = line.closest('.aci-item');
+    const tenths = Number(line.value);
+    const words = valueWords.replace('{score}', `${Math.floor(tenths / 10)}${tenths % 10 ? decimal + (tenths % 10) : ''}`);
+    item.classList.add('aci-item--answered');
+    item.querySelector('.aci-item__value').textContent = words;
+    line.setAttribute('aria-valuetext', words);
+  };
+  for (const line of screen.querySelectorAll('.aci-range')) {
+    let moved = false;
+    line.onpointerdown = () => {
+      moved = false;
+    };
+    line.oninput = () => {
+      moved = true;
+      placed(line);
+    };
+    // A press the browser did not turn into a value (mobile Safari ignores taps on the track;
+    // every browser ignores one on the hidden resting thumb) places the line under the finger;
+    // a scroll that starts on the line ends in pointercancel and answers nothing.
+    line.onpointerup = (event) => {
+      if (moved) return;
+      const box = line.getBoundingClientRect();
+      let fraction = Math.min(1, Math.max(0, (event.clientX - box.left - THUMB / 2) / Math.max(1, box.width - THUMB)));
+      if (screen.dir === 'rtl') fraction = 1 - fraction;
+      line.value = Math.round(fraction * Number(line.max));
+      placed(line);
+    };
+  }
+  const note = screen.querySelector('textarea');
+  note.oninput = () => {
+    noteTyped = true;
+    screen.querySelector('.aci-note__counter').textContent = counter.replace('{used}', [...note.value].length);
+  };
+  const CONTROLS = '.aci-range, textarea, summary';
+  let focused = -1;
+  let caret;
+  return {
+    take() {
+      const lines = [...screen.querySelectorAll('.aci-item--answered .aci-range')];
+      const active = container.getRootNode().activeElement;
+      focused = [...screen.querySelectorAll(CONTROLS)].indexOf(active);
+      caret = active === note && [note.selectionStart, note.selectionEnd, note.selectionDirection];
+      const answered = [
+        lines.map((line) => `${line.id.slice(LINE_ID.length)}=${line.value}`).join(','),
+        noteTyped ? note.value : undefined,
+      ];
+      container.replaceChildren();
+      return answered;
+    },
+    refocus() {
+      const control = container.querySelectorAll(CONTROLS)[focused];
+      if (!control) return;
+      control.focus({ preventScroll: true });
+      if (caret) control.setSelectionRange(...caret);
+    },
+  };
+}
 
 /**
  * The configuration file `?config=<name>` names, on the widget's own page only: read before
@@ -89,16 +231,35 @@ export async function mountWidget(host) {
   link.href = stylesheet;
   const container = document.createElement('div');
   container.className = 'aci-root';
+  let first;
+  try {
+    const shown = firstScreenOf(host);
+    first = shown && showFirstScreen(container, shown);
+  } catch {
+    // A host page that refuses markup set from a script (Trusted Types): the widget as before.
+    container.replaceChildren();
+    first = null;
+  }
+  // The first screen shows once styled, never as bare controls.
+  container.hidden = true;
   root.append(link, container);
   // Wait for the styles so the widget never shows unstyled; a failed load still mounts.
   const styled = new Promise((resolve) => {
     link.onload = link.onerror = resolve;
+  }).then(() => {
+    container.hidden = false;
   });
   // Read while the wasm loads, not after.
   const config = configFile(host);
+  // The widget replaces the first screen in one go (no frame shows neither), starting with
+  // what was answered there.
   const turn = mountedBefore
     .then(() => Promise.all([started, config, styled]))
-    .then(([mount, [name, text]]) => mount(host, container, name, text));
+    .then(([mount, [name, text]]) => {
+      const widget = mount(host, container, name, text, ...(first ? first.take() : []));
+      first?.refocus();
+      return widget;
+    });
   mountedBefore = turn.catch(() => {});
   try {
     return await turn;

@@ -148,8 +148,11 @@ export async function openPage(context, url) {
   return page;
 }
 
+/** The mounted widget's root; the loader's first screen, shown until then, is `[data-first-screen]`. */
+export const LIVE_WIDGET = '.aci:not([data-first-screen])';
+
 export async function widgetReady(page) {
-  await page.locator('.aci').first().waitFor();
+  await page.locator(LIVE_WIDGET).first().waitFor();
 }
 
 /** Runs axe with the WCAG 2.0-2.2 A and AA rules and returns the violations. */

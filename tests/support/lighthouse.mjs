@@ -34,7 +34,7 @@ export const METRICS = [
 ];
 
 /** Serves dist/ at / and the baseline at /plain/, brotli-compressed (q11, cached). */
-function serveCompressed() {
+export function serveCompressed() {
   const cache = new Map();
   const server = createServer((request, response) => {
     const { pathname } = new URL(request.url, 'http://localhost');

@@ -1,5 +1,6 @@
 //! The parts of the widget a first visit rarely needs (the summary screen, the trend chart, the
-//! CSV export, reading a backup file), each behind an `async` function. The release build
+//! CSV export, reading a backup file, the rescue of data set aside), each behind an `async`
+//! function. The release build
 //! (`--cfg aci_lazy`, .ci/build-release) moves each part's code out of the first download into
 //! a file of its own that is fetched the first time the part is used (`.ci/split-wasm.mjs`);
 //! every other build calls the same code directly. Nothing on the first screen (the check-in,
@@ -123,3 +124,10 @@ pub fn part_or_notice(part: Result<AnyView, PartUnavailable>, text: &'static Tex
         }
     }
 }
+
+part!(rescue:
+    /// The rescue of data set aside (see `notices::UnreadableData`).
+    pub fn rescue_rows(keys: Vec<String>, text: &'static Text) -> AnyView {
+        crate::ui::notices::rescue_rows_view(keys, text)
+    }
+);

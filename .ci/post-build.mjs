@@ -1,5 +1,7 @@
 // Trunk post-build hook: finishes what trunk writes to dist/. Everything here depends on the
 // final file names and contents, so it runs on every build and never by hand.
+// 0. Moves the rarely used parts out of the first download (.ci/split-wasm.mjs): the wasm
+//    and glue trunk staged are replaced by the split ones before anything below reads them.
 // 1. Minifies wasm-bindgen's JS glue (trunk leaves it unminified; this saves about 1.6 KB
 //    brotli of every first visit) and updates the Subresource Integrity hash trunk wrote for
 //    it in index.html, so the browser still verifies what it loads.
@@ -23,6 +25,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
 import { WORKER, writeServiceWorker } from './service-worker.mjs';
+import { splitWasm } from './split-wasm.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -44,6 +47,12 @@ if (glue.length !== 1) fail(`expected one wasm-bindgen glue file, found ${glue.j
 const wasm = files.filter((file) => file.endsWith('_bg.wasm'));
 const css = files.filter((file) => /^widget-[0-9a-f]+\.css$/.test(file));
 if (wasm.length !== 1 || css.length !== 1) fail(`expected one wasm and one widget css, found ${files.join(', ')}`);
+
+// 0. The parts.
+{
+  const parts = await splitWasm(dir, glue[0]).catch((error) => fail(error.message));
+  if (parts.length) console.log(`post-build: split out ${parts.join(', ')}`);
+}
 
 /** One `LoaderText` key's text in every catalogue (src/domain/text/<language>.rs), by language tag. */
 function catalogueTexts(key) {

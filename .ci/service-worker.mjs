@@ -14,6 +14,9 @@ import { minify } from 'terser';
 export const WORKER = 'sw.js';
 // Files for practices only: never precached on a client's phone.
 const PRACTICE_ONLY = /^(setup\.|instruments\/)/;
+// The rarely used parts (.ci/split-wasm.mjs): not precached, so a first visit never fetches
+// them; the worker keeps each one the first time the page uses it (src/web/sw.js).
+const ON_USE = /^parts\//;
 // The files whose names carry no content hash; every other file of the build has one.
 const STABLE = ['index.html', 'alliance-checkin.js', 'manifest.webmanifest', 'icon.svg'];
 
@@ -21,7 +24,11 @@ const STABLE = ['index.html', 'alliance-checkin.js', 'manifest.webmanifest', 'ic
 export async function writeServiceWorker(dir) {
   const files = readdirSync(dir, { recursive: true })
     .map((file) => file.split('\\').join('/'))
-    .filter((file) => file !== WORKER && !PRACTICE_ONLY.test(file) && statSync(join(dir, file)).isFile())
+    .filter((file) => file !== WORKER && !PRACTICE_ONLY.test(file) && !ON_USE.test(file) && statSync(join(dir, file)).isFile())
+    .sort();
+  const parts = readdirSync(dir, { recursive: true })
+    .map((file) => file.split('\\').join('/'))
+    .filter((file) => ON_USE.test(file) && statSync(join(dir, file)).isFile())
     .sort();
   const missing = STABLE.filter((file) => !files.includes(file));
   if (missing.length) throw new Error(`service worker: ${missing.join(', ')} missing from the build`);
@@ -33,7 +40,7 @@ export async function writeServiceWorker(dir) {
   if (!STAMP.test(index)) throw new Error('service worker: index.html names no alliance-checkin.js?build=');
   const unstamped = index.replace(STAMP, '$1');
   const hash = createHash('sha256').update(template);
-  for (const file of files) {
+  for (const file of [...files, ...parts]) {
     hash.update(`\0${file}\0`).update(file === 'index.html' ? unstamped : readFileSync(join(dir, file)));
   }
   const version = hash.digest('hex').slice(0, 16);
@@ -44,6 +51,7 @@ export async function writeServiceWorker(dir) {
   const filled = template
     .replaceAll('@VERSION@', version)
     .replaceAll('@HASHED@', JSON.stringify(files.filter((file) => !STABLE.includes(file))))
+    .replaceAll('@PARTS@', JSON.stringify(parts))
     .replaceAll('@STABLE@', JSON.stringify(digests));
   if (/@[A-Z_]+@/.test(filled)) throw new Error('src/web/sw.js has a placeholder this step does not fill');
   // A classic worker script: its top-level names are its own, so they can be shortened too.

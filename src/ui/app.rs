@@ -30,9 +30,9 @@ use crate::ui::draft_keeper::DraftKeeper;
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::{HistorySection, SectionState};
 use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, UnreadableData};
+use crate::ui::parts::{part_or_notice, summary_screen};
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
-use crate::ui::summary_view::SummaryView;
 
 static NEXT_INSTANCE: AtomicU32 = AtomicU32::new(1);
 
@@ -364,13 +364,14 @@ pub fn App(
         let (instrument, answers) = (instrument.clone(), answers.clone());
         move |()| drafts.continue_offered(&instrument, &answers)
     });
-    let open_summary = Callback::new({
-        let id_prefix = id_prefix.clone();
-        move |entry: CheckIn| {
-            let back_to = Box::new(screen.get_untracked());
-            screen.set(Screen::Summary { entry, back_to });
-            focus_when_rendered(format!("{id_prefix}-summary-heading"));
-        }
+    // Set when the client opens the summary: its heading takes the focus once the summary is
+    // shown (its code may still be loading, src/ui/parts.rs), but not when a language switch
+    // shows it again.
+    let focus_summary = StoredValue::new(false);
+    let open_summary = Callback::new(move |entry: CheckIn| {
+        let back_to = Box::new(screen.get_untracked());
+        focus_summary.set_value(true);
+        screen.set(Screen::Summary { entry, back_to });
     });
     let close_summary = Callback::new(move |()| {
         if let Screen::Summary { back_to, .. } = screen.get_untracked() {
@@ -507,17 +508,37 @@ pub fn App(
                     correcting=(entry.completed_at_ms, cancel_correction)
                 />
             }),
-            Screen::Summary { entry, .. } => EitherOf5::D(view! {
-                <SummaryView
-                    instrument=instrument.clone()
-                    entry=entry
-                    history=history.read_untracked(HistoryEngine::history)
-                    settings=settings.clone()
-                    text=text
-                    id_prefix=id_prefix.clone()
-                    on_back=close_summary
-                />
-            }),
+            Screen::Summary { entry, .. } => {
+                let summary = summary_screen(
+                    instrument.clone(),
+                    entry,
+                    history.read_untracked(HistoryEngine::history),
+                    settings.clone(),
+                    text,
+                    id_prefix.clone(),
+                    close_summary,
+                );
+                let heading = format!("{id_prefix}-summary-heading");
+                EitherOf5::D(Suspend::new(async move {
+                    let summary = summary.await;
+                    if focus_summary.try_update_value(std::mem::take) == Some(true) {
+                        focus_when_rendered(heading);
+                    }
+                    summary.unwrap_or_else(|unavailable| {
+                        view! {
+                            {part_or_notice(Err(unavailable), text)}
+                            <button
+                                type="button"
+                                class="aci-button aci-button--quiet"
+                                on:click=move |_| close_summary.run(())
+                            >
+                                {text.back}
+                            </button>
+                        }
+                        .into_any()
+                    })
+                }))
+            }
             Screen::Result { entry, saved } => {
                 let all = history.read_untracked(HistoryEngine::history);
                 match report_for_entry(text, &instrument, &entry, &all) {

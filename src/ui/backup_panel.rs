@@ -3,13 +3,18 @@
 //! backup reminder, the home-screen hint where Safari would delete the data, and "delete all
 //! my data" behind a confirmation.
 
+use std::sync::Arc;
+
 use leptos::{either::Either, ev, prelude::*};
 
 use crate::browser::durability::storage_expires_without_home_screen;
 use crate::browser::files::{copy_string, download, read_picked_file, PickedFileError};
 use crate::browser::sharing::CopyOutcome;
 use crate::domain::backup::{ImportFile, ImportReport};
+use crate::domain::checkin::CheckIn;
+use crate::domain::instrument::Instrument;
 use crate::domain::text::{fill, Text};
+use crate::ui::parts::{csv_file, read_backup, PartUnavailable};
 
 /// What the client asked the panel to do; the app does the storage work and reports back.
 #[derive(Clone, Debug)]
@@ -36,14 +41,12 @@ pub fn BackupPanel(
     text: &'static Text,
     /// The backup file's text, made on demand.
     backup_text: Callback<(), String>,
-    /// The CSV's text, made on demand.
-    csv_text: Callback<(), String>,
+    /// What the CSV is made of: every check-in known, and the questionnaire.
+    csv_input: Callback<(), (Vec<CheckIn>, Arc<Instrument>)>,
     /// Whether to show the backup reminder.
     reminder_due: Signal<bool>,
     /// The last restore's outcome, if any.
     restore_outcome: RwSignal<Option<RestoreOutcome>>,
-    /// Reads a picked file into an import (the domain's reader), or says why it cannot.
-    read_file: Callback<String, Result<ImportFile, &'static str>>,
     /// Carries out the client's requests.
     on_request: Callback<BackupRequest>,
     /// Prefix that makes element ids unique on the page.
@@ -81,13 +84,16 @@ pub fn BackupPanel(
     };
     let on_csv = move |_| {
         let name = format!("alliance-checkin-{}.csv", stamp());
-        // A byte-order mark first: without it Excel on Windows reads UTF-8 as a legacy code
-        // page and garbles every accent in a note.
-        let mut contents = String::from('\u{feff}');
-        contents.push_str(&csv_text.run(()));
-        if download(&name, "text/csv;charset=utf-8", &contents).is_err() {
-            status.set(Some(text.backup_copy_failed));
-        }
+        let (entries, instrument) = csv_input.run(());
+        leptos::task::spawn_local(async move {
+            let failed = match csv_file(entries, instrument).await {
+                Ok(contents) => download(&name, "text/csv;charset=utf-8", &contents).is_err(),
+                Err(PartUnavailable) => true,
+            };
+            if failed {
+                status.set(Some(text.backup_copy_failed));
+            }
+        });
     };
     let picker = NodeRef::<leptos::html::Input>::new();
     let on_file = move |event: ev::Event| {
@@ -96,13 +102,14 @@ pub fn BackupPanel(
             let outcome = match read_picked_file(&input).await {
                 Err(PickedFileError::TooLarge) => RestoreOutcome::Refused(text.import_too_large),
                 Err(PickedFileError::Unreadable) => RestoreOutcome::Refused(text.import_damaged),
-                Ok(contents) => match read_file.run(contents) {
-                    Ok(file) => {
+                Ok(contents) => match read_backup(contents, text).await {
+                    Ok(Ok(file)) => {
                         on_request.run(BackupRequest::Import(file));
                         input.set_value("");
                         return;
                     }
-                    Err(reason) => RestoreOutcome::Refused(reason),
+                    Ok(Err(reason)) => RestoreOutcome::Refused(reason),
+                    Err(PartUnavailable) => RestoreOutcome::Refused(text.part_unavailable),
                 },
             };
             input.set_value("");

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::browser::clock::{format_date_time, now_ms};
 use crate::browser::storage::{write_preference, LocalStore};
-use crate::domain::backup::{export_backup, export_csv, read_import, ImportError};
+use crate::domain::backup::export_backup;
 use crate::domain::chart::chart_points;
 use crate::domain::checkin::CheckIn;
 use crate::domain::history_engine::{EntryStatus, HistoryEngine, Keys};
@@ -21,7 +21,7 @@ use crate::ui::backup_panel::{BackupPanel, BackupRequest, RestoreOutcome};
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_list::HistoryList;
 use crate::ui::notices::Notice;
-use crate::ui::trend_chart::TrendChart;
+use crate::ui::parts::{part_or_notice, trend_chart};
 
 /// A deletion the client can still undo: the copy deleted, and whether it was on the device.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,19 +158,15 @@ pub fn HistorySection(
             export_backup(&engine.everything(), &engine.deletions(), now_ms())
         })
     });
-    let csv_text = {
+    let csv_input = {
         let instrument = instrument.clone();
         Callback::new(move |()| {
-            history.read_untracked(|engine| export_csv(&engine.everything(), &instrument))
+            (
+                history.read_untracked(HistoryEngine::everything),
+                instrument.clone(),
+            )
         })
     };
-    let read_file = Callback::new(move |contents: String| {
-        read_import(&contents).map_err(|error| match error {
-            ImportError::NotOurs(_) => text.import_not_a_backup,
-            ImportError::Damaged(_) => text.import_damaged,
-            ImportError::NewerVersion { .. } => text.import_newer,
-        })
-    });
 
     let chart = {
         let (instrument, id_prefix) = (instrument.clone(), context.id_prefix.clone());
@@ -187,14 +183,8 @@ pub fn HistorySection(
                 })
                 .unwrap_or_default();
             (points.len() >= 2).then(|| {
-                view! {
-                    <TrendChart
-                        points=points
-                        instrument=instrument.clone()
-                        text=text
-                        id_prefix=id_prefix.clone()
-                    />
-                }
+                let chart = trend_chart(points, instrument.clone(), text, id_prefix.clone());
+                Suspend::new(async move { part_or_notice(chart.await, text) })
             })
         }
     };
@@ -241,10 +231,9 @@ pub fn HistorySection(
         <BackupPanel
             text=text
             backup_text=backup_text
-            csv_text=csv_text
+            csv_input=csv_input
             reminder_due=reminder_due
             restore_outcome=restore_outcome
-            read_file=read_file
             on_request=backup_request
             id_prefix=context.id_prefix.clone()
         />

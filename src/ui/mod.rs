@@ -12,6 +12,7 @@ pub mod likert_item;
 pub mod line_item;
 pub mod note_field;
 pub mod notices;
+pub mod parts;
 pub mod result_view;
 pub mod settings_panel;
 pub mod summary_view;

@@ -135,16 +135,32 @@ pub fn UnreadableData(
     text: &'static Text,
 ) -> impl IntoView {
     let history = expect_context::<HistoryHandle>();
-    // `None` when storage no longer gives the text back: then nothing is copied or saved, and
-    // the client is told, rather than handed an empty file that looks like a rescue.
+    move || {
+        let keys = history.read(|engine| engine.set_aside_keys().to_vec());
+        (!keys.is_empty()).then(|| {
+            let rows = crate::ui::parts::rescue_rows(keys, text);
+            view! {
+                <div class="aci-rescue">
+                    <p class="aci-notice">{text.unreadable_waiting}</p>
+                    {Suspend::new(async move { crate::ui::parts::part_or_notice(rows.await, text) })}
+                </div>
+            }
+        })
+    }
+}
+
+/// The rescue rows of `UnreadableData`: a part (`ui::parts`), since a device rarely has data
+/// set aside. The notice that data is waiting is not part of it: it shows at once, and stays
+/// with the words that the part could not be loaded if it cannot (the data stays set aside).
+pub fn rescue_rows_view(keys: Vec<String>, text: &'static Text) -> AnyView {
+    let history = expect_context::<HistoryHandle>();
     let raw = |key: &str| {
         LocalStore::open()
             .ok()
             .and_then(|store| store.get(key).ok().flatten())
     };
-    move || {
-        let keys = history.read(|engine| engine.set_aside_keys().to_vec());
-        (!keys.is_empty()).then(|| {
+    {
+        {
             let rows = keys
                 .into_iter()
                 .map(|key| {
@@ -206,12 +222,7 @@ pub fn UnreadableData(
                     }
                 })
                 .collect_view();
-            view! {
-                <div class="aci-rescue">
-                    <p class="aci-notice">{text.unreadable_waiting}</p>
-                    {rows}
-                </div>
-            }
-        })
+            rows.into_any()
+        }
     }
 }

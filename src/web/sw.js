@@ -3,7 +3,8 @@
 // on every build (never by hand).
 //
 // Update policy: nothing replaces the app in the middle of a check-in.
-// - A new version installs in the background (every file into a new cache) and then waits.
+// - A new version installs in the background (every file but the parts, see PARTS, into a new
+//   cache) and then waits.
 // - The loader (src/web/loader.js), once its page has fully loaded, tells a waiting worker to
 //   take over ('skip-waiting'). That page already holds everything it runs in memory, so it
 //   keeps working unchanged and is never reloaded; the next load gets the new version.
@@ -21,6 +22,10 @@
 const VERSION = '@VERSION@';
 // Names with a content hash: any copy is the right one, the HTTP cache's included.
 const HASHED = @HASHED@;
+// The rarely used parts (`parts/`, hashed names, .ci/split-wasm.mjs): not precached, so a first
+// visit never downloads them. Each is kept the first time a page uses it, and a later visit
+// (a page load this worker answers) keeps the rest in the background, for use offline.
+const PARTS = @PARTS@;
 // Stable names (index.html, the loader, manifest, icon) with this build's digests: fetched
 // past the HTTP cache and checked.
 const STABLE = @STABLE@;
@@ -93,6 +98,20 @@ async function cached(request) {
   return undefined;
 }
 
+/** Fetches a part and keeps it in this version's cache. */
+async function keepPart(request) {
+  const response = await fetch(request);
+  if (response.ok) await (await caches.open(CACHE)).put(request, response.clone());
+  return response;
+}
+
+/** Keeps every part not kept yet; offline, the rest waits for a later visit. */
+async function keepParts() {
+  const missing = [];
+  for (const file of PARTS) if (!(await cached(file))) missing.push(file);
+  await Promise.all(missing.map((file) => keepPart(file).catch(() => undefined)));
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
@@ -116,6 +135,13 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
+  // A part: kept the first time it is used (see PARTS).
+  if (url.pathname.startsWith(`${SCOPE}parts/`)) {
+    event.respondWith(cached(request).then((hit) => hit ?? keepPart(request)));
+    return;
+  }
+  // A later visit (served from the cache): the parts not kept yet are fetched meanwhile.
+  if (page) event.waitUntil(keepParts());
   // Cache first; anything not cached goes to the network and is not kept.
   event.respondWith(cached(page ? INDEX : request).then((hit) => hit ?? fetch(request)));
 });

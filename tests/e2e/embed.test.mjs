@@ -640,7 +640,7 @@ describe('strict security', () => {
       }
       const paths = new Set(strict.requests.map((request) => request.split(' ')[1]));
       const own = [...paths].filter(
-        (path) => !/^\/(|index\.html|practice\.html|hostile\.css|alliance-checkin(-[0-9a-f]+)?(\.js|_bg\.wasm)|widget-[0-9a-f]+\.css|sw\.js|manifest\.webmanifest|icon\.svg|blank)$/.test(path),
+        (path) => !/^\/(|index\.html|practice\.html|hostile\.css|alliance-checkin(-[0-9a-f]+)?(\.js|_bg\.wasm)|alliance-checkin-parts-[0-9a-f]+\.js|parts\/(split|chunk)_[a-z0-9_]+-[0-9a-f]+\.wasm|widget-[0-9a-f]+\.css|sw\.js|manifest\.webmanifest|icon\.svg|blank)$/.test(path),
       );
       assert.deepEqual(own, [], 'every request is for the widget’s own files');
     } finally {

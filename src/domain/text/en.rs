@@ -109,6 +109,7 @@ pub const ENGLISH: Text = Text {
     import_not_a_backup: "This file is not an Alliance Check-in backup, so nothing was changed.",
     import_damaged: "This backup file is damaged or incomplete, so nothing was changed.",
     import_newer: "This backup was made by a newer version of the check-in, so nothing was changed. Open it with that version.",
+    part_unavailable: "This part of the check-in could not be loaded. Connect to the internet and try again.",
     delete_all: "Delete all my data",
     delete_all_confirm: "Delete every check-in, draft and setting this check-in keeps on this device? This cannot be undone. Backup files you downloaded are not affected.",
     delete_all_yes: "Yes, delete everything",

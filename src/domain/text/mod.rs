@@ -202,6 +202,7 @@ catalogue! {
     import_not_a_backup,
     import_damaged,
     import_newer,
+    part_unavailable,
     delete_all,
     delete_all_confirm,
     delete_all_yes,

@@ -1,0 +1,90 @@
+// Step 0 of .ci/post-build.mjs: moves the widget's rarely used parts (src/ui/parts.rs) out of
+// the first download. Trunk 0.21 has no hook between cargo and wasm-bindgen, so this step
+// starts again from cargo's output, which the release build links with relocations
+// (`-Clink-args=--emit-relocs`, .ci/build-release), and replaces what trunk staged:
+// 1. `wasm-split-cli` (crate wasm_split_cli_support, installed by .ci/setup; the tool
+//    cargo-leptos runs for Leptos 0.8's `#[lazy]`) cuts the module at the split points into
+//    the main module, one file per part (and chunks that parts share), and a small JS module
+//    that fetches and instantiates a part against the main module's memory and table;
+// 2. wasm-bindgen (the same version and target as trunk's, keeping the linker's exports the
+//    parts import) makes the glue for the main module;
+// 3. wasm-opt -Oz, as trunk runs it, on the main module and on every part, until it finds
+//    nothing more (`--converge`), without the producers and target-features sections no
+//    browser reads (together -548 bytes brotli of the main module, -125 of each part).
+// The parts go to `parts/<name>-<hash>.wasm`: a first visit never fetches them (the service
+// worker keeps each one when it is first used, see src/web/sw.js), so tests/support/sizes.mjs,
+// which measures the files at the top of dist/, leaves them out. The JS module is named
+// `alliance-checkin-parts-<hash>.js`; the glue imports it. A build without split points
+// (`--cfg aci_lazy` not set) has nothing to split, and this step leaves trunk's files alone.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { minify } from 'terser';
+
+export const PARTS_DIR = 'parts';
+// The module every split point imports from until wasm-split-cli links it (wasm_split_macros);
+// Leptos links wasm_split's marker section into every build, so that section says nothing.
+const SPLIT_IMPORT = '__wasm_split_placeholder__';
+const LINK_MODULE = './__wasm_split.js';
+
+const WASM_OPT = ['-Oz', '--converge', '--strip-producers', '--strip-target-features'];
+const hash16 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+const run = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+
+/**
+ * Splits the build staged in `dir` whose wasm-bindgen glue is `glue` (`<stem>.js`, with
+ * `<stem>_bg.wasm` beside it). Returns the part files written, or [] when there was nothing
+ * to split.
+ */
+export async function splitWasm(dir, glue) {
+  const root = new URL('..', import.meta.url).pathname;
+  const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+  const profile = process.env.TRUNK_PROFILE === 'release' ? 'release' : 'debug';
+  const input = join(target, 'wasm32-unknown-unknown', profile, 'alliance-checkin.wasm');
+  const linked = readFileSync(input);
+  if (linked.indexOf(SPLIT_IMPORT) < 0) return [];
+
+  const stem = glue.replace(/\.js$/, '');
+  const work = join(target, 'wasm-split');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'bindgen'), { recursive: true });
+  run('wasm-split-cli', [input, work, '--out-name', stem]);
+  run('wasm-bindgen', [
+    '--target=web',
+    `--out-dir=${join(work, 'bindgen')}`,
+    `--out-name=${stem}`,
+    '--no-typescript',
+    '--keep-lld-exports',
+    join(work, `${stem}.wasm`),
+  ]);
+  run('wasm-opt', [...WASM_OPT, join(work, 'bindgen', `${stem}_bg.wasm`), '-o', join(dir, `${stem}_bg.wasm`)]);
+
+  let linkModule = readFileSync(join(work, LINK_MODULE), 'utf8');
+  const parts = [];
+  rmSync(join(dir, PARTS_DIR), { recursive: true, force: true });
+  mkdirSync(join(dir, PARTS_DIR));
+  for (const file of readdirSync(work).filter((name) => /^(split|chunk)_.*\.wasm$/.test(name)).sort()) {
+    const optimized = join(work, `${file}.opt`);
+    run('wasm-opt', [...WASM_OPT, join(work, file), '-o', optimized]);
+    const bytes = readFileSync(optimized);
+    const name = `${PARTS_DIR}/${file.replace(/\.wasm$/, '')}-${hash16(bytes)}.wasm`;
+    writeFileSync(join(dir, name), bytes);
+    const reference = JSON.stringify(`./${file}`);
+    if (!linkModule.includes(reference)) throw new Error(`split-wasm: ${LINK_MODULE} never loads ${file}`);
+    linkModule = linkModule.replaceAll(reference, JSON.stringify(`./${name}`));
+    parts.push(name);
+  }
+  if (parts.length === 0) throw new Error('split-wasm: split points were found but no part was written');
+
+  const { code } = await minify(linkModule, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
+  const linkName = `alliance-checkin-parts-${hash16(code)}.js`;
+  writeFileSync(join(dir, linkName), code);
+  const glueCode = readFileSync(join(work, 'bindgen', `${stem}.js`), 'utf8');
+  // Only the import statements: the wasm still names its imports' module `./__wasm_split.js`,
+  // and so must the keys of the imports object the glue builds.
+  const importOf = new RegExp(`(from\\s*)${JSON.stringify(LINK_MODULE).replace(/[.]/g, '\\.')}`, 'g');
+  if (!importOf.test(glueCode)) throw new Error(`split-wasm: the glue does not import ${LINK_MODULE}`);
+  writeFileSync(join(dir, glue), glueCode.replace(importOf, `$1${JSON.stringify(`./${linkName}`)}`));
+  return parts;
+}

@@ -1,0 +1,133 @@
+//! The parts of the widget a first visit rarely needs (the summary screen, the trend chart, the
+//! CSV export, reading a backup file, the rescue of data set aside), each behind an `async`
+//! function. The release build
+//! (`--cfg aci_lazy`, .ci/build-release) moves each part's code out of the first download into
+//! a file of its own that is fetched the first time the part is used (`.ci/split-wasm.mjs`);
+//! every other build calls the same code directly. Nothing on the first screen (the check-in,
+//! saving, the result) waits for a part.
+//!
+//! A part that cannot be loaded (offline, and never used while online) is an error the caller
+//! shows in words: `PartUnavailable`, never a blank screen and never a crash.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::domain::backup::{export_csv, read_import, ImportError, ImportFile};
+use crate::domain::chart::ChartPoint;
+use crate::domain::checkin::CheckIn;
+use crate::domain::instrument::Instrument;
+use crate::domain::settings::PracticeSettings;
+use crate::domain::text::Text;
+use crate::ui::summary_view::SummaryView;
+use crate::ui::trend_chart::TrendChart;
+
+/// A part of the widget could not be loaded: nothing was done, the client can try again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartUnavailable;
+
+#[cfg(aci_lazy)]
+impl From<leptos::wasm_split::SplitLoaderError> for PartUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        PartUnavailable
+    }
+}
+
+/// `part!(file: pub fn name(args) -> T { body })` declares `async fn name(args) ->
+/// Result<T, PartUnavailable>`. With `--cfg aci_lazy` its body is a split point of
+/// `wasm_split` (Leptos 0.8's `#[lazy]` underneath, with load failures as errors instead of a
+/// panic): the body and whatever only it uses go to the file `file`.
+macro_rules! part {
+    ($file:ident: $(#[$meta:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
+        $(#[$meta])*
+        #[cfg(aci_lazy)]
+        #[leptos::wasm_split::wasm_split($file, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn $name($($arg: $ty),*) -> Result<$ret, PartUnavailable> {
+            Ok($body)
+        }
+
+        $(#[$meta])*
+        #[cfg(not(aci_lazy))]
+        pub async fn $name($($arg: $ty),*) -> Result<$ret, PartUnavailable> {
+            Ok($body)
+        }
+    };
+}
+
+part!(csv:
+    /// The CSV file of `entries` for a spreadsheet, with a byte-order mark first (without it
+    /// Excel on Windows reads UTF-8 as a legacy code page and garbles every accent in a note).
+    pub fn csv_file(entries: Vec<CheckIn>, instrument: Arc<Instrument>) -> String {
+        let mut contents = String::from('\u{feff}');
+        contents.push_str(&export_csv(&entries, &instrument));
+        contents
+    }
+);
+
+part!(restore:
+    /// A picked file read as a backup, or the words that say why it is not one.
+    pub fn read_backup(contents: String, text: &'static Text) -> Result<ImportFile, &'static str> {
+        read_import(&contents).map_err(|error| match error {
+            ImportError::NotOurs(_) => text.import_not_a_backup,
+            ImportError::Damaged(_) => text.import_damaged,
+            ImportError::NewerVersion { .. } => text.import_newer,
+        })
+    }
+);
+
+part!(chart:
+    /// The trend chart of `points` (see `TrendChart`).
+    pub fn trend_chart(
+        points: Vec<ChartPoint>,
+        instrument: Arc<Instrument>,
+        text: &'static Text,
+        id_prefix: String,
+    ) -> AnyView {
+        view! { <TrendChart points=points instrument=instrument text=text id_prefix=id_prefix/> }
+            .into_any()
+    }
+);
+
+part!(summary:
+    /// The summary screen (see `SummaryView`).
+    pub fn summary_screen(
+        instrument: Arc<Instrument>,
+        entry: CheckIn,
+        history: Vec<CheckIn>,
+        settings: PracticeSettings,
+        text: &'static Text,
+        id_prefix: String,
+        on_back: Callback<()>,
+    ) -> AnyView {
+        view! {
+            <SummaryView
+                instrument=instrument
+                entry=entry
+                history=history
+                settings=settings
+                text=text
+                id_prefix=id_prefix
+                on_back=on_back
+            />
+        }
+        .into_any()
+    }
+);
+
+/// A part's view, or the words that say it could not be loaded (in place of the part).
+pub fn part_or_notice(part: Result<AnyView, PartUnavailable>, text: &'static Text) -> AnyView {
+    match part {
+        Ok(view) => view,
+        Err(PartUnavailable) => {
+            view! { <p class="aci-notice aci-notice--error" role="alert">{text.part_unavailable}</p> }
+                .into_any()
+        }
+    }
+}
+
+part!(rescue:
+    /// The rescue of data set aside (see `notices::UnreadableData`).
+    pub fn rescue_rows(keys: Vec<String>, text: &'static Text) -> AnyView {
+        crate::ui::notices::rescue_rows_view(keys, text)
+    }
+);

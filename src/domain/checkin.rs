@@ -239,7 +239,7 @@ fn settle(generation: u64, entries: Vec<CheckIn>, tombstones: Vec<Tombstone>) ->
 
 /// The positions of `entries` in order of id (stable: equal ids keep their order), by a
 /// bottom-up merge sort of indices (std's sort would link specialised code for this one use).
-fn indices_by_id(entries: &[CheckIn]) -> Vec<usize> {
+pub(crate) fn indices_by_id(entries: &[CheckIn]) -> Vec<usize> {
     let id = |index: usize| entries.get(index).map_or("", |entry| entry.id.as_str());
     let mut order: Vec<usize> = (0..entries.len()).collect();
     if order.windows(2).all(|pair| id(pair[0]) <= id(pair[1])) {

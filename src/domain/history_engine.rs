@@ -11,12 +11,10 @@
 //! cannot undo a save, a correction, a deletion or an undo made here: the next sync of this tab
 //! puts it back. Pure: no web API, time passed in.
 
-use std::collections::BTreeMap;
-
 use super::backup::{import_into, ImportFile, ImportReport};
 use super::checkin::{
-    corrected, in_completion_order, later_copy, merge_histories, restored, tombstone_of,
-    with_deletion, with_entry, CheckIn, History, Revision, Tombstone,
+    corrected, in_completion_order, indices_by_id, later_copy, merge_histories, restored,
+    tombstone_of, with_deletion, with_entry, CheckIn, History, Revision, Tombstone,
 };
 use super::codec::{
     decode_history, decode_history_with_version, decode_newer_history_leniently, encode_history,
@@ -513,17 +511,16 @@ impl HistoryEngine {
     /// device's list per check-in (a `status` call per check-in would scan the whole list
     /// for each: a thousand check-ins took a million comparisons on every change).
     pub fn not_saved(&self, shown: &[CheckIn]) -> Vec<String> {
-        let on_device: BTreeMap<&str, &Revision> = self
-            .stored
-            .entries
-            .iter()
-            .map(|entry| (entry.id.as_str(), &entry.revision))
-            .collect();
+        let stored = &self.stored.entries;
+        let by_id = indices_by_id(stored);
         shown
             .iter()
             .filter(|entry| {
-                self.status_given(&entry.id, on_device.get(entry.id.as_str()).copied())
-                    != EntryStatus::Saved
+                let on_device = by_id
+                    .binary_search_by(|&at| stored[at].id.as_str().cmp(&entry.id))
+                    .ok()
+                    .map(|found| &stored[by_id[found]].revision);
+                self.status_given(&entry.id, on_device) != EntryStatus::Saved
             })
             .map(|entry| entry.id.clone())
             .collect()

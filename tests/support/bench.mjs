@@ -3,6 +3,7 @@
 // against a plain page with the same questions, and timings measured in headless Chromium on a
 // phone viewport (medians of several runs). Timings are reported, never asserted: machines are
 // noisy. LIGHTHOUSE_RUNS=0 skips Lighthouse (about 25 s a pair).
+import { join } from 'node:path';
 import { formatSizeTable, measureDist } from './sizes.mjs';
 import { lighthouseComparison } from './lighthouse.mjs';
 import { wasmBreakdown } from './wasm-breakdown.mjs';
@@ -19,6 +20,8 @@ console.log('== shipped files (bytes)');
 console.log(formatSizeTable(measureDist(DIST)));
 console.log('\nthe practice set-up page (not part of a client\'s visit):');
 console.log(formatSizeTable(measureDist(DIST, { practiceOnly: true })));
+console.log('\nthe parts loaded on first use (summary, chart, CSV, restore, rescue; not part of a first visit):');
+console.log(formatSizeTable(measureDist(join(DIST, 'parts'))));
 
 console.log('\n== where the wasm bytes go (wasm-opt -Oz with names kept, raw bytes)');
 console.log(wasmBreakdown());

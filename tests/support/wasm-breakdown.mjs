@@ -1,18 +1,21 @@
 // Where the wasm's bytes go, by crate and by module of this crate: the benchmark's answer to
-// "which part is worth cutting next". It rebuilds the shipped pipeline on the release build's
-// cargo output (wasm-bindgen, then wasm-opt -Oz as trunk runs it) but keeps the function names
-// (-g), reads each function body's size from the code section and its name from the name
-// section, and sums by the crate and module of the function's own path (an instantiation of a
+// "which part is worth cutting next". It takes the main module the release build ships (after
+// wasm-split and wasm-bindgen, as .ci/split-wasm.mjs leaves it; the parts are not in it), runs
+// wasm-opt as the build does but keeps the function names (-g), reads each function body's
+// size from the code section and its name from the name section, and sums by the crate and module of the function's own path (an instantiation of a
 // generic counts for the crate that defined the generic, as twiggy does). The total of the
 // optimised code is the shipped wasm's code; sizes are raw (before compression).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CARGO_WASM = join(ROOT, 'target/release-build/wasm32-unknown-unknown/release/alliance-checkin.wasm');
+/** The main module the release build ships, after wasm-split and wasm-bindgen, before wasm-opt
+ * (.ci/split-wasm.mjs leaves it here); the parts loaded on first use are not in it. */
+const SPLIT_BINDGEN = join(ROOT, 'target/release-build/wasm-split/bindgen');
 const WASM_OPT = join(ROOT, 'node_modules/.bin/wasm-opt');
 
 function leb(bytes, at) {
@@ -158,10 +161,16 @@ export function wasmBreakdown() {
   statSync(CARGO_WASM);
   const folder = mkdtempSync(join(tmpdir(), 'aci-breakdown-'));
   try {
-    execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', folder, CARGO_WASM]);
-    const bound = join(folder, 'alliance-checkin_bg.wasm');
+    const split = existsSync(SPLIT_BINDGEN)
+      ? readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.wasm'))
+      : undefined;
+    let bound = split && join(SPLIT_BINDGEN, split);
+    if (!bound) {
+      execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', folder, CARGO_WASM]);
+      bound = join(folder, 'alliance-checkin_bg.wasm');
+    }
     const named = join(folder, 'named.wasm');
-    execFileSync(WASM_OPT, ['-Oz', '-g', bound, '-o', named]);
+    execFileSync(WASM_OPT, ['-Oz', '--converge', '-g', bound, '-o', named]);
     const { bodies, names, imported, sections } = readWasm(readFileSync(named));
     const byCrate = new Map();
     const byModule = new Map();

@@ -155,6 +155,63 @@ describe('review: the first screen hands over what was answered', () => {
     );
     await context.close();
   });
+
+  it('review: answers given on the first screen are kept on the device when an old draft is offered', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await tapLine(page, 1, 0.4);
+    await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.includes(':draft:')));
+    // The draft is two days old: the widget will offer it rather than bring it back.
+    await page.evaluate(() => {
+      for (const key of Object.keys(localStorage).filter((name) => name.includes(':draft:'))) {
+        const old = Date.now() - 2 * 24 * 3600 * 1000;
+        localStorage.setItem(key, localStorage.getItem(key).replace(/"saved_at":\d+/, `"saved_at":${old}`));
+      }
+    });
+    await page.evaluate(async () => {
+      for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+    });
+    server.hold(/\.wasm$/);
+    await page.reload({ waitUntil: 'commit' });
+    await page.locator('.aci[data-first-screen] textarea').waitFor();
+    await tapLine(page, 0, 0.9);
+    await page.locator('textarea').tap();
+    await page.keyboard.type(NOTE);
+    server.release();
+    await widgetReady(page);
+    assert.equal(await page.locator(`${LIVE_WIDGET} textarea`).inputValue(), NOTE, 'adopted');
+    await page.getByText(/You have an unfinished check-in from/).waitFor();
+    await page.getByRole('button', { name: 'Continue it' }).waitFor();
+    // The client leaves the page (or the phone discards it) before answering the banner.
+    await page.waitForTimeout(500);
+    await page.reload();
+    await widgetReady(page);
+    assert.ok(
+      (await everywhere(page)).includes(NOTE),
+      'the note typed on the first screen was never written while the old draft was offered',
+    );
+    await context.close();
+  });
+
+  it('review (sound): what the first screen handed over is kept on the device with no further input', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    server.hold(/\.wasm$/);
+    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.locator('.aci[data-first-screen] textarea').waitFor();
+    await tapLine(page, 2, 0.3);
+    await page.locator('textarea').tap();
+    await page.keyboard.type(NOTE);
+    server.release();
+    await widgetReady(page);
+    await page.waitForTimeout(300);
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator(`${LIVE_WIDGET} textarea`).inputValue(), NOTE);
+    await context.close();
+  });
 });
 
 describe('review: the parts loaded on first use', () => {

@@ -275,4 +275,37 @@ describe('review: the parts loaded on first use', () => {
     );
     await context.close();
   });
+
+  it('review (sound): the rescue of data set aside loads, or says it cannot, and the data stays either way', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await page.evaluate(() => localStorage.setItem('alliance-checkin:default:history', '{"format":"alliance-checkin/history","version":3,"entr'));
+    // Offline for the parts (never used, so never kept): the notice shows, the part is named.
+    server.refuse(/^\/parts\//);
+    await page.evaluate(async () => {
+      for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+    });
+    await page.reload();
+    await widgetReady(page);
+    await page.getByText(/could not be read. They are kept aside/).waitFor();
+    await page.getByText('This part of the check-in could not be loaded. Connect to the internet and try again.').waitFor();
+    const setAside = () =>
+      page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':unreadable:')));
+    assert.equal((await setAside()).length, 1, 'the data stays set aside');
+    // Online again: the rescue part loads at the next load, and works (no abort in the part).
+    server.refuse(null);
+    page.problems.length = 0;
+    await page.reload();
+    await widgetReady(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download it' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /unreadable/);
+    await page.getByRole('button', { name: 'Remove it from this device' }).click();
+    await page.waitForFunction(() => !Object.keys(localStorage).some((key) => key.includes(':unreadable:')));
+    assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+    await context.close();
+  });
 });

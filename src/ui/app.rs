@@ -225,20 +225,30 @@ pub fn App(
             let placed = answers.placed(&instrument);
             let note = answers.note.get();
             let on_form = screen.with(|screen| matches!(screen, Screen::Form));
-            if !on_form || drafts.offer_pending() {
+            let offer_pending = drafts.offer_pending();
+            if !on_form {
                 return;
             }
-            // The client chose not to keep check-ins here: nor the one in progress.
+            // The client chose not to keep check-ins here: nor the one in progress (an offered
+            // old draft waits for the client's choice either way).
             if !keep_history.get() {
-                drafts.clear();
+                if !offer_pending {
+                    drafts.clear();
+                }
                 return;
             }
-            drafts.keep(&Draft {
+            let draft = Draft {
                 saved_at_ms: now_ms(),
                 instrument: InstrumentRef::of(&instrument),
                 answers: placed,
                 note,
-            });
+            };
+            // While an old draft is offered, what the client answers meanwhile (on the first
+            // screen, say) is kept under this tab's own key, never over the offered one.
+            if offer_pending && draft.is_empty() {
+                return;
+            }
+            drafts.keep(&draft);
         }
     });
 

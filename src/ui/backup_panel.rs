@@ -104,7 +104,10 @@ pub fn BackupPanel(
                 Err(PickedFileError::Unreadable) => RestoreOutcome::Refused(text.import_damaged),
                 Ok(contents) => match read_backup(contents, text).await {
                     Ok(Ok(file)) => {
-                        on_request.run(BackupRequest::Import(file));
+                        // The panel may be gone by now (the language changed while the file or
+                        // the restore part loaded): then there is nobody to restore into, and
+                        // `run` on a disposed callback would abort the whole widget.
+                        let _ = on_request.try_run(BackupRequest::Import(file));
                         input.set_value("");
                         return;
                     }

@@ -57,6 +57,8 @@ impl EarlyAnswers {
 pub struct Answers {
     pub values: Vec<RwSignal<Option<u16>>>,
     pub note: RwSignal<String>,
+    /// What the first screen handed over, put in again over any draft restored later.
+    early: StoredValue<Option<EarlyAnswers>>,
 }
 
 impl Answers {
@@ -68,6 +70,7 @@ impl Answers {
                 .map(|_| RwSignal::new(None))
                 .collect(),
             note: RwSignal::new(String::new()),
+            early: StoredValue::new(None),
         }
     }
 
@@ -105,6 +108,7 @@ impl Answers {
             value.set(None);
         }
         self.note.set(String::new());
+        self.early.set_value(None);
     }
 
     /// Puts a saved check-in's answers and note in, to correct it.
@@ -120,20 +124,40 @@ impl Answers {
     }
 
     /// Puts in what was answered before the widget mounted: each placed line whose item is a
-    /// line of `instrument` (clamped to its range), and the note if one was typed.
+    /// line of `instrument` (clamped to its range), and the note if one was typed. They win
+    /// over a draft restored before or after (an old draft the client takes up later), for
+    /// what they touched. The first screen never shows a draft's note, so a typed note goes
+    /// after the draft's, never over it, and an emptied one changes nothing.
     pub fn adopt(&self, instrument: &Instrument, early: &EarlyAnswers) {
+        self.early.set_value(Some(early.clone()));
+        self.apply_early(instrument);
+    }
+
+    fn apply_early(&self, instrument: &Instrument) {
+        let Some(early) = self.early.get_value() else {
+            return;
+        };
         for (item, value) in instrument.items.iter().zip(&self.values) {
             let placed = early.lines.iter().find(|(id, _)| *id == item.id);
             if let (Some((_, tenths)), Scale::VisualAnalogue { .. }) = (placed, &item.scale) {
                 value.set(Some((*tenths).min(VISUAL_ANALOGUE_MAX)));
             }
         }
-        if let Some(note) = &early.note {
-            self.note.set(note.clone());
+        match early.note {
+            Some(typed) if !typed.trim().is_empty() => self.note.update(|note| {
+                if note.trim().is_empty() {
+                    *note = typed;
+                } else if !note.ends_with(typed.as_str()) {
+                    note.push_str("\n\n");
+                    note.push_str(&typed);
+                }
+            }),
+            _ => {}
         }
     }
 
-    /// Puts a draft's answers back (answers outside an item's range are skipped).
+    /// Puts a draft's answers back (answers outside an item's range are skipped), then what
+    /// the first screen handed over, which wins for what it touched.
     pub fn restore(&self, instrument: &Instrument, draft: &Draft) {
         for (item, value) in instrument.items.iter().zip(&self.values) {
             let (low, high) = item.scale.answer_range();
@@ -146,6 +170,7 @@ impl Answers {
             value.set(restored);
         }
         self.note.set(draft.note.clone());
+        self.apply_early(instrument);
     }
 }
 
@@ -355,11 +380,14 @@ mod tests {
         // Touched lines win (clamped to the line's range); untouched lines and the note stay.
         assert_eq!(values, [Some(50), Some(70), Some(50), Some(100)]);
         assert_eq!(answers.note.get_untracked(), "from the draft");
+        // The first screen never shows a draft's note: an emptied note there changes nothing,
+        // and a typed one goes after the draft's.
         answers.adopt(&instrument, &EarlyAnswers::read(None, Some(String::new())));
-        assert_eq!(
-            answers.note.get_untracked(),
-            "",
-            "a note emptied there is kept empty"
+        assert_eq!(answers.note.get_untracked(), "from the draft");
+        answers.adopt(
+            &instrument,
+            &EarlyAnswers::read(None, Some("and today".into())),
         );
+        assert_eq!(answers.note.get_untracked(), "from the draft\n\nand today");
     }
 }

@@ -76,7 +76,9 @@ impl DraftKeeper {
             .with(|banner| matches!(banner, DraftBanner::Offered(_)))
     }
 
-    /// Keeps `draft` under this tab's key (an empty one removes it).
+    /// Keeps `draft` under this tab's key (an empty one removes it). The draft brought back is
+    /// removed once this tab holds its own copy, except while it is offered: then it waits for
+    /// the client's choice.
     pub fn keep(&self, draft: &Draft) {
         if draft.is_empty() {
             self.clear();
@@ -90,7 +92,12 @@ impl DraftKeeper {
             .is_ok()
         {
             self.wrote.set_value(true);
-            self.forget_source(&store);
+            let offered = self
+                .banner
+                .with_untracked(|banner| matches!(banner, DraftBanner::Offered(_)));
+            if !offered {
+                self.forget_source(&store);
+            }
         }
     }
 
@@ -157,10 +164,10 @@ impl DraftKeeper {
     }
 }
 
-/// Findings of the attacker review of the first screen's take-over (`Answers::adopt`): each
-/// test is a scenario where what the client answered or wrote is lost. They fail until fixed.
+/// The first screen's take-over (`Answers::adopt`) against drafts brought back: scenarios an
+/// attacker review found where what the client answered or wrote was lost, now kept.
 #[cfg(test)]
-mod review_findings {
+mod first_screen_take_over {
     use super::*;
     use crate::domain::builtin::builtin_instrument_in;
     use crate::domain::checkin::InstrumentRef;
@@ -195,12 +202,10 @@ mod review_findings {
     }
 
     /// An old draft is offered (not restored) at mount; the client placed a line and typed a
-    /// note on the first screen, sees them in the widget, then takes up the offered draft
-    /// ("Continue"): `continue_offered` restores the whole draft over them, so the line placed
-    /// and the note typed before the wasm are gone. The promise: answers given on the first
-    /// screen win over a draft brought back, for what they touched.
+    /// note on the first screen, then takes up the offered draft ("Continue"): the lines placed
+    /// and the note typed before the wasm win over the draft, for what they touched.
     #[test]
-    fn review_taking_up_an_offered_draft_wipes_the_answers_given_on_the_first_screen() {
+    fn taking_up_an_offered_draft_keeps_the_answers_given_on_the_first_screen() {
         let instrument = builtin_instrument_in(&ENGLISH);
         let answers = Answers::new(&instrument);
         let keeper = keeper_offering(draft(
@@ -233,30 +238,35 @@ mod review_findings {
 
     /// A recent draft with a note is restored at mount. The first screen never shows it (its
     /// note field is empty), so a client who types one character there and deletes it hands
-    /// over `note = ""`, and `adopt` writes that over the draft's note: a note the client wrote
-    /// earlier (maybe about risk) is erased by a keystroke in a field that looked empty. The
-    /// draft's key is then overwritten by this tab and the old key removed (`forget_source`).
+    /// over `note = ""`: that must not erase a note written earlier (maybe about risk).
     #[test]
-    fn review_an_emptied_first_screen_note_erases_the_restored_drafts_unseen_note() {
+    fn an_emptied_first_screen_note_keeps_the_restored_drafts_unseen_note() {
         let instrument = builtin_instrument_in(&ENGLISH);
         let answers = Answers::new(&instrument);
         answers.restore(
             &instrument,
-            &draft(&instrument, &[("connection", 70)], "what I wrote last night"),
+            &draft(
+                &instrument,
+                &[("connection", 70)],
+                "what I wrote last night",
+            ),
         );
         answers.adopt(&instrument, &EarlyAnswers::read(None, Some(String::new())));
         assert_eq!(answers.note.get_untracked(), "what I wrote last night");
     }
 
-    /// Same, but the client typed a few words on the first screen: the restored draft's note,
-    /// which they never saw, is replaced rather than kept beside what they typed.
+    /// Same, but the client typed a few words on the first screen: both notes are kept.
     #[test]
-    fn review_a_first_screen_note_replaces_the_restored_drafts_unseen_note() {
+    fn a_first_screen_note_goes_after_the_restored_drafts_unseen_note() {
         let instrument = builtin_instrument_in(&ENGLISH);
         let answers = Answers::new(&instrument);
         answers.restore(
             &instrument,
-            &draft(&instrument, &[("connection", 70)], "what I wrote last night"),
+            &draft(
+                &instrument,
+                &[("connection", 70)],
+                "what I wrote last night",
+            ),
         );
         answers.adopt(&instrument, &EarlyAnswers::read(None, Some("ok".into())));
         let note = answers.note.get_untracked();
@@ -267,9 +277,9 @@ mod review_findings {
     }
 
     /// Hostile `id=tenths` lists never panic and never set a line out of range or one that
-    /// does not exist (passes: checked sound).
+    /// does not exist.
     #[test]
-    fn review_hostile_early_lines_neither_panic_nor_leave_the_range() {
+    fn hostile_early_lines_neither_panic_nor_leave_the_range() {
         let instrument = builtin_instrument_in(&ENGLISH);
         for hostile in [
             "connection=65535,focus=-1,overall=+7,=5,approach",

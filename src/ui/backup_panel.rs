@@ -10,17 +10,17 @@ use leptos::{either::Either, ev, prelude::*};
 use crate::browser::durability::storage_expires_without_home_screen;
 use crate::browser::files::{copy_string, download, read_picked_file, PickedFileError};
 use crate::browser::sharing::CopyOutcome;
-use crate::domain::backup::{ImportFile, ImportReport};
+use crate::domain::backup::ImportReport;
 use crate::domain::checkin::CheckIn;
 use crate::domain::instrument::Instrument;
 use crate::domain::text::{fill, Text};
+use crate::ui::history_handle::HistoryHandle;
+use crate::ui::history_section::SectionState;
 use crate::ui::parts::{csv_file, read_backup, PartUnavailable};
 
 /// What the client asked the panel to do; the app does the storage work and reports back.
 #[derive(Clone, Debug)]
 pub enum BackupRequest {
-    /// A file was read and parsed; merge it in.
-    Import(ImportFile),
     /// The reminder was answered or a backup was made: count from now.
     MarkBackedUp,
     /// Delete everything this widget keeps on the device.
@@ -95,6 +95,11 @@ pub fn BackupPanel(
             }
         });
     };
+    // Both live as long as the widget, not this panel (see `SectionState::restore`).
+    let (section, history) = (
+        expect_context::<SectionState>(),
+        expect_context::<HistoryHandle>(),
+    );
     let picker = NodeRef::<leptos::html::Input>::new();
     let on_file = move |event: ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
@@ -104,10 +109,10 @@ pub fn BackupPanel(
                 Err(PickedFileError::Unreadable) => RestoreOutcome::Refused(text.import_damaged),
                 Ok(contents) => match read_backup(contents, text).await {
                     Ok(Ok(file)) => {
-                        // The panel may be gone by now (the language changed while the file or
-                        // the restore part loaded): then there is nobody to restore into, and
-                        // `run` on a disposed callback would abort the whole widget.
-                        let _ = on_request.try_run(BackupRequest::Import(file));
+                        // Not through `on_request`: this panel may be gone by now (the language
+                        // changed while the file or the restore part loaded), and `run` on a
+                        // disposed callback would abort the whole widget.
+                        section.restore(history, file);
                         input.set_value("");
                         return;
                     }

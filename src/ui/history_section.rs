@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::browser::clock::{format_date_time, now_ms};
 use crate::browser::storage::{write_preference, LocalStore};
 use crate::domain::backup::export_backup;
+use crate::domain::backup::ImportFile;
 use crate::domain::chart::chart_points;
 use crate::domain::checkin::CheckIn;
 use crate::domain::history_engine::{EntryStatus, HistoryEngine, Keys};
@@ -50,6 +51,21 @@ impl SectionState {
             restore_outcome: RwSignal::new(None),
             backup_mark: RwSignal::new(mark),
         }
+    }
+
+    /// Restores a backup into the device and shows its report. It needs nothing of the view
+    /// (both handles live as long as the widget), so a restore whose file or part arrives
+    /// after the view was rebuilt (the language changed meanwhile) still happens.
+    pub fn restore(&self, history: HistoryHandle, file: ImportFile) {
+        let restore_outcome = self.restore_outcome;
+        history.change(
+            move |engine| engine.import(file),
+            move |engine| {
+                if let Some(report) = engine.take_import_report() {
+                    restore_outcome.set(Some(RestoreOutcome::Done(report)));
+                }
+            },
+        );
     }
 
     /// Forgets what only made sense before "delete everything".
@@ -126,16 +142,6 @@ pub fn HistorySection(
             if let Ok(store) = LocalStore::open() {
                 let _ = write_preference(&store, &keys.last_backup(), &mark.encode());
             }
-        }
-        BackupRequest::Import(file) => {
-            history.change(
-                move |engine| engine.import(file),
-                move |engine| {
-                    if let Some(report) = engine.take_import_report() {
-                        restore_outcome.set(Some(RestoreOutcome::Done(report)));
-                    }
-                },
-            );
         }
         BackupRequest::DeleteEverything => {
             state.clear();

@@ -262,8 +262,8 @@ describe('review: the parts loaded on first use', () => {
     server.release();
     await page.waitForTimeout(1_500);
     assert.deepEqual(page.problems, [], 'the widget aborted (a panic after the part loaded)');
-    // Still alive: the restore was either done (its report shows) or refused in words.
-    await page.locator('.aci-backup [role=status], .aci [role=status]').first().waitFor({ timeout: 2_000 });
+    // Still alive, and the restore happened (the rebuilt panel shows its report, in Spanish).
+    await page.locator('.aci-backup .aci-banner[role=status]').getByText('Ya estaban aquí: 1').waitFor({ timeout: 2_000 });
     await context.close();
   });
 

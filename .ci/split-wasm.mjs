@@ -76,6 +76,17 @@ export async function splitWasm(dir, glue) {
     parts.push(name);
   }
   if (parts.length === 0) throw new Error('split-wasm: split points were found but no part was written');
+  // A part the server answers for without it (a 404, or a host's index.html for any name it
+  // lacks: a new version went live while the page was open and its parts have other names)
+  // sets `aciPartGone`, so the page offers a reload rather than "connect to the internet"
+  // (src/ui/parts.rs). A network error or a 5xx is being offline or a passing fault.
+  const fetches = linkModule.split('fetch(new URL(').length - 1;
+  if (fetches < parts.length) throw new Error(`split-wasm: ${LINK_MODULE} fetches ${fetches} of ${parts.length} parts`);
+  linkModule =
+    'const fetchPart = (url) => fetch(url).then((response) => {\n' +
+    "  if (response.status < 500 && !(response.ok && /^application\\/wasm/.test(response.headers.get('content-type')))) self.aciPartGone = 1;\n" +
+    '  return response;\n});\n' +
+    linkModule.replaceAll('fetch(new URL(', 'fetchPart(new URL(');
 
   const { code } = await minify(linkModule, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
   const linkName = `alliance-checkin-parts-${hash16(code)}.js`;

@@ -3,8 +3,13 @@
 // 0. Moves the rarely used parts out of the first download (.ci/split-wasm.mjs): the wasm
 //    and glue trunk staged are replaced by the split ones before anything below reads them.
 // 1. Minifies wasm-bindgen's JS glue (trunk leaves it unminified; this saves about 1.6 KB
-//    brotli of every first visit) and updates the Subresource Integrity hash trunk wrote for
-//    it in index.html, so the browser still verifies what it loads.
+//    brotli of every first visit); renames the glue, the wasm, the parts' JS module and the
+//    stylesheet by a hash of their final bytes wherever index.html and the glue name them
+//    (trunk named the glue and the wasm from cargo's output, before step 0 and this
+//    minification, so a pipeline-only change shipped new bytes under old names, which the
+//    service worker takes for immutable; .ci/split-wasm.mjs `nameByContent`); and updates the
+//    Subresource Integrity hash trunk wrote for the glue in index.html, so the browser still
+//    verifies what it loads. Steps 3 and 4 read the final names and bytes.
 // 2. Drops the integrity attribute from the wasm `<link rel=preload as=fetch>`: Chromium
 //    ignores SRI on that kind of preload and warns in the console on every load.
 // 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js, with the
@@ -25,7 +30,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
 import { WORKER, writeServiceWorker } from './service-worker.mjs';
-import { splitWasm } from './split-wasm.mjs';
+import { nameByContent, splitWasm } from './split-wasm.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -103,17 +108,22 @@ async function minifyInto(path, source) {
   return result.code;
 }
 
-// 1. The glue, and its integrity in index.html.
+// 1. The glue, its name and the others' (by their final bytes), and its integrity in index.html.
 {
   const path = join(dir, glue[0]);
   const source = readFileSync(path, 'utf8');
   const code = await minifyInto(path, source);
+  console.log(`post-build: ${glue[0]} ${source.length} -> ${code.length} bytes`);
+  writeFileSync(indexPath, index);
+  const named = nameByContent(dir, { glue: glue[0], wasm: wasm[0], css: css[0], texts: ['index.html'] });
+  [glue[0], wasm[0], css[0]] = [named.glue, named.wasm, named.css];
+  index = readFileSync(indexPath, 'utf8');
   // The staged index.html may already be minified (attributes unquoted).
   const escaped = glue[0].replace(/[.]/g, '\\.');
   const pattern = new RegExp(`(href=["']?[^"' >]*/${escaped}["']?[^>]*?integrity=["']?)[^"' >]+`);
   if (!pattern.test(index)) fail(`no integrity attribute found for ${glue[0]} in index.html`);
-  index = index.replace(pattern, `$1${sri(code)}`);
-  console.log(`post-build: ${glue[0]} ${source.length} -> ${code.length} bytes`);
+  index = index.replace(pattern, `$1${sri(readFileSync(join(dir, glue[0])))}`);
+  console.log(`post-build: named ${[glue[0], wasm[0], css[0], named.link].filter(Boolean).join(', ')}`);
 }
 
 // 2. No integrity on the wasm preload.

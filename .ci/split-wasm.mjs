@@ -76,6 +76,17 @@ export async function splitWasm(dir, glue) {
     parts.push(name);
   }
   if (parts.length === 0) throw new Error('split-wasm: split points were found but no part was written');
+  // A part the server answers for without it (a 404, or a host's index.html for any name it
+  // lacks: a new version went live while the page was open and its parts have other names)
+  // sets `aciPartGone`, so the page offers a reload rather than "connect to the internet"
+  // (src/ui/parts.rs). A network error or a 5xx is being offline or a passing fault.
+  const fetches = linkModule.split('fetch(new URL(').length - 1;
+  if (fetches < parts.length) throw new Error(`split-wasm: ${LINK_MODULE} fetches ${fetches} of ${parts.length} parts`);
+  linkModule =
+    'const fetchPart = (url) => fetch(url).then((response) => {\n' +
+    "  if (response.status < 500 && !(response.ok && /^application\\/wasm/.test(response.headers.get('content-type')))) self.aciPartGone = 1;\n" +
+    '  return response;\n});\n' +
+    linkModule.replaceAll('fetch(new URL(', 'fetchPart(new URL(');
 
   const { code } = await minify(linkModule, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
   const linkName = `alliance-checkin-parts-${hash16(code)}.js`;
@@ -87,4 +98,50 @@ export async function splitWasm(dir, glue) {
   if (!importOf.test(glueCode)) throw new Error(`split-wasm: the glue does not import ${LINK_MODULE}`);
   writeFileSync(join(dir, glue), glueCode.replace(importOf, `$1${JSON.stringify(`./${linkName}`)}`));
   return parts;
+}
+
+/**
+ * Names the glue, its wasm, the parts' JS module and the stylesheet by a hash of their final
+ * bytes (after the split, wasm-opt and the glue's minification), so a name never outlives its
+ * bytes: trunk names the glue and the wasm from cargo's output before any of that, and the
+ * service worker takes a hashed name for immutable. The stylesheet is `widget-<hash>.css`, the
+ * wasm `alliance-checkin-<hash>_bg.wasm` (the first 16 hex digits of the SHA-256 of the
+ * bytes, as the parts). The glue and the parts' JS module import each other, so no order
+ * names one after the other's final bytes: both get one hash, of the two files' bytes with
+ * each one's references to the pair's names written as `@GLUE@` and `@LINK@` (`pairHash`,
+ * which tests/e2e/names.test.mjs checks); either file's change renames both. Every reference
+ * in `texts` (file names in `dir`, e.g. index.html) is rewritten. Returns the new names.
+ */
+export function nameByContent(dir, { glue, wasm, css, texts }) {
+  const rename = (from, to, also) => {
+    if (from === to) return;
+    const bytes = readFileSync(join(dir, from));
+    rmSync(join(dir, from));
+    writeFileSync(join(dir, to), bytes);
+    for (const file of also) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      writeFileSync(join(dir, file), text.replaceAll(from, to));
+    }
+  };
+  // The stylesheet: trunk names it by its final bytes, but with another hash (seahash); one
+  // rule for every hashed name lets tests/e2e/names.test.mjs check them all.
+  const cssName = `widget-${hash16(readFileSync(join(dir, css)))}.css`;
+  rename(css, cssName, texts);
+  const glueText = () => readFileSync(join(dir, glue), 'utf8');
+  const wasmName = `alliance-checkin-${hash16(readFileSync(join(dir, wasm)))}_bg.wasm`;
+  rename(wasm, wasmName, [glue, ...texts]);
+  const link = readdirSync(dir).find((file) => /^alliance-checkin-parts-[0-9a-f]+\.js$/.test(file));
+  const hash = pairHash(glueText(), link && readFileSync(join(dir, link), 'utf8'), glue, link);
+  const glueName = `alliance-checkin-${hash}.js`;
+  const linkName = link && `alliance-checkin-parts-${hash}.js`;
+  // References first (the two files name each other), then the files.
+  if (link) rename(link, linkName, [glue, ...texts]);
+  rename(glue, glueName, [...(link ? [linkName] : []), ...texts]);
+  return { glue: glueName, wasm: wasmName, css: cssName, link: linkName };
+}
+
+/** The hash that names the glue and the parts' JS module (see `nameByContent`). */
+export function pairHash(glueText, linkText, glue, link) {
+  const blank = (text) => (link ? text.replaceAll(link, '@LINK@') : text).replaceAll(glue, '@GLUE@');
+  return hash16(blank(glueText) + (link ? `\0${blank(linkText)}` : ''));
 }

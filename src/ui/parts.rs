@@ -6,8 +6,9 @@
 //! every other build calls the same code directly. Nothing on the first screen (the check-in,
 //! saving, the result) waits for a part.
 //!
-//! A part that cannot be loaded (offline, and never used while online) is an error the caller
-//! shows in words: `PartUnavailable`, never a blank screen and never a crash.
+//! A part that cannot be loaded (offline, and never used while online; or gone from the server
+//! because a new version went live while the page was open) is an error the caller shows in
+//! words: `PartUnavailable`, never a blank screen and never a crash.
 
 use std::sync::Arc;
 
@@ -114,15 +115,33 @@ part!(summary:
     }
 );
 
-/// A part's view, or the words that say it could not be loaded (in place of the part).
+/// A part's view, or the words that say it could not be loaded (in place of the part): if the
+/// server answered without the part, a new version went live while the page was open (its
+/// parts have other names), so the page offers to reload; otherwise the client is offline.
 pub fn part_or_notice(part: Result<AnyView, PartUnavailable>, text: &'static Text) -> AnyView {
     match part {
         Ok(view) => view,
+        Err(PartUnavailable) if part_gone() => view! {
+            <p class="aci-notice aci-notice--error" role="alert">
+                {text.part_updated}" "
+                <button type="button" class="aci-button" on:click=|_| {
+                    let _ = window().location().reload();
+                }>{text.part_reload}</button>
+            </p>
+        }
+        .into_any(),
         Err(PartUnavailable) => {
             view! { <p class="aci-notice aci-notice--error" role="alert">{text.part_unavailable}</p> }
                 .into_any()
         }
     }
+}
+
+/// Whether a part's request was answered without the part (`aciPartGone`, set by the parts'
+/// JS module, .ci/split-wasm.mjs): a 404, or a host's page for any missing name.
+fn part_gone() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"aciPartGone".into())
+        .is_ok_and(|gone| gone.is_truthy())
 }
 
 part!(rescue:

@@ -98,10 +98,21 @@ async function cached(request) {
   return undefined;
 }
 
-/** Fetches a part and keeps it in this version's cache. */
+// Set when the server answers for a part without it (a 404, or a host's index.html for any
+// name it lacks): a new version went live and this one's parts are gone. The page offers a
+// reload then (src/ui/parts.rs), and that load and the next come from the server, so it gets
+// the new version whole instead of this one again (the cache stays the fallback offline).
+let outdated = false;
+
+/** Fetches a part and keeps it in this version's cache if it is one (a wasm module). */
 async function keepPart(request) {
   const response = await fetch(request);
-  if (response.ok) await (await caches.open(CACHE)).put(request, response.clone());
+  if (response.ok && /^application\/wasm/.test(response.headers.get('content-type'))) {
+    await (await caches.open(CACHE)).put(request, response.clone());
+  } else if (response.status < 500) {
+    outdated = true;
+    self.registration.update().catch(() => undefined);
+  }
   return response;
 }
 
@@ -138,6 +149,11 @@ self.addEventListener('fetch', (event) => {
   // A part: kept the first time it is used (see PARTS).
   if (url.pathname.startsWith(`${SCOPE}parts/`)) {
     event.respondWith(cached(request).then((hit) => hit ?? keepPart(request)));
+    return;
+  }
+  // After a part was found gone: the page from the server (see `outdated`).
+  if (page && outdated) {
+    event.respondWith(fetch(request).catch(async () => (await cached(INDEX)) ?? Response.error()));
     return;
   }
   // A later visit (served from the cache): the parts not kept yet are fetched meanwhile.

@@ -203,6 +203,10 @@ catalogue! {
     import_damaged,
     import_newer,
     part_unavailable,
+    /// A part the server no longer has: a new version went live while this page was open.
+    part_updated,
+    /// The button that reloads the page after `part_updated`.
+    part_reload,
     delete_all,
     delete_all_confirm,
     delete_all_yes,

@@ -156,3 +156,134 @@ impl DraftKeeper {
         self.banner.set(DraftBanner::Hidden);
     }
 }
+
+/// Findings of the attacker review of the first screen's take-over (`Answers::adopt`): each
+/// test is a scenario where what the client answered or wrote is lost. They fail until fixed.
+#[cfg(test)]
+mod review_findings {
+    use super::*;
+    use crate::domain::builtin::builtin_instrument_in;
+    use crate::domain::checkin::InstrumentRef;
+    use crate::domain::scoring::Answer;
+    use crate::domain::text::ENGLISH;
+    use crate::ui::check_in_form::EarlyAnswers;
+
+    fn keeper_offering(draft: Draft) -> DraftKeeper {
+        let keys = Keys::new("default");
+        DraftKeeper {
+            key: StoredValue::new(keys.draft("tab")),
+            keys: StoredValue::new(keys),
+            wrote: StoredValue::new(false),
+            source: StoredValue::new(None),
+            banner: RwSignal::new(DraftBanner::Offered(draft)),
+        }
+    }
+
+    fn draft(instrument: &Instrument, answers: &[(&str, u16)], note: &str) -> Draft {
+        Draft {
+            saved_at_ms: 1,
+            instrument: InstrumentRef::of(instrument),
+            answers: answers
+                .iter()
+                .map(|(id, value)| Answer {
+                    item_id: (*id).into(),
+                    value: *value,
+                })
+                .collect(),
+            note: note.into(),
+        }
+    }
+
+    /// An old draft is offered (not restored) at mount; the client placed a line and typed a
+    /// note on the first screen, sees them in the widget, then takes up the offered draft
+    /// ("Continue"): `continue_offered` restores the whole draft over them, so the line placed
+    /// and the note typed before the wasm are gone. The promise: answers given on the first
+    /// screen win over a draft brought back, for what they touched.
+    #[test]
+    fn review_taking_up_an_offered_draft_wipes_the_answers_given_on_the_first_screen() {
+        let instrument = builtin_instrument_in(&ENGLISH);
+        let answers = Answers::new(&instrument);
+        let keeper = keeper_offering(draft(
+            &instrument,
+            &[("connection", 20), ("focus", 40)],
+            "old note",
+        ));
+        answers.adopt(
+            &instrument,
+            &EarlyAnswers::read(Some("connection=90,overall=60"), Some("typed first".into())),
+        );
+        keeper.continue_offered(&instrument, &answers);
+        let values: Vec<_> = answers
+            .values
+            .iter()
+            .map(|value| value.get_untracked())
+            .collect();
+        assert_eq!(
+            (values[0], values[3]),
+            (Some(90), Some(60)),
+            "the lines placed on the first screen are kept over the offered draft: {values:?}"
+        );
+        assert_eq!(values[1], Some(40), "the draft fills what was not touched");
+        assert!(
+            answers.note.get_untracked().contains("typed first"),
+            "the note typed on the first screen is kept: {:?}",
+            answers.note.get_untracked()
+        );
+    }
+
+    /// A recent draft with a note is restored at mount. The first screen never shows it (its
+    /// note field is empty), so a client who types one character there and deletes it hands
+    /// over `note = ""`, and `adopt` writes that over the draft's note: a note the client wrote
+    /// earlier (maybe about risk) is erased by a keystroke in a field that looked empty. The
+    /// draft's key is then overwritten by this tab and the old key removed (`forget_source`).
+    #[test]
+    fn review_an_emptied_first_screen_note_erases_the_restored_drafts_unseen_note() {
+        let instrument = builtin_instrument_in(&ENGLISH);
+        let answers = Answers::new(&instrument);
+        answers.restore(
+            &instrument,
+            &draft(&instrument, &[("connection", 70)], "what I wrote last night"),
+        );
+        answers.adopt(&instrument, &EarlyAnswers::read(None, Some(String::new())));
+        assert_eq!(answers.note.get_untracked(), "what I wrote last night");
+    }
+
+    /// Same, but the client typed a few words on the first screen: the restored draft's note,
+    /// which they never saw, is replaced rather than kept beside what they typed.
+    #[test]
+    fn review_a_first_screen_note_replaces_the_restored_drafts_unseen_note() {
+        let instrument = builtin_instrument_in(&ENGLISH);
+        let answers = Answers::new(&instrument);
+        answers.restore(
+            &instrument,
+            &draft(&instrument, &[("connection", 70)], "what I wrote last night"),
+        );
+        answers.adopt(&instrument, &EarlyAnswers::read(None, Some("ok".into())));
+        let note = answers.note.get_untracked();
+        assert!(
+            note.contains("what I wrote last night") && note.contains("ok"),
+            "both notes are kept: {note:?}"
+        );
+    }
+
+    /// Hostile `id=tenths` lists never panic and never set a line out of range or one that
+    /// does not exist (passes: checked sound).
+    #[test]
+    fn review_hostile_early_lines_neither_panic_nor_leave_the_range() {
+        let instrument = builtin_instrument_in(&ENGLISH);
+        for hostile in [
+            "connection=65535,focus=-1,overall=+7,=5,approach",
+            "connection=99999999999999999999,focus=1e3,,,=,==,connection=5",
+            "nope=50,connection=\u{0}1,focus= 5,overall=5 ",
+            "\u{feff}connection=50,connection=60",
+        ] {
+            let answers = Answers::new(&instrument);
+            answers.adopt(&instrument, &EarlyAnswers::read(Some(hostile), None));
+            for value in &answers.values {
+                if let Some(tenths) = value.get_untracked() {
+                    assert!(tenths <= 100, "{hostile}: {tenths}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+// End-to-end findings of the attacker review of the first screen (loader.js) and the parts
+// loaded on first use (parts.rs, split-wasm.mjs, sw.js), against the release build. Each test
+// is a scenario where the client loses what they wrote, the widget aborts, or a part is
+// refused on an open page; they fail until the code is fixed (the lead fixes).
+// Status at review (dist/ of main at e17a969): the six `review:` tests FAIL; the two
+// `review (sound):` tests pass (they pin behaviour checked and found sound).
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  DIST,
+  LIVE_WIDGET,
+  TYPES,
+  answerAll,
+  downloaded,
+  fileIn,
+  launchBrowser,
+  openPage,
+  phoneContext,
+  tapLine,
+  tempFile,
+  widgetReady,
+} from './harness.mjs';
+
+/**
+ * Serves `root` (dist/ unless `deploy` swapped it). A request whose path matches a pattern
+ * given to `hold` waits until `release()`; one matching a pattern given to `refuse` gets a 503.
+ */
+async function serveGated() {
+  let root = DIST;
+  let holding = null;
+  let held = Promise.resolve();
+  let release = () => {};
+  let refusing = null;
+  const requests = [];
+  const server = createServer(async (request, response) => {
+    const { pathname } = new URL(request.url, 'http://127.0.0.1');
+    requests.push(pathname);
+    if (holding?.test(pathname)) {
+      await Promise.race([held, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    }
+    if (refusing?.test(pathname)) {
+      response.writeHead(503, { 'cache-control': 'no-store' });
+      response.end();
+      return;
+    }
+    const path = fileIn(root, pathname) ?? join(root, 'index.html');
+    response.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    response.end(readFileSync(path));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    requests,
+    hold(pattern) {
+      holding = pattern;
+      held = new Promise((resolve) => {
+        release = resolve;
+      });
+    },
+    release() {
+      holding = null;
+      release();
+    },
+    refuse(pattern) {
+      refusing = pattern;
+    },
+    deploy(next) {
+      root = next;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        release();
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  };
+}
+
+let browser;
+const servers = [];
+const folders = [];
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await Promise.all(servers.map((server) => server.close()));
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+async function serve() {
+  const server = await serveGated();
+  servers.push(server);
+  return server;
+}
+
+const NOTE = 'Something I wanted to say before I lose my nerve';
+
+/** Everything the widget's shadow root shows or holds in its fields, and every stored value. */
+const everywhere = (page) =>
+  page.evaluate(() => {
+    const root = __widget();
+    const fields = root ? [...root.querySelectorAll('textarea, input')].map((field) => field.value) : [];
+    const stored = Object.keys(localStorage).map((key) => localStorage.getItem(key));
+    return [root?.textContent ?? '', ...fields, ...stored].join('\n');
+  });
+
+describe('review: the first screen hands over what was answered', () => {
+  it('review: a note typed on the first screen survives the wasm failing to load', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    server.hold(/\.wasm$/);
+    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.locator('.aci[data-first-screen] textarea').waitFor();
+    await tapLine(page, 0, 0.8);
+    await page.locator('textarea').tap();
+    await page.keyboard.type(NOTE);
+    // The connection drops: the wasm never arrives, the loader shows "cannot start".
+    server.refuse(/\.wasm$/);
+    server.release();
+    await page.locator('.aci [role=alert]').waitFor();
+    assert.ok(
+      (await everywhere(page)).includes(NOTE),
+      'the note typed on the first screen is gone: the loader emptied the container (cannotStart) and nothing kept it',
+    );
+    await context.close();
+  });
+
+  it('review: a note typed on the first screen survives a reload while the wasm loads', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    server.hold(/\.wasm$/);
+    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.locator('.aci[data-first-screen] textarea').waitFor();
+    await page.locator('textarea').tap();
+    await page.keyboard.type(NOTE);
+    // The phone discards the tab in the background (or the client pulls to refresh) before
+    // the wasm arrived: the widget's promise is that a reload or a switch to another app
+    // loses nothing.
+    assert.equal(await page.locator(LIVE_WIDGET).count(), 0, 'the widget has not mounted yet');
+    await page.reload({ waitUntil: 'commit' });
+    server.release();
+    await widgetReady(page);
+    assert.equal(
+      await page.locator(`${LIVE_WIDGET} textarea`).inputValue(),
+      NOTE,
+      'the note typed before the wasm arrived was never kept on the device',
+    );
+    await context.close();
+  });
+
+  it('review: answers given on the first screen are kept on the device when an old draft is offered', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await tapLine(page, 1, 0.4);
+    await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.includes(':draft:')));
+    // The draft is two days old: the widget will offer it rather than bring it back.
+    await page.evaluate(() => {
+      for (const key of Object.keys(localStorage).filter((name) => name.includes(':draft:'))) {
+        const old = Date.now() - 2 * 24 * 3600 * 1000;
+        localStorage.setItem(key, localStorage.getItem(key).replace(/"saved_at":\d+/, `"saved_at":${old}`));
+      }
+    });
+    await page.evaluate(async () => {
+      for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+    });
+    server.hold(/\.wasm$/);
+    await page.reload({ waitUntil: 'commit' });
+    await page.locator('.aci[data-first-screen] textarea').waitFor();
+    await tapLine(page, 0, 0.9);
+    await page.locator('textarea').tap();
+    await page.keyboard.type(NOTE);
+    server.release();
+    await widgetReady(page);
+    assert.equal(await page.locator(`${LIVE_WIDGET} textarea`).inputValue(), NOTE, 'adopted');
+    await page.getByText(/You have an unfinished check-in from/).waitFor();
+    await page.getByRole('button', { name: 'Continue it' }).waitFor();
+    // The client leaves the page (or the phone discards it) before answering the banner.
+    await page.waitForTimeout(500);
+    await page.reload();
+    await widgetReady(page);
+    assert.ok(
+      (await everywhere(page)).includes(NOTE),
+      'the note typed on the first screen was never written while the old draft was offered',
+    );
+    await context.close();
+  });
+
+  it('review (sound): what the first screen handed over is kept on the device with no further input', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    server.hold(/\.wasm$/);
+    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.locator('.aci[data-first-screen] textarea').waitFor();
+    await tapLine(page, 2, 0.3);
+    await page.locator('textarea').tap();
+    await page.keyboard.type(NOTE);
+    server.release();
+    await widgetReady(page);
+    await page.waitForTimeout(300);
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator(`${LIVE_WIDGET} textarea`).inputValue(), NOTE);
+    await context.close();
+  });
+});
+
+describe('review: the first screen matches what the widget shows', () => {
+  it('review: a link with a setting the widget refuses gets no first screen that then moves', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    server.hold(/\.wasm$/);
+    // A crafted link: `keep-history` may never come from a link (NOT_FROM_A_LINK), so the
+    // widget names it in a message above the form. The loader only refuses `?questionnaire`.
+    await page.goto(`${server.url}?keep-history=no`, { waitUntil: 'commit' });
+    await page.waitForTimeout(500);
+    const heading = () => page.evaluate(() => __widget()?.querySelector('form h2')?.getBoundingClientRect().y ?? null);
+    const before = await heading();
+    server.release();
+    await widgetReady(page);
+    const after = await heading();
+    assert.ok(before === null || before === after, `the form moved from y=${before} to y=${after} at the take-over`);
+    await context.close();
+  });
+});
+
+describe('review: the parts loaded on first use', () => {
+  it('review: switching language while the restore part loads does not abort the widget', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await answerAll(page, [70, 80, 90, 80]);
+    await page.locator('button[type=submit]').click();
+    await page.locator('.aci-result h2').waitFor();
+    const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
+
+    // The restore's part is on its way (a slow connection) when the client switches language:
+    // the view is rebuilt, the backup panel and its `on_request` callback are disposed, and
+    // the task that awaited the part then calls `on_request.run` (Callback::run on a disposed
+    // callback panics; the release aborts on a panic).
+    server.hold(/^\/parts\/split_restore-/);
+    await page.getByLabel('Restore from a backup file').setInputFiles(tempFile('review-backup.json', backup.text));
+    for (let tries = 0; !server.requests.some((path) => path.startsWith('/parts/split_restore-')); tries += 1) {
+      assert.ok(tries < 100, `the restore part was never asked for: ${server.requests.filter((path) => path.startsWith('/parts/'))}`);
+      await page.waitForTimeout(50);
+    }
+    await page.locator('.aci-settings__summary').click();
+    await page.getByLabel('Language').selectOption('es');
+    await page.locator('.aci[lang=es]').waitFor();
+    server.release();
+    await page.waitForTimeout(1_500);
+    assert.deepEqual(page.problems, [], 'the widget aborted (a panic after the part loaded)');
+    // Still alive: the restore was either done (its report shows) or refused in words.
+    await page.locator('.aci-backup [role=status], .aci [role=status]').first().waitFor({ timeout: 2_000 });
+    await context.close();
+  });
+
+  it('review: a page open across an update can still open the summary (mixed builds)', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await answerAll(page, [70, 80, 90, 80]);
+    await page.locator('button[type=submit]').click();
+    await page.locator('.aci-result h2').waitFor();
+
+    // A new version goes live while this page is open: its parts have other hashed names
+    // (here: the same files renamed, as any change to a part's code renames it).
+    const next = mkdtempSync(join(tmpdir(), 'aci-review-next-'));
+    folders.push(next);
+    cpSync(DIST, next, { recursive: true });
+    for (const file of readdirSync(join(next, 'parts'))) {
+      renameSync(join(next, 'parts', file), join(next, 'parts', file.replace(/-([0-9a-f]{16})\.wasm$/, '-ffffffffffffffff.wasm')));
+    }
+    server.deploy(next);
+    // The client opens the summary on the page they have (online all along).
+    await page.getByRole('button', { name: 'Share with my therapist' }).click();
+    const summary = page.locator('.aci-summary h2');
+    const notice = page.locator('.aci [role=alert]');
+    await Promise.race([summary.waitFor(), notice.waitFor()]);
+    assert.equal(
+      await notice.count(),
+      0,
+      `online, the open page was told: ${await notice.first().textContent().catch(() => '')}`,
+    );
+    await context.close();
+  });
+
+  it('review (sound): the rescue of data set aside loads, or says it cannot, and the data stays either way', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await page.evaluate(() => localStorage.setItem('alliance-checkin:default:history', '{"format":"alliance-checkin/history","version":3,"entr'));
+    // Offline for the parts (never used, so never kept): the notice shows, the part is named.
+    server.refuse(/^\/parts\//);
+    await page.evaluate(async () => {
+      for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+    });
+    await page.reload();
+    await widgetReady(page);
+    await page.getByText(/could not be read. They are kept aside/).waitFor();
+    await page.getByText('This part of the check-in could not be loaded. Connect to the internet and try again.').waitFor();
+    const setAside = () =>
+      page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':unreadable:')));
+    assert.equal((await setAside()).length, 1, 'the data stays set aside');
+    // Online again: the rescue part loads at the next load, and works (no abort in the part).
+    server.refuse(null);
+    page.problems.length = 0;
+    await page.reload();
+    await widgetReady(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download it' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /unreadable/);
+    await page.getByRole('button', { name: 'Remove it from this device' }).click();
+    await page.waitForFunction(() => !Object.keys(localStorage).some((key) => key.includes(':unreadable:')));
+    assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+    await context.close();
+  });
+});

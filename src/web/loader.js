@@ -231,7 +231,11 @@ async function configFile(host) {
   return [name, text];
 }
 
-/** Shows, inside the widget, that it could not start, with a button that reloads the page. */
+/**
+ * Shows, inside the widget, that it could not start, with a button that reloads the page: above
+ * the first screen if it is still there (it stays answerable and kept, so Reload brings back
+ * what was answered), else in place of whatever the container holds.
+ */
 function cannotStart(host, container) {
   const asked = host.dataset.language || (host.hasAttribute('data-standalone') && query.get('language'));
   let language = (asked || navigator.language || '').split('-')[0].toLowerCase();
@@ -252,7 +256,8 @@ function cannotStart(host, container) {
   button.onclick = () => location.reload();
   notice.append(message, button);
   box.append(notice);
-  container.replaceChildren(box);
+  if (container.querySelector('[data-first-screen]')) container.prepend(box);
+  else container.replaceChildren(box);
 }
 
 // The widget's sizes follow the reader's chosen text size, not the host page's

@@ -34,6 +34,9 @@ const RELOAD = @TEXT.start_reload@;
 // built-in definition (src/domain/skeleton.rs), never written here by hand.
 const FIRST_SCREENS = @FIRST_SCREENS@;
 const LINE_ID = 'aci0-item-';
+// Settings a link may not set (NOT_FROM_A_LINK in src/domain/settings.rs, filled in at build
+// time): the widget refuses them with a message above the form, so no first screen.
+const NOT_FROM_A_LINK = @NOT_FROM_A_LINK@;
 // The slider thumb's width (--aci-thumb in style/widget.css, THUMB_WIDTH_PX in line_item.rs).
 const THUMB = 32;
 
@@ -64,17 +67,20 @@ function firstScreenOf(host) {
   const refused = [name, title].some(
     (text) => text !== null && (!text || [...text].length > 80 || /\p{Cc}/u.test(text)),
   );
+  // The widget's rule for a namespace (settings.rs): 1-32 of a-z 0-9 -.
+  const namespace = host.getAttribute('data-namespace')?.trim() || 'default';
   if (
     block ||
     refused ||
-    (standalone && query.has('config')) ||
+    (standalone && ['config', ...NOT_FROM_A_LINK].some((name) => query.has(name))) ||
     setting('questionnaire') !== null ||
+    !/^[a-z0-9-]{1,32}$/.test(namespace) ||
     (accent !== null && !/^#([0-9a-f]{3}){1,2}$/i.test(accent)) ||
     (practice !== null && !screenLanguage(practice))
   ) {
     return null;
   }
-  const prefix = `alliance-checkin:${host.getAttribute('data-namespace') || 'default'}:`;
+  const prefix = `alliance-checkin:${namespace}:`;
   let stored = null;
   try {
     if (localStorage.getItem(`${prefix}answer-style`) === 'numbers') return null;

@@ -15,7 +15,9 @@
 // 3. Writes the loader `alliance-checkin.js` (stable name, from src/web/loader.js, with the
 //    two texts it shows if the widget cannot start, taken from the catalogues in
 //    src/domain/text/, and the first screen in every language, rendered by the host-only
-//    binary src/bin/first-screen.rs from the catalogues and the built-in definition) and puts it in place of trunk's inline loader script, so the page runs
+//    binary src/bin/first-screen.rs from the catalogues and the built-in definition, and the
+//    settings a link may not set, NOT_FROM_A_LINK in src/domain/settings.rs, so there is one
+//    list) and puts it in place of trunk's inline loader script, so the page runs
 //    under a Content-Security-Policy without 'unsafe-inline' and host pages can reference one
 //    file. index.html names it as `alliance-checkin.js?build=<version>` (stamped in step 4),
 //    without an integrity hash: the service worker serves that build's loader, and a loader of
@@ -97,6 +99,15 @@ function firstScreens() {
   return screens;
 }
 
+/** NOT_FROM_A_LINK's names, read from src/domain/settings.rs (the one list). */
+function notFromALink() {
+  const source = readFileSync(new URL('../src/domain/settings.rs', import.meta.url), 'utf8');
+  const list = source.match(/pub const NOT_FROM_A_LINK: \[&str; (\d+)\] = \[([^\]]*)\]/);
+  const names = list ? [...list[2].matchAll(/"([a-z-]+)"/g)].map((found) => found[1]) : [];
+  if (!names.length || names.length !== Number(list[1])) fail('src/domain/settings.rs: NOT_FROM_A_LINK not read');
+  return names;
+}
+
 async function minifyInto(path, source) {
   const result = await minify(source, {
     module: true,
@@ -135,6 +146,7 @@ index = index.replace(/(<link[^>]*\.wasm["']?[^>]*?)\s+integrity=["']?[^"' >]+["
   const filled = template
     .replace(/@TEXT\.([a-z_]+)@/g, (_, key) => JSON.stringify(catalogueTexts(key)))
     .replaceAll('@FIRST_SCREENS@', JSON.stringify(firstScreens()))
+    .replaceAll('@NOT_FROM_A_LINK@', JSON.stringify(notFromALink()))
     .replaceAll('@GLUE@', glue[0])
     .replaceAll('@WASM@', wasm[0])
     .replaceAll('@CSS@', css[0])

@@ -9,7 +9,10 @@
 //
 // Until the WebAssembly arrives the container shows the first screen as plain markup (the
 // heading, the four lines, the note), in the language the widget will speak, and it can
-// already be answered: the widget starts with what was placed and typed there.
+// already be answered: the widget starts with what was placed and typed there. What is answered
+// there is kept in the tab's sessionStorage until the widget has mounted, so a reload (or a
+// discarded tab) before the wasm arrives shows it again; never in localStorage, since nothing
+// is written to the device before the widget reads the practice's and the client's choices.
 const here = import.meta.url;
 const stylesheet = new URL('@CSS@', here).href;
 // Imported, not a static import: a glue or wasm that fails to load (a broken deploy, an
@@ -31,6 +34,9 @@ const RELOAD = @TEXT.start_reload@;
 // built-in definition (src/domain/skeleton.rs), never written here by hand.
 const FIRST_SCREENS = @FIRST_SCREENS@;
 const LINE_ID = 'aci0-item-';
+// Settings a link may not set (NOT_FROM_A_LINK in src/domain/settings.rs, filled in at build
+// time): the widget refuses them with a message above the form, so no first screen.
+const NOT_FROM_A_LINK = @NOT_FROM_A_LINK@;
 // The slider thumb's width (--aci-thumb in style/widget.css, THUMB_WIDTH_PX in line_item.rs).
 const THUMB = 32;
 
@@ -61,17 +67,20 @@ function firstScreenOf(host) {
   const refused = [name, title].some(
     (text) => text !== null && (!text || [...text].length > 80 || /\p{Cc}/u.test(text)),
   );
+  // The widget's rule for a namespace (settings.rs): 1-32 of a-z 0-9 -.
+  const namespace = host.getAttribute('data-namespace')?.trim() || 'default';
   if (
     block ||
     refused ||
-    (standalone && query.has('config')) ||
+    (standalone && ['config', ...NOT_FROM_A_LINK].some((name) => query.has(name))) ||
     setting('questionnaire') !== null ||
+    !/^[a-z0-9-]{1,32}$/.test(namespace) ||
     (accent !== null && !/^#([0-9a-f]{3}){1,2}$/i.test(accent)) ||
     (practice !== null && !screenLanguage(practice))
   ) {
     return null;
   }
-  const prefix = `alliance-checkin:${host.getAttribute('data-namespace') || 'default'}:`;
+  const prefix = `alliance-checkin:${namespace}:`;
   let stored = null;
   try {
     if (localStorage.getItem(`${prefix}answer-style`) === 'numbers') return null;
@@ -79,18 +88,25 @@ function firstScreenOf(host) {
   } catch {
     // Storage blocked: the widget reads no choice either.
   }
-  return [[stored, practice, ...(navigator.languages || []), 'en'].map(screenLanguage).find(Boolean), name, title];
+  return [
+    [stored, practice, ...(navigator.languages || []), 'en'].map(screenLanguage).find(Boolean),
+    `${prefix}first-screen`,
+    name,
+    title,
+  ];
 }
 
 /**
- * Puts the first screen (`[language, practice name, title]`) into `container`, under the
- * practice's header as the widget shows it, and makes it answerable the way the widget's form
- * is: a line shows its thumb only once placed (by a drag, a tap anywhere on it, or a key), with
- * its value in words; the note's counter follows the text. Returns `take`, which empties the
- * container and gives what was answered, and `refocus`, which puts the focus (and the note's
- * caret) back on the same control of the widget once it has mounted.
+ * Puts the first screen (`[language, storage key, practice name, title]`) into `container`,
+ * under the practice's header as the widget shows it, and makes it answerable the way the
+ * widget's form is: a line shows its thumb only once placed (by a drag, a tap anywhere on it,
+ * or a key), with its value in words; the note's counter follows the text. What is answered is
+ * kept under the key in sessionStorage as it changes, and shown again (as answered) when the
+ * first screen is. Returns `take`, which empties the container and gives what was answered,
+ * and `mounted`, which puts the focus (and the note's caret) back on the same control of the
+ * widget and drops the kept answers (the widget's own draft keeps them from then on).
  */
-function showFirstScreen(container, [language, ...header]) {
+function showFirstScreen(container, [language, key, ...header]) {
   container.innerHTML = FIRST_SCREENS[language];
   const screen = container.firstElementChild;
   if (header.some((text) => text !== null)) {
@@ -106,7 +122,34 @@ function showFirstScreen(container, [language, ...header]) {
     screen.prepend(box);
   }
   const { value: valueWords, decimal, counter } = screen.dataset;
+  const note = screen.querySelector('textarea');
   let noteTyped = false;
+  // What the widget starts with: the placed lines (`id=tenths,…`) and the note, if typed.
+  const answers = () => [
+    [...screen.querySelectorAll('.aci-item--answered .aci-range')]
+      .map((line) => `${line.id.slice(LINE_ID.length)}=${line.value}`)
+      .join(','),
+    noteTyped ? note.value : undefined,
+  ];
+  // Storage blocked, full or throwing never stops the first screen: it is then just not kept.
+  const keep = (kept) => {
+    try {
+      if (kept) sessionStorage.setItem(key, JSON.stringify(kept));
+      else sessionStorage.removeItem(key);
+    } catch {
+      // Not kept.
+    }
+  };
+  // What was answered here before a reload, if anything: `[lines, note]` as `answers` gives.
+  let given = {};
+  let text;
+  try {
+    let lines;
+    [lines, text] = JSON.parse(sessionStorage.getItem(key));
+    given = Object.fromEntries(lines.split(',').map((pair) => pair.split('=')));
+  } catch {
+    // Nothing kept, or unreadable: a blank first screen.
+  }
   const placed = (line) => {
     const item = line.closest('.aci-item');
     const tenths = Number(line.value);
@@ -114,6 +157,7 @@ function showFirstScreen(container, [language, ...header]) {
     item.classList.add('aci-item--answered');
     item.querySelector('.aci-item__value').textContent = words;
     line.setAttribute('aria-valuetext', words);
+    keep(answers());
   };
   for (const line of screen.querySelectorAll('.aci-range')) {
     let moved = false;
@@ -135,29 +179,35 @@ function showFirstScreen(container, [language, ...header]) {
       line.value = Math.round(fraction * Number(line.max));
       placed(line);
     };
+    const value = given[line.id.slice(LINE_ID.length)];
+    if (value) {
+      line.value = value;
+      placed(line);
+    }
   }
-  const note = screen.querySelector('textarea');
   note.oninput = () => {
     noteTyped = true;
     screen.querySelector('.aci-note__counter').textContent = counter.replace('{used}', [...note.value].length);
+    keep(answers());
   };
+  if (typeof text === 'string') {
+    note.value = text;
+    note.oninput();
+  }
   const CONTROLS = '.aci-range, textarea, summary';
   let focused = -1;
   let caret;
   return {
     take() {
-      const lines = [...screen.querySelectorAll('.aci-item--answered .aci-range')];
       const active = container.getRootNode().activeElement;
       focused = [...screen.querySelectorAll(CONTROLS)].indexOf(active);
       caret = active === note && [note.selectionStart, note.selectionEnd, note.selectionDirection];
-      const answered = [
-        lines.map((line) => `${line.id.slice(LINE_ID.length)}=${line.value}`).join(','),
-        noteTyped ? note.value : undefined,
-      ];
+      const answered = answers();
       container.replaceChildren();
       return answered;
     },
-    refocus() {
+    mounted() {
+      keep();
       const control = container.querySelectorAll(CONTROLS)[focused];
       if (!control) return;
       control.focus({ preventScroll: true });
@@ -187,7 +237,11 @@ async function configFile(host) {
   return [name, text];
 }
 
-/** Shows, inside the widget, that it could not start, with a button that reloads the page. */
+/**
+ * Shows, inside the widget, that it could not start, with a button that reloads the page: above
+ * the first screen if it is still there (it stays answerable and kept, so Reload brings back
+ * what was answered), else in place of whatever the container holds.
+ */
 function cannotStart(host, container) {
   const asked = host.dataset.language || (host.hasAttribute('data-standalone') && query.get('language'));
   let language = (asked || navigator.language || '').split('-')[0].toLowerCase();
@@ -208,7 +262,8 @@ function cannotStart(host, container) {
   button.onclick = () => location.reload();
   notice.append(message, button);
   box.append(notice);
-  container.replaceChildren(box);
+  if (container.querySelector('[data-first-screen]')) container.prepend(box);
+  else container.replaceChildren(box);
 }
 
 // The widget's sizes follow the reader's chosen text size, not the host page's
@@ -257,7 +312,7 @@ export async function mountWidget(host) {
     .then(() => Promise.all([started, config, styled]))
     .then(([mount, [name, text]]) => {
       const widget = mount(host, container, name, text, ...(first ? first.take() : []));
-      first?.refocus();
+      first?.mounted();
       return widget;
     });
   mountedBefore = turn.catch(() => {});

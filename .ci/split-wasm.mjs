@@ -28,7 +28,9 @@ export const PARTS_DIR = 'parts';
 const SPLIT_IMPORT = '__wasm_split_placeholder__';
 const LINK_MODULE = './__wasm_split.js';
 
-const WASM_OPT = ['-Oz', '--converge', '--strip-producers', '--strip-target-features'];
+// binaryen's whole-program type flow (--gufa) and merging of functions that differ only in
+// constants, before -Oz: -276 bytes brotli of a first visit together (ARCHITECTURE, Size).
+const WASM_OPT = ['--merge-similar-functions', '--gufa', '-Oz', '--converge', '--strip-producers', '--strip-target-features'];
 const hash16 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 const run = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 

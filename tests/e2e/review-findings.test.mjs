@@ -1,9 +1,8 @@
 // End-to-end findings of the attacker review of the first screen (loader.js) and the parts
 // loaded on first use (parts.rs, split-wasm.mjs, sw.js), against the release build. Each test
-// is a scenario where the client loses what they wrote, the widget aborts, or a part is
-// refused on an open page; they fail until the code is fixed (the lead fixes).
-// Status at review (dist/ of main at e17a969): the six `review:` tests FAIL; the two
-// `review (sound):` tests pass (they pin behaviour checked and found sound).
+// is a scenario where the client lost what they wrote, the widget aborted, or a part was
+// refused on an open page. Each `review:` test failed at the review (main at e17a969) and
+// passes since its fix; the `review (sound):` tests pin behaviour the review found sound.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';

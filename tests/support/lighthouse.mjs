@@ -10,21 +10,12 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { DIST, TYPES, fileIn } from '../e2e/harness.mjs';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, DIST, TYPES, fileIn } from '../e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PLAIN = join(ROOT, 'tests/support/plain-page');
 const LIGHTHOUSE = join(ROOT, 'node_modules/.bin/lighthouse');
-const CHROME_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-].join(' ');
+const CHROME_FLAGS = ['--headless=new', ...CHROMIUM_FLAGS].join(' ');
 
 export const METRICS = [
   ['FCP', 'first-contentful-paint', 's'],
@@ -80,7 +71,7 @@ async function audit(url, folder, run) {
       '--quiet',
       `--chrome-flags=${CHROME_FLAGS}`,
     ],
-    { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' } },
+    { env: { ...process.env, CHROME_PATH: CHROMIUM_PATH } },
   );
   const { audits } = JSON.parse(readFileSync(output, 'utf8'));
   return Object.fromEntries(METRICS.map(([name, id]) => [name, audits[id].numericValue]));

@@ -43,33 +43,33 @@ const browser = await launchBrowser();
  */
 async function watchWidget(context) {
   await context.addInitScript(() => {
+    // One observer per root (the document, then each shadow root as it is attached: a shadow
+    // root's changes are invisible to the document's observer), checking every pending test.
+    const pending = [];
+    const roots = new WeakSet();
+    const check = () => {
+      for (const watch of [...pending]) {
+        if (watch.test()) {
+          pending.splice(pending.indexOf(watch), 1);
+          watch.done(performance.now());
+        }
+      }
+    };
+    const observe = (root) => {
+      if (!root || roots.has(root)) return;
+      roots.add(root);
+      new MutationObserver(check).observe(root, { childList: true, subtree: true, characterData: true });
+    };
+    const attachShadow = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (...options) {
+      const root = attachShadow.apply(this, options);
+      observe(root);
+      return root;
+    };
+    observe(document);
     window.__aciWhen = (test, done) => {
-      const observers = [];
-      const roots = new WeakSet();
-      const check = () => {
-        if (!test()) return;
-        observers.forEach((observer) => observer.disconnect());
-        done(performance.now());
-      };
-      const observe = (root) => {
-        if (!root || roots.has(root)) return;
-        roots.add(root);
-        const observer = new MutationObserver(() => {
-          observe(window.__widget());
-          check();
-        });
-        observer.observe(root, { childList: true, subtree: true, characterData: true });
-        observers.push(observer);
-      };
-      observe(document);
       observe(window.__widget());
-      // A shadow root attached later changes nothing the document's observer sees.
-      const attachShadow = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (...options) {
-        const root = attachShadow.apply(this, options);
-        observe(root);
-        return root;
-      };
+      pending.push({ test, done });
       check();
     };
   });

@@ -31,6 +31,8 @@ const LINK_MODULE = './__wasm_split.js';
 // binaryen's whole-program type flow (--gufa) and merging of functions that differ only in
 // constants, before -Oz: -276 bytes brotli of a first visit together (ARCHITECTURE, Size).
 const WASM_OPT = ['--merge-similar-functions', '--gufa', '-Oz', '--converge', '--strip-producers', '--strip-target-features'];
+// wasm-streams' classes (see `dropUnusedClasses`).
+const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
 const hash16 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 const run = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 
@@ -60,7 +62,9 @@ export async function splitWasm(dir, glue) {
     '--keep-lld-exports',
     join(work, `${stem}.wasm`),
   ]);
-  run('wasm-opt', [...WASM_OPT, join(work, 'bindgen', `${stem}_bg.wasm`), '-o', join(dir, `${stem}_bg.wasm`)]);
+  const bound = join(work, 'bindgen', `${stem}_bg.wasm`);
+  dropUnusedClasses(bound, join(work, 'bindgen', `${stem}.js`));
+  run('wasm-opt', [...WASM_OPT, bound, '-o', join(dir, `${stem}_bg.wasm`)]);
 
   let linkModule = readFileSync(join(work, LINK_MODULE), 'utf8');
   const parts = [];
@@ -100,6 +104,44 @@ export async function splitWasm(dir, glue) {
   if (!importOf.test(glueCode)) throw new Error(`split-wasm: the glue does not import ${LINK_MODULE}`);
   writeFileSync(join(dir, glue), glueCode.replace(importOf, `$1${JSON.stringify(`./${linkName}`)}`));
   return parts;
+}
+
+/**
+ * Removes from the glue (`gluePath`) and its wasm (`wasmPath`) the JS classes of wasm-streams,
+ * which the widget never uses: Leptos always enables server_fn's `browser` feature, which links
+ * wasm-streams, and its `#[wasm_bindgen]` classes are exports, which no dead-code pass may
+ * remove. Here the glue loses each class, its finaliser and its `Symbol.dispose` line, and
+ * wasm-metadce then removes the class's exports and what only they reach: -1.6 KB brotli of
+ * wasm, and the classes' JS (ARCHITECTURE, Size). Nothing happens when a class is not there
+ * (a Leptos without wasm-streams); a glue this cannot take apart stops the build.
+ */
+export function dropUnusedClasses(wasmPath, gluePath) {
+  let glue = readFileSync(gluePath, 'utf8');
+  const dropped = UNUSED_CLASSES.filter((name) => glue.includes(`export class ${name} {`));
+  if (dropped.length === 0) return;
+  for (const name of dropped) {
+    const block = new RegExp(
+      `^export class ${name} \\{\\n[\\s\\S]*?^if \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;\\n`,
+      'm',
+    );
+    const finaliser = new RegExp(`^const ${name}Finalization = [^;]*;\\n`, 'm');
+    if (!block.test(glue) || !finaliser.test(glue)) {
+      throw new Error(`split-wasm: the glue's class ${name} is not in the shape wasm-bindgen 0.2.130 writes`);
+    }
+    glue = glue.replace(block, '').replace(finaliser, '');
+  }
+  const lower = dropped.map((name) => name.toLowerCase());
+  if (lower.some((name) => glue.toLowerCase().includes(name))) {
+    throw new Error(`split-wasm: the glue still uses one of ${dropped.join(', ')}`);
+  }
+  writeFileSync(gluePath, glue);
+  const exportsOfDropped = (name) => lower.some((lowerName) => name === `__wbg_${lowerName}_free` || name.startsWith(`${lowerName}_`));
+  const roots = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(wasmPath)))
+    .filter(({ name }) => !exportsOfDropped(name))
+    .map(({ name }, index) => ({ name: `export${index}`, root: true, export: name }));
+  const graph = `${wasmPath}.graph.json`;
+  writeFileSync(graph, JSON.stringify(roots));
+  run('wasm-metadce', ['--graph-file', graph, wasmPath, '-o', wasmPath]);
 }
 
 /**

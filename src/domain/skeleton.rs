@@ -14,7 +14,7 @@ use super::builtin::builtin_instrument_in;
 use super::checkin::NOTE_LIMIT;
 use super::instrument::{Scale, VISUAL_ANALOGUE_MAX};
 use super::tenths::Tenths;
-use super::text::{fill, Text};
+use super::text::{fill, Text, LOADER_CATALOGUES};
 
 /// Appends `text` with `&`, `<`, `>` and `"` escaped (safe in text and in quoted attributes).
 fn escaped(out: &mut String, text: &str) {
@@ -79,6 +79,16 @@ pub fn first_screen(text: &Text) -> String {
         &[],
         text.settings_heading,
     );
+    // The panel's controls come with the widget; opened before, it says so, and the loader
+    // opens the widget's panel in its place.
+    if let Some(loader) = LOADER_CATALOGUES
+        .iter()
+        .find(|loader| loader.language_tag == text.language_tag)
+    {
+        out.push_str("<div class=\"aci-settings__body\">");
+        element(&mut out, "p", "aci-muted", &[], loader.settings_soon);
+        out.push_str("</div>");
+    }
     out.push_str("</details><div class=\"aci-notices\" role=\"status\"></div>");
     out.push_str("<form class=\"aci-form\" novalidate>");
     element(&mut out, "h2", "aci-heading", &[], text.form_heading);
@@ -217,6 +227,11 @@ mod tests {
         assert!(english.contains("lang=\"en\""));
         assert!(spanish.contains("lang=\"es\""));
         assert!(spanish.contains(SPANISH.slider_hint));
+        // Settings opened before the widget loads say that their controls are coming.
+        assert!(english.contains(
+            "<div class=\"aci-settings__body\"><p class=\"aci-muted\">The settings appear here"
+        ));
+        assert!(spanish.contains("Los ajustes aparecen aquí"));
         for catalogue in CATALOGUES {
             let markup = first_screen(catalogue);
             assert_eq!(markup.matches("type=\"range\"").count(), 4);

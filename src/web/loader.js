@@ -197,8 +197,10 @@ function showFirstScreen(container, [language, key, ...header]) {
   const CONTROLS = '.aci-range, textarea, summary';
   let focused = -1;
   let caret;
+  let settingsOpen = false;
   return {
     take() {
+      settingsOpen = screen.querySelector('.aci-settings').open;
       const active = container.getRootNode().activeElement;
       focused = [...screen.querySelectorAll(CONTROLS)].indexOf(active);
       caret = active === note && [note.selectionStart, note.selectionEnd, note.selectionDirection];
@@ -208,6 +210,9 @@ function showFirstScreen(container, [language, key, ...header]) {
     },
     mounted() {
       keep();
+      // Settings opened before the widget loaded show the widget's own controls now.
+      const settings = settingsOpen && container.querySelector('.aci-settings');
+      if (settings) settings.open = true;
       const control = container.querySelectorAll(CONTROLS)[focused];
       if (!control) return;
       control.focus({ preventScroll: true });

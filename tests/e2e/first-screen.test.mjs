@@ -235,6 +235,27 @@ describe('the first screen before the WebAssembly', () => {
     await context.close();
   });
 
+  it('says the settings are coming when opened before the wasm, then opens the widget\'s own settings', async () => {
+    const { context, page } = await phone();
+    const first = await openHeldBack(page);
+    await first.getByText('Settings', { exact: true }).tap();
+    const soon = first.getByText('The settings appear here in a moment, once the check-in has loaded.');
+    assert.ok(await soon.isVisible(), 'an opened panel is not empty');
+    await screenshot(page, 'first-screen-settings-before-wasm');
+
+    env.server.release();
+    await widgetReady(page);
+    const live = page.locator(LIVE_WIDGET);
+    assert.ok(await live.getByLabel('Language').isVisible(), "the widget's settings are open in its place");
+    assert.equal(await live.locator('.aci-settings').getAttribute('open'), '');
+    assert.equal(await page.evaluate(() => __deepActive()?.localName), 'summary', 'focus stays on the settings');
+    // Closing it is the widget's own disclosure, as always.
+    await live.getByText('Settings', { exact: true }).tap();
+    assert.equal(await live.getByLabel('Language').isVisible(), false);
+    expectCleanConsole(page);
+    await context.close();
+  });
+
   it('lets a line placed before the wasm win over the same line of a restored draft', async () => {
     const { context, page } = await phone();
     await page.goto(env.server.url);

@@ -21,6 +21,9 @@ pub struct LoaderText {
     pub language_tag: &'static str,
     pub start_failed: &'static str,
     pub start_reload: &'static str,
+    /// Inside the first screen's settings disclosure, opened before the widget has loaded (the
+    /// panel's controls come with the widget, which then opens it).
+    pub settings_soon: &'static str,
 }
 
 /// The loader's texts, in the same languages as [`CATALOGUES`].
@@ -573,10 +576,11 @@ mod tests {
         for text in &LOADER_CATALOGUES[1..] {
             assert_ne!(text.start_failed, ENGLISH_LOADER.start_failed);
             assert_ne!(text.start_reload, ENGLISH_LOADER.start_reload);
+            assert_ne!(text.settings_soon, ENGLISH_LOADER.settings_soon);
         }
         for text in LOADER_CATALOGUES {
             // Copied into JavaScript as JSON by the post-build hook: plain text, no escapes.
-            for value in [text.start_failed, text.start_reload] {
+            for value in [text.start_failed, text.start_reload, text.settings_soon] {
                 assert!(
                     !value.is_empty() && !value.contains(['\\', '"', '{']),
                     "{value}"

@@ -48,7 +48,12 @@ export function serveCompressed() {
     response.writeHead(200, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
       'content-encoding': 'br',
-      'cache-control': 'no-cache',
+      // As README "Deployment" asks of a host: a file named by its content's hash never
+      // changes, so the browser does not ask again within the load (the loader's stylesheet
+      // in the shadow root is the page's own); every other file is revalidated.
+      'cache-control': /-[0-9a-f]{16}(_bg)?\.(css|js|wasm)$/.test(path)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
     });
     response.end(cache.get(path));
   });

@@ -30,7 +30,7 @@ const LINK_MODULE = './__wasm_split.js';
 
 // binaryen's whole-program type flow (--gufa) and merging of functions that differ only in
 // constants, before -Oz: -276 bytes brotli of a first visit together (ARCHITECTURE, Size).
-const WASM_OPT = ['--merge-similar-functions', '--gufa', '-Oz', '--converge', '--strip-producers', '--strip-target-features'];
+const WASM_OPT = ['--merge-similar-functions', '--gufa', '--code-folding', '-Oz', '--converge', '--strip-producers', '--strip-target-features'];
 // wasm-streams' classes (see `dropUnusedClasses`).
 const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
 const hash16 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
@@ -141,6 +141,9 @@ export function dropUnusedClasses(wasmPath, gluePath) {
     .map(({ name }, index) => ({ name: `export${index}`, root: true, export: name }));
   const graph = `${wasmPath}.graph.json`;
   writeFileSync(graph, JSON.stringify(roots));
+  // Twice: without names for the release (names steer wasm-opt's choices: +136 bytes brotli
+  // with them), and with them beside it for the benchmark's table (tests/support/wasm-breakdown.mjs).
+  run('wasm-metadce', ['--debuginfo', '--graph-file', graph, wasmPath, '-o', wasmPath.replace(/\.wasm$/, '.names.wasm')]);
   run('wasm-metadce', ['--graph-file', graph, wasmPath, '-o', wasmPath]);
 }
 

@@ -229,9 +229,9 @@ mod tests {
         assert!(spanish.contains(SPANISH.slider_hint));
         // Settings opened before the widget loads say that their controls are coming.
         assert!(english.contains(
-            "<div class=\"aci-settings__body\"><p class=\"aci-muted\">The settings appear here"
+            "<div class=\"aci-settings__body\"><p class=\"aci-muted\">The settings appear once"
         ));
-        assert!(spanish.contains("Los ajustes aparecen aquí"));
+        assert!(spanish.contains("Los ajustes aparecen cuando"));
         for catalogue in CATALOGUES {
             let markup = first_screen(catalogue);
             assert_eq!(markup.matches("type=\"range\"").count(), 4);

@@ -239,7 +239,7 @@ describe('the first screen before the WebAssembly', () => {
     const { context, page } = await phone();
     const first = await openHeldBack(page);
     await first.getByText('Settings', { exact: true }).tap();
-    const soon = first.getByText('The settings appear here in a moment, once the check-in has loaded.');
+    const soon = first.getByText('The settings appear once the check-in has loaded.');
     assert.ok(await soon.isVisible(), 'an opened panel is not empty');
     await screenshot(page, 'first-screen-settings-before-wasm');
 

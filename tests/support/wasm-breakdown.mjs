@@ -1,6 +1,7 @@
 // Where the wasm's bytes go, by crate and by module of this crate: the benchmark's answer to
 // "which part is worth cutting next". It takes the main module the release build ships (after
-// wasm-split and wasm-bindgen, as .ci/split-wasm.mjs leaves it; the parts are not in it), runs
+// wasm-split and wasm-bindgen, as .ci/split-wasm.mjs leaves it, with the function names its
+// dead-code step keeps in a copy; the parts are not in it), runs
 // wasm-opt as the build does but keeps the function names (-g), reads each function body's
 // size from the code section and its name from the name section, and sums by the crate and module of the function's own path (an instantiation of a
 // generic counts for the crate that defined the generic, as twiggy does). The total of the
@@ -162,7 +163,8 @@ export function wasmBreakdown() {
   const folder = mkdtempSync(join(tmpdir(), 'aci-breakdown-'));
   try {
     const split = existsSync(SPLIT_BINDGEN)
-      ? readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.wasm'))
+      ? (readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.names.wasm')) ??
+        readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.wasm')))
       : undefined;
     let bound = split && join(SPLIT_BINDGEN, split);
     if (!bound) {

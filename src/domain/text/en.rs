@@ -225,5 +225,5 @@ pub const ENGLISH_LOADER: LoaderText = LoaderText {
     language_tag: "en",
     start_failed: "This check-in could not start. Reloading the page usually fixes it; if not, please ask your practice for another way to check in.",
     start_reload: "Reload the page",
-    settings_soon: "The settings appear here in a moment, once the check-in has loaded.",
+    settings_soon: "The settings appear once the check-in has loaded.",
 };

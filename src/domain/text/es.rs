@@ -225,5 +225,5 @@ pub const SPANISH_LOADER: LoaderText = LoaderText {
     language_tag: "es",
     start_failed: "Esta valoración no pudo iniciarse. Recargar la página suele solucionarlo; si no, pide a tu consulta otra forma de hacer la valoración.",
     start_reload: "Recargar la página",
-    settings_soon: "Los ajustes aparecen aquí en un momento, cuando la valoración haya cargado.",
+    settings_soon: "Los ajustes aparecen cuando la valoración haya cargado.",
 };

@@ -6,8 +6,15 @@
 //! (`src/instruments/alliance-checkin.json`, every text in every language of the widget), so
 //! the built-in check-in is just one definition among others. The reasons for its thresholds are
 //! in ARCHITECTURE.md ("The feedback rules, and why") and in this module's tests.
+//!
+//! The widget does not read that file at run time: `builtin_generated.rs` builds the same
+//! instrument from constants, so the definition reader (`definition.rs`) is needed only for a
+//! practice's own questionnaire and loads as a part (src/ui/parts.rs). That file is written
+//! from the JSON by `generated_source` below; a test fails when it differs from what the JSON
+//! gives (`UPDATE_EXPECT=1 cargo test --lib builtin` writes it again), so the JSON stays the
+//! one source of the check-in's words and numbers.
 
-use super::definition::parse_definition;
+use super::builtin_generated;
 use super::instrument::Instrument;
 use super::text::{Text, ENGLISH};
 
@@ -25,21 +32,260 @@ pub fn builtin_instrument() -> Instrument {
 /// The built-in four-item check-in worded in `text`'s language. Every language shares the id,
 /// the version and the scoring, so check-ins compare across a change of language.
 pub fn builtin_instrument_in(text: &Text) -> Instrument {
-    match parse_definition(BUILTIN_DEFINITION, text.language_tag) {
-        Ok(instrument) => instrument,
-        // The file is part of the build and `the_shipped_definition_reads_in_every_language`
-        // reads it in every language, so this cannot happen in a build whose tests pass.
-        Err(_) => panic!("the built-in definition does not read"),
-    }
+    builtin_generated::instrument_in(text.language_tag)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::definition::untranslated_texts;
+    use crate::domain::definition::{parse_definition, untranslated_texts};
     use crate::domain::instrument::{CeilingRule, Scale, Scoring, Thresholds};
     use crate::domain::tenths::Tenths;
     use crate::domain::text::CATALOGUES;
+
+    /// The generator of `builtin_generated.rs` and its check (host only: expect-test, which
+    /// rewrites the file on request, is a host dev-dependency).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod generator {
+        use super::*;
+
+        /// Writes `builtin_generated.rs`: the built-in definition read in every language of the
+        /// widget, as Rust that builds the same `Instrument`. What every language shares (ids,
+        /// numbers, scoring, thresholds) is written once; each text that differs between languages
+        /// is one entry of a per-language table.
+        struct Generator {
+            read: Vec<(&'static str, Instrument)>,
+            /// Per language, the texts that differ between languages, in the order written.
+            texts: Vec<Vec<String>>,
+        }
+
+        impl Generator {
+            /// One value that must be the same in every language (a number, a shape), as Rust.
+            fn shared<T: PartialEq + std::fmt::Debug>(&self, pick: impl Fn(&Instrument) -> T) -> T {
+                let first = pick(&self.read[0].1);
+                for (tag, instrument) in &self.read[1..] {
+                    assert_eq!(
+                        pick(instrument),
+                        first,
+                        "{tag} differs from {}",
+                        self.read[0].0
+                    );
+                }
+                first
+            }
+
+            /// A text: a literal when every language has the same, else the language's table entry.
+            fn text(&mut self, pick: impl Fn(&Instrument) -> &str) -> String {
+                let first = pick(&self.read[0].1).to_owned();
+                if self
+                    .read
+                    .iter()
+                    .all(|(_, instrument)| pick(instrument) == first)
+                {
+                    return format!("{first:?}.into()");
+                }
+                for ((_, instrument), texts) in self.read.iter().zip(&mut self.texts) {
+                    texts.push(pick(instrument).to_owned());
+                }
+                format!("t[{}].into()", self.texts[0].len() - 1)
+            }
+
+            fn optional_text(&mut self, pick: impl Fn(&Instrument) -> Option<&str>) -> String {
+                if self.shared(|instrument| pick(instrument).is_none()) {
+                    return "None".into();
+                }
+                format!(
+                    "Some({})",
+                    self.text(|instrument| pick(instrument).unwrap_or_default())
+                )
+            }
+
+            fn instrument(&mut self) -> String {
+                let mut out = String::from("Instrument {\n");
+                let mut field = |name: &str, value: String| {
+                    out.push_str(&format!("        {name}: {value},\n"));
+                };
+                field("id", self.text(|i| &i.id));
+                field("version", self.shared(|i| i.version).to_string());
+                field(
+                    "compares_with",
+                    format!("vec!{:?}", self.shared(|i| i.compares_with.clone())),
+                );
+                field("title", self.text(|i| &i.title));
+                field("language", self.optional_text(|i| i.language.as_deref()));
+                field(
+                    "attribution",
+                    self.optional_text(|i| i.attribution.as_deref()),
+                );
+                let items = (0..self.shared(|i| i.items.len()))
+                    .map(|n| self.item(n))
+                    .collect::<String>();
+                field("items", format!("vec![\n{items}        ]"));
+                let subscales = (0..self.shared(|i| i.subscales.len()))
+                    .map(|n| self.subscale(n))
+                    .collect::<String>();
+                field("subscales", format!("vec![\n{subscales}        ]"));
+                field(
+                    "scoring",
+                    format!("Scoring::{:?}", self.shared(|i| i.scoring)),
+                );
+                field(
+                    "thresholds",
+                    format!("{:?}", self.shared(|i| i.thresholds.clone())),
+                );
+                out.push_str("    }");
+                out
+            }
+
+            fn item(&mut self, n: usize) -> String {
+                let id = self.text(|i| &i.items[n].id);
+                let title = self.text(|i| &i.items[n].title);
+                let prompt = self.text(|i| &i.items[n].prompt);
+                self.shared(|i| std::mem::discriminant(&i.items[n].scale));
+                let scale = match &self.read[0].1.items[n].scale {
+                    Scale::VisualAnalogue { .. } => {
+                        let low = self.text(|i| line_label(i, n, 0));
+                        let high = self.text(|i| line_label(i, n, 1));
+                        format!("Scale::VisualAnalogue {{ low_label: {low}, high_label: {high} }}")
+                    }
+                    Scale::Likert { .. } => {
+                        let likert = |i: &Instrument| match &i.items[n].scale {
+                            Scale::Likert {
+                                labels,
+                                first_value,
+                            } => (labels.len(), *first_value),
+                            Scale::VisualAnalogue { .. } => unreachable!("checked shared above"),
+                        };
+                        let (points, first_value) = self.shared(likert);
+                        let labels = (0..points)
+                            .map(|point| {
+                                self.text(|i| match &i.items[n].scale {
+                                    Scale::Likert { labels, .. } => &labels[point],
+                                    Scale::VisualAnalogue { .. } => unreachable!("checked above"),
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        format!(
+                            "Scale::Likert {{ labels: vec![{labels}], first_value: {first_value} }}"
+                        )
+                    }
+                };
+                let reverse = self.shared(|i| i.items[n].reverse);
+                format!(
+                    "            Item {{\n\
+                     \x20               id: {id},\n\
+                     \x20               title: {title},\n\
+                     \x20               prompt: {prompt},\n\
+                     \x20               scale: {scale},\n\
+                     \x20               reverse: {reverse},\n\
+                     \x20           }},\n"
+                )
+            }
+
+            fn subscale(&mut self, n: usize) -> String {
+                let id = self.text(|i| &i.subscales[n].id);
+                let title = self.text(|i| &i.subscales[n].title);
+                let item_ids = (0..self.shared(|i| i.subscales[n].item_ids.len()))
+                    .map(|k| self.text(|i| &i.subscales[n].item_ids[k]))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "            Subscale {{ id: {id}, title: {title}, item_ids: vec![{item_ids}] }},\n"
+                )
+            }
+        }
+
+        /// One end's label of item `n`, a 0-10 line (`end` 0 the low end, 1 the high end).
+        fn line_label(instrument: &Instrument, n: usize, end: usize) -> &str {
+            match &instrument.items[n].scale {
+                Scale::VisualAnalogue {
+                    low_label,
+                    high_label,
+                } => [low_label, high_label][end],
+                Scale::Likert { .. } => unreachable!("every language has the same scales"),
+            }
+        }
+
+        /// The text of `builtin_generated.rs`, from the shipped definition.
+        fn generated_source() -> String {
+            let read = CATALOGUES
+                .iter()
+                .map(|text| {
+                    let tag = text.language_tag;
+                    (
+                        tag,
+                        parse_definition(BUILTIN_DEFINITION, tag).expect("the built-in reads"),
+                    )
+                })
+                .collect::<Vec<_>>();
+            let mut generator = Generator {
+                texts: vec![Vec::new(); read.len()],
+                read,
+            };
+            let instrument = generator.instrument();
+            let mut out = String::from(
+                "//! @generated from src/instruments/alliance-checkin.json by `generated_source` in\n\
+                 //! builtin.rs, never by hand: `UPDATE_EXPECT=1 cargo test --lib builtin` writes it\n\
+                 //! again, and a test fails while it differs from what the JSON gives. The built-in\n\
+                 //! check-in as the definition reader reads it, in every language of the widget, so\n\
+                 //! the widget does not need that reader for it.\n\n\
+                 #[allow(unused_imports)]\n\
+                 use super::instrument::{CeilingRule, Instrument, Item, Scale, Scoring, Subscale, Thresholds};\n\
+                 #[allow(unused_imports)]\n\
+                 use super::tenths::Tenths;\n\n",
+            );
+            let count = generator.texts[0].len();
+            out.push_str(
+                "/// The texts that differ between languages, per language (in `CATALOGUES`' order).\n",
+            );
+            out.push_str("#[rustfmt::skip]\n");
+            out.push_str(&format!(
+                "const TEXTS: [[&str; {count}]; {}] = [\n",
+                generator.read.len()
+            ));
+            for ((tag, _), texts) in generator.read.iter().zip(&generator.texts) {
+                out.push_str(&format!("    // {tag}\n    [\n"));
+                for text in texts {
+                    out.push_str(&format!("        {text:?},\n"));
+                }
+                out.push_str("    ],\n");
+            }
+            out.push_str("];\n\n");
+            out.push_str(
+                "/// The built-in check-in worded in `language`, one of the widget's language tags\n\
+                 /// (any other gets the first language's words).\n\
+                 #[rustfmt::skip]\n\
+                 pub(super) fn instrument_in(language: &str) -> Instrument {\n\
+                 \x20   let t = match language {\n",
+            );
+            for (index, (tag, _)) in generator.read.iter().enumerate().skip(1) {
+                out.push_str(&format!("        {tag:?} => &TEXTS[{index}],\n"));
+            }
+            out.push_str("        _ => &TEXTS[0],\n    };\n    ");
+            out.push_str(&instrument);
+            out.push_str("\n}\n");
+            out
+        }
+
+        #[test]
+        fn the_generated_check_in_is_what_the_json_gives() {
+            // Fails when the JSON changed and the generated file was not written again.
+            expect_test::expect_file!["builtin_generated.rs"].assert_eq(&generated_source());
+        }
+    }
+
+    #[test]
+    fn the_generated_check_in_equals_the_definition_read_in_every_language() {
+        for text in CATALOGUES {
+            assert_eq!(
+                builtin_instrument_in(text),
+                parse_definition(BUILTIN_DEFINITION, text.language_tag).unwrap(),
+                "{}",
+                text.language_tag
+            );
+        }
+    }
 
     #[test]
     fn the_shipped_definition_reads_in_every_language() {

@@ -16,6 +16,7 @@ use super::instrument::{
 };
 use super::json::{self, Json};
 use super::tenths::Tenths;
+use super::text::CATALOGUES;
 
 /// The `format` every definition starts with; a file without it is not a questionnaire.
 pub const DEFINITION_FORMAT: &str = "alliance-checkin.questionnaire/1";
@@ -53,6 +54,53 @@ pub fn untranslated_texts(text: &str, language: &str) -> Vec<String> {
     match read(text, language) {
         (Ok(_), untranslated) => untranslated,
         (Err(_), _) => Vec::new(),
+    }
+}
+
+/// A practice's questionnaire as the widget uses it: read once in every language the widget
+/// speaks, so a change of language needs no reader (the reader is a part loaded on first use,
+/// src/ui/parts.rs, and only a page with a practice's questionnaire loads it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PracticeQuestionnaire {
+    /// The definition's own `language`, if it names one (it ranks between the practice's
+    /// setting and the browser's languages).
+    pub language: Option<String>,
+    /// The questionnaire worded in each language of the widget (`CATALOGUES`' tags); None where
+    /// that language's texts do not make a valid questionnaire (the widget then shows the
+    /// built-in check-in in that language, as it always did).
+    pub in_languages: Vec<(&'static str, Option<Instrument>)>,
+}
+
+impl PracticeQuestionnaire {
+    /// Reads a practice's definition in every language of the widget; on failure, every problem
+    /// found reading it in English, each with its path, as the practice is shown them.
+    pub fn read(text: &str) -> Result<PracticeQuestionnaire, Vec<String>> {
+        let english = parse_definition(text, FALLBACK_LANGUAGE)
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        let in_languages = CATALOGUES
+            .iter()
+            .map(|catalogue| {
+                let tag = catalogue.language_tag;
+                let read = if tag == FALLBACK_LANGUAGE {
+                    Some(english.clone())
+                } else {
+                    parse_definition(text, tag).ok()
+                };
+                (tag, read)
+            })
+            .collect();
+        Ok(PracticeQuestionnaire {
+            language: english.language,
+            in_languages,
+        })
+    }
+
+    /// The questionnaire worded in `language` (one of the widget's tags), if it reads in it.
+    pub fn in_language(&self, language: &str) -> Option<Instrument> {
+        self.in_languages
+            .iter()
+            .find(|(tag, _)| *tag == language)
+            .and_then(|(_, instrument)| instrument.clone())
     }
 }
 
@@ -812,6 +860,51 @@ mod tests {
         on_disk.sort();
         let listed: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
         assert_eq!(on_disk, listed);
+    }
+
+    #[test]
+    fn a_practice_questionnaire_is_read_once_in_every_language_of_the_widget() {
+        for text in [SAMPLE, SHIPPED[1].1, SHIPPED[2].1] {
+            let read = PracticeQuestionnaire::read(text).unwrap();
+            let english = parse_definition(text, "en").unwrap();
+            assert_eq!(read.language, english.language);
+            let tags: Vec<&str> = read.in_languages.iter().map(|(tag, _)| *tag).collect();
+            let widget: Vec<&str> = crate::domain::text::CATALOGUES
+                .iter()
+                .map(|catalogue| catalogue.language_tag)
+                .collect();
+            assert_eq!(tags, widget);
+            for tag in tags {
+                assert_eq!(
+                    read.in_language(tag),
+                    Some(parse_definition(text, tag).unwrap())
+                );
+            }
+        }
+        assert_eq!(
+            PracticeQuestionnaire::read(SAMPLE).unwrap().language,
+            Some("en".into())
+        );
+        // A tag the widget does not speak has none (the widget only asks for its own).
+        let read = PracticeQuestionnaire::read(SAMPLE).unwrap();
+        assert_eq!(read.in_language("fr"), None);
+    }
+
+    #[test]
+    fn a_practice_questionnaire_with_mistakes_gives_every_problem_as_the_practice_reads_it() {
+        let broken = SAMPLE.replace("\"points\": 3", "\"points\": 12");
+        let problems = PracticeQuestionnaire::read(&broken).unwrap_err();
+        let expected: Vec<String> = parse_definition(&broken, "en")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(problems, expected);
+        assert_eq!(
+            PracticeQuestionnaire::read("{").unwrap_err(),
+            ["1:2: not valid JSON: expected a key"]
+        );
     }
 
     #[test]

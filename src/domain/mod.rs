@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod builtin;
+mod builtin_generated;
 pub mod chart;
 pub mod checkin;
 pub mod codec;

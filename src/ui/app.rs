@@ -6,7 +6,11 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use leptos::{either::EitherOf5, ev, prelude::*};
+use leptos::{
+    either::{Either, EitherOf5},
+    ev,
+    prelude::*,
+};
 
 use crate::browser::clock::{browser_languages, now_ms};
 use crate::browser::durability::request_persistent_storage;
@@ -15,7 +19,7 @@ use crate::browser::ids::new_entry_id;
 use crate::browser::storage::{read_preference, write_preference, LocalStore};
 use crate::domain::builtin::{builtin_instrument_in, BUILTIN_INSTRUMENT_ID};
 use crate::domain::checkin::{note_length, CheckIn, InstrumentRef, NoteLength};
-use crate::domain::definition::parse_definition;
+use crate::domain::definition::PracticeQuestionnaire;
 use crate::domain::draft::Draft;
 use crate::domain::history_engine::{EntryStatus, HistoryEngine, Keys};
 use crate::domain::instrument::Instrument;
@@ -30,7 +34,7 @@ use crate::ui::draft_keeper::DraftKeeper;
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::{HistorySection, SectionState};
 use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, UnreadableData};
-use crate::ui::parts::{part_or_notice, summary_screen};
+use crate::ui::parts::{part_or_notice, read_questionnaire, summary_screen};
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
 
@@ -60,11 +64,11 @@ pub enum Screen {
     },
 }
 
-/// The questionnaire in each language it has been shown in, parsed once per language. Scoring
+/// The questionnaire in each language it has been shown in, made once per language. Scoring
 /// and records use one copy; the wording follows the language (same id, version and scoring).
 #[derive(Clone)]
 pub struct Questionnaires {
-    practice_definition: Option<Arc<str>>,
+    practice: Option<Arc<PracticeQuestionnaire>>,
     settings: PracticeSettings,
     parsed: StoredValue<Vec<(&'static str, Arc<Instrument>)>>,
 }
@@ -73,9 +77,9 @@ impl Questionnaires {
     /// The questionnaire in `text`'s language, and any practice threshold it refused.
     fn parse(&self, text: &'static Text) -> (Instrument, Vec<SettingProblem>) {
         let mut instrument = self
-            .practice_definition
+            .practice
             .as_deref()
-            .and_then(|json| parse_definition(json, text.language_tag).ok())
+            .and_then(|practice| practice.in_language(text.language_tag))
             .unwrap_or_else(|| builtin_instrument_in(text));
         let problems = apply_practice_thresholds(&mut instrument, &self.settings);
         (instrument, problems)
@@ -130,7 +134,11 @@ fn stored_preference(key: String) -> Option<String> {
         .and_then(|store| read_preference(&store, &key).ok().flatten())
 }
 
-/// The whole widget.
+/// The whole widget. With a practice's questionnaire, its reader (a part loaded on first use,
+/// src/ui/parts.rs) reads the definition first: until then nothing is shown (the loader shows
+/// no first screen for a practice's questionnaire either), and if the part cannot be loaded
+/// the widget says so instead of showing the built-in check-in, whose answers would be saved
+/// under another questionnaire.
 #[component]
 pub fn App(
     /// What the client answered on the loader's first screen before the widget arrived.
@@ -140,30 +148,59 @@ pub fn App(
     // The practice's settings from the host element (the defaults when mounted without them).
     let (settings, mut setting_problems) =
         use_context::<(PracticeSettings, Vec<SettingProblem>)>().unwrap_or_default();
-    let keys = Keys::new(&settings.namespace);
-    let id_prefix = next_id_prefix();
-    let notices = RwSignal::new(Vec::<Notice>::new());
-
-    // The practice's questionnaire when it reads; otherwise the built-in, with every problem of
-    // the definition named for the practice.
-    let mut questionnaire_language = None;
-    let practice_definition = match &settings.questionnaire {
-        QuestionnaireChoice::Definition { json, setting } => match parse_definition(json, "en") {
-            Ok(instrument) => {
-                questionnaire_language = instrument.language;
-                Some(Arc::<str>::from(json.as_str()))
-            }
-            Err(errors) => {
-                let errors = errors.iter().map(ToString::to_string).collect();
+    let QuestionnaireChoice::Definition { json, setting } = settings.questionnaire.clone() else {
+        return Either::Left(view! {
+            <Widget settings=settings setting_problems=setting_problems early=early practice=None/>
+        });
+    };
+    let reading = read_questionnaire(json);
+    Either::Right(Suspend::new(async move {
+        let practice = match reading.await {
+            Ok(Ok(practice)) => Some(Arc::new(practice)),
+            // Every problem of the definition named for the practice; the built-in is shown.
+            Ok(Err(errors)) => {
                 setting_problems.push(SettingProblem::new(
-                    setting.clone(),
+                    setting,
                     ProblemKind::QuestionnaireInvalid(errors),
                 ));
                 None
             }
-        },
-        QuestionnaireChoice::Builtin | QuestionnaireChoice::Element { .. } => None,
-    };
+            Err(unavailable) => {
+                let text = choose_language(
+                    stored_preference(Keys::new(&settings.namespace).language()).as_deref(),
+                    settings.language.as_deref(),
+                    &browser_languages(),
+                );
+                return view! {
+                    <div class="aci" lang=text.language_tag dir=text.text_direction>
+                        {part_or_notice(Err(unavailable), text)}
+                    </div>
+                }
+                .into_any();
+            }
+        };
+        view! {
+            <Widget settings=settings setting_problems=setting_problems early=early practice=practice/>
+        }
+        .into_any()
+    }))
+}
+
+/// The widget once its questionnaire is known: `practice` when a practice's definition was
+/// read, else the built-in check-in.
+#[component]
+fn Widget(
+    settings: PracticeSettings,
+    mut setting_problems: Vec<SettingProblem>,
+    early: EarlyAnswers,
+    practice: Option<Arc<PracticeQuestionnaire>>,
+) -> impl IntoView {
+    let keys = Keys::new(&settings.namespace);
+    let id_prefix = next_id_prefix();
+    let notices = RwSignal::new(Vec::<Notice>::new());
+    let questionnaire_language = practice
+        .as_ref()
+        .and_then(|practice| practice.language.clone());
     // The client > the practice > the questionnaire's own language > the browser > English.
     let language = RwSignal::new(choose_language(
         stored_preference(keys.language()).as_deref(),
@@ -185,7 +222,7 @@ pub fn App(
         _ => settings.keep_history,
     });
     let questionnaires = Questionnaires {
-        practice_definition,
+        practice,
         settings: settings.clone(),
         parsed: StoredValue::new(Vec::new()),
     };

@@ -1,10 +1,11 @@
 //! The parts of the widget a first visit rarely needs (the summary screen, the trend chart, the
-//! CSV export, reading a backup file, the rescue of data set aside), each behind an `async`
-//! function. The release build
+//! CSV export, reading a backup file, the rescue of data set aside, the reader of a practice's
+//! own questionnaire), each behind an `async` function. The release build
 //! (`--cfg aci_lazy`, .ci/build-release) moves each part's code out of the first download into
 //! a file of its own that is fetched the first time the part is used (`.ci/split-wasm.mjs`);
-//! every other build calls the same code directly. Nothing on the first screen (the check-in,
-//! saving, the result) waits for a part.
+//! every other build calls the same code directly. Nothing on the built-in check-in's first
+//! screen (the check-in, saving, the result) waits for a part; a page configured with a
+//! practice's questionnaire waits for its reader before it shows anything.
 //!
 //! A part that cannot be loaded (offline, and never used while online; or gone from the server
 //! because a new version went live while the page was open) is an error the caller shows in
@@ -17,6 +18,7 @@ use leptos::prelude::*;
 use crate::domain::backup::{export_csv, read_import, ImportError, ImportFile};
 use crate::domain::chart::ChartPoint;
 use crate::domain::checkin::CheckIn;
+use crate::domain::definition::PracticeQuestionnaire;
 use crate::domain::instrument::Instrument;
 use crate::domain::settings::PracticeSettings;
 use crate::domain::text::Text;
@@ -62,6 +64,16 @@ part!(csv:
         let mut contents = String::from('\u{feff}');
         contents.push_str(&export_csv(&entries, &instrument));
         contents
+    }
+);
+
+part!(definition:
+    /// A practice's questionnaire definition read in every language of the widget, or every
+    /// problem found in it, each with its path (see `PracticeQuestionnaire::read`). The built-in
+    /// check-in needs no reader (`domain::builtin`), so only a page configured with a practice's
+    /// questionnaire loads this part, before it shows the form.
+    pub fn read_questionnaire(definition: String) -> Result<PracticeQuestionnaire, Vec<String>> {
+        PracticeQuestionnaire::read(&definition)
     }
 );
 

@@ -367,6 +367,15 @@ if ('serviceWorker' in navigator && document.querySelector('[data-alliance-check
       takeOver(registration.waiting);
       watch(registration.installing);
       registration.addEventListener('updatefound', () => watch(registration.installing));
+      // What this page loaded before a worker answered it (the `?config=` file, and a practice's
+      // questionnaire reader, which may still be arriving) is kept too, so the next visit has it
+      // offline: the worker is told every file the page has loaded and will load (src/web/sw.js).
+      return navigator.serviceWorker.ready.then(({ active }) =>
+        new PerformanceObserver((files) => active?.postMessage({ keep: files.getEntries().map(({ name }) => name) })).observe({
+          type: 'resource',
+          buffered: true,
+        }),
+      );
     })
     // No worker (a private window, a host without HTTPS): the check-in works as before, online.
     .catch(() => {});

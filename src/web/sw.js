@@ -70,6 +70,22 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
+  // Every file a page loaded (src/web/loader.js): the parts and the configuration file among
+  // them that it loaded before this worker answered it (a first visit's `?config=` file and the
+  // reader of a practice's questionnaire, both read before the first render) are kept now, so
+  // the next visit has them offline.
+  const used = event.data?.keep;
+  if (Array.isArray(used)) {
+    const parts = PARTS.map((file) => new URL(file, location).href);
+    const config = (url) => url.startsWith(`${location.origin}${SCOPE}configs/`);
+    const keep = async (url) => {
+      if (await cached(url)) return;
+      if (parts.includes(url)) return keepPart(url);
+      const response = await fetch(url);
+      if (response.ok) await (await caches.open(CACHE)).put(url, response);
+    };
+    event.waitUntil(Promise.all(used.filter((url) => parts.includes(url) || config(url)).map((url) => keep(url).catch(() => undefined))));
+  }
 });
 
 self.addEventListener('activate', (event) => {

@@ -2,9 +2,12 @@
 // visit downloads none of them, nor does its service worker precache them; the summary's part
 // is fetched when the client opens the summary; a later visit keeps every part for use
 // offline; and a part that cannot be had offline is named in the widget, with a way back,
-// while the check-in itself never needs one.
+// while the check-in itself never needs one. The reader of a practice's questionnaire is a
+// part too: only a page configured with one loads it, before its form; one that cannot be had
+// is named in place of the widget, never replaced by the built-in check-in.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -19,12 +22,14 @@ import {
 
 let browser;
 const servers = [];
+const temporary = [];
 before(async () => {
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await Promise.all(servers.map((server) => server.stop()));
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A server for one test (each its own origin, so no worker or cache is shared). */
@@ -132,6 +137,124 @@ describe('the rarely used parts', () => {
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.locator('.aci-result h2').waitFor();
     assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '32 of 40');
+    await context.close();
+  });
+});
+
+/** A copy of dist/ with `configs/practice.json` setting the 12-item example questionnaire. */
+function buildWithPracticeQuestionnaire() {
+  const dir = mkdtempSync(join(tmpdir(), 'aci-practice-'));
+  temporary.push(dir);
+  cpSync(DIST, dir, { recursive: true });
+  mkdirSync(join(dir, 'configs'));
+  const definition = JSON.parse(readFileSync(join(DIST, 'instruments/example-12-item-5-point.json'), 'utf8'));
+  writeFileSync(join(dir, 'configs/practice.json'), JSON.stringify({ questionnaire: definition }));
+  return dir;
+}
+
+const READER = /^\/parts\/split_definition-/;
+/** The reader's requests, for `page.route` (which matches whole URLs). */
+const READER_URL = /\/parts\/split_definition-[0-9a-f]+\.wasm$/;
+const PRACTICE_PAGE = '?config=practice';
+/** What the widget's container holds (the loader shows no first screen for this page). */
+const containerChildren = (page) =>
+  page.evaluate(() => document.querySelector('[data-alliance-checkin]').shadowRoot.querySelector('.aci-root').childElementCount);
+
+/** Whether this origin's caches hold the configuration file. */
+const cachedConfig = (page) =>
+  page.evaluate(async () => {
+    for (const name of await caches.keys()) {
+      if (await (await caches.open(name)).match('/configs/practice.json')) return true;
+    }
+    return false;
+  });
+
+describe("a practice's questionnaire reader", () => {
+  it('is fetched only by a page with a practice questionnaire, before its form, and kept for offline', async () => {
+    assert.ok(PARTS.some((file) => file.startsWith('parts/split_definition-')), `parts: ${PARTS}`);
+    const server = await serve();
+    server.deploy(buildWithPracticeQuestionnaire());
+    // The built-in check-in never needs it.
+    const plain = await phoneContext(browser);
+    await openPage(plain, server.url);
+    assert.equal(partRequests(server).filter((path) => READER.test(path)).length, 0);
+    await plain.close();
+
+    // A first visit (a new browser context: no worker yet) of a page with a practice questionnaire.
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route(READER_URL, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}${PRACTICE_PAGE}`);
+    await page.waitForFunction(() => document.querySelector('[data-alliance-checkin]')?.shadowRoot?.querySelector('.aci-root'));
+    await page.waitForTimeout(500);
+    assert.equal(await containerChildren(page), 0, 'nothing is shown while the reader loads');
+    release();
+    await widgetReady(page);
+    assert.equal(await page.locator('fieldset.aci-likert__group').count(), 12, "the practice's twelve items");
+    assert.equal(await page.locator('input.aci-range').count(), 0);
+    assert.ok(partRequests(server).some((path) => READER.test(path)), 'the reader came from the server');
+    // Loaded before the worker answered the page, the reader and the configuration file are kept
+    // for the next visit anyway: with the server gone, the same questionnaire.
+    await controlled(page);
+    const deadline = Date.now() + 10_000;
+    while (!(await cachedParts(page)).some((file) => file.startsWith('parts/split_definition-')) || !(await cachedConfig(page))) {
+      assert.ok(Date.now() < deadline, `kept only ${await cachedParts(page)}`);
+      await page.waitForTimeout(50);
+    }
+    await page.unroute(READER_URL);
+    await server.stop();
+    await page.reload();
+    await widgetReady(page);
+    assert.equal(await page.locator('fieldset.aci-likert__group').count(), 12, 'offline, the same questionnaire');
+    assert.equal(await page.locator('.aci-notices--setup .aci-notice').count(), 0);
+    assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+    await context.close();
+  });
+
+  it('says so in place of the widget when it cannot be had offline, never showing the built-in check-in', async () => {
+    const server = await serve();
+    server.deploy(buildWithPracticeQuestionnaire());
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    await page.route(READER_URL, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${server.url}${PRACTICE_PAGE}`);
+    const notice = page.locator('.aci [role=alert]');
+    await notice.waitFor();
+    assert.equal(
+      await notice.textContent(),
+      'This part of the check-in could not be loaded. Connect to the internet and try again.',
+    );
+    assert.equal(await page.locator('form').count(), 0, 'no check-in to answer under another questionnaire');
+    assert.equal(await page.locator('input.aci-range').count(), 0);
+    assert.deepEqual(
+      await page.evaluate(() => Object.keys(localStorage).filter((key) => /:(history|draft)/.test(key))),
+      [],
+    );
+    await context.close();
+  });
+
+  it('offers a reload when a new version went live and the server no longer has it', async () => {
+    const server = await serve();
+    server.deploy(buildWithPracticeQuestionnaire());
+    const context = await phoneContext(browser);
+    const page = await openPage(context);
+    await page.route(READER_URL, (route) => route.fulfill({ status: 404, contentType: 'text/html', body: 'gone' }));
+    await page.goto(`${server.url}${PRACTICE_PAGE}`);
+    const notice = page.locator('.aci [role=alert]');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /^The check-in was updated while this page was open/);
+    assert.equal(await page.locator('form').count(), 0);
+    await page.unroute(READER_URL);
+    await notice.getByRole('button', { name: 'Reload' }).click();
+    await page.locator('fieldset.aci-likert__group').first().waitFor();
+    assert.equal(await page.locator('fieldset.aci-likert__group').count(), 12);
     await context.close();
   });
 });

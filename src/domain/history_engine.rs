@@ -113,6 +113,11 @@ impl Keys {
         format!("{}:last-backup", self.prefix)
     }
 
+    /// What every key of this namespace starts with (see [`Self::owns`]).
+    pub fn namespace_start(&self) -> String {
+        format!("{}:", self.prefix)
+    }
+
     /// Whether `key` belongs to this namespace.
     pub fn owns(&self, key: &str) -> bool {
         key.strip_prefix(self.prefix.as_str())

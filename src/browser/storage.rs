@@ -57,11 +57,17 @@ impl LocalStore {
 
 /// Every key of `keys`' namespace with its text, read now.
 pub fn read_snapshot(store: &LocalStore, keys: &Keys) -> Result<Snapshot, StorageError> {
+    read_keys(store, &keys.namespace_start())
+}
+
+/// The keys that start with `start`, with their texts, read now. (Reading a value is what
+/// costs: a long history is hundreds of kilobytes copied out of the browser.)
+pub fn read_keys(store: &LocalStore, start: &str) -> Result<Snapshot, StorageError> {
     let count = store.storage.length().map_err(classify)?;
     let mut items = Vec::new();
     for index in 0..count {
         if let Some(key) = store.storage.key(index).map_err(classify)? {
-            if keys.owns(&key) {
+            if key.starts_with(start) {
                 if let Some(value) = store.get(&key)? {
                     items.push((key, value));
                 }

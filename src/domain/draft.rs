@@ -201,4 +201,49 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn the_keys_a_tab_reads_for_its_draft_are_all_that_choosing_one_looks_at() {
+        use crate::domain::codec::encode_draft;
+        let keys = Keys::new("t");
+        let instrument = builtin_instrument();
+        let damaged = "{\"format\":\"alliance-checkin/dr".to_owned();
+        let empty = Snapshot::default();
+        let (aside, _) = keys.set_aside_key(&keys.draft("tab-four"), &damaged, &empty);
+        let everything = Snapshot::new(vec![
+            (keys.history(), "a long history".into()),
+            (keys.erased(), "{}".into()),
+            (keys.legacy_draft(), encode_draft(&draft(100))),
+            (keys.draft("tab-one"), encode_draft(&draft(300))),
+            (keys.draft("tab-four"), damaged.clone()),
+            // Already set aside by another tab: not copied twice.
+            (aside, damaged),
+            (keys.language(), "es".into()),
+        ]);
+        let drafts = Snapshot::new(
+            everything
+                .items()
+                .iter()
+                .filter(|(key, _)| key.starts_with(&keys.legacy_draft()))
+                .cloned()
+                .collect(),
+        );
+        assert_eq!(drafts.items().len(), 4);
+        // The history's snapshot reads the namespace the same way: by what its keys start with.
+        for (key, _) in everything.items() {
+            assert!(
+                key.starts_with(&keys.namespace_start()) && keys.owns(key),
+                "{key}"
+            );
+        }
+        assert!(!keys.owns("alliance-checkin:tt:history"));
+        assert!(!"alliance-checkin:tt:history".starts_with(&keys.namespace_start()));
+        assert!(drafts.get(&keys.history()).is_none());
+        let (all, only) = (
+            choose_draft(&keys, &everything, &instrument, 400),
+            choose_draft(&keys, &drafts, &instrument, 400),
+        );
+        assert_eq!(all, only);
+        assert_eq!(only.ops.len(), 1, "{:?}", only.ops);
+    }
 }

@@ -13,7 +13,7 @@
 
 use super::backup::{import_into, ImportFile, ImportReport};
 use super::checkin::{
-    corrected, in_completion_order, indices_by_id, later_copy, merge_histories, restored,
+    corrected, in_completion_order, indices_by_id, join, later_copy, merge_histories, restored,
     tombstone_of, with_deletion, with_entry, CheckIn, History, Revision, Tombstone,
 };
 use super::codec::{
@@ -111,6 +111,11 @@ impl Keys {
     /// The last backup or backup reminder (`BackupMark::encode`).
     pub fn last_backup(&self) -> String {
         format!("{}:last-backup", self.prefix)
+    }
+
+    /// What every key of this namespace starts with (see [`Self::owns`]).
+    pub fn namespace_start(&self) -> String {
+        format!("{}:", self.prefix)
     }
 
     /// Whether `key` belongs to this namespace.
@@ -337,8 +342,9 @@ pub enum EntryStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     pub ops: Vec<StorageOp>,
-    /// This version's history once the writes succeed.
-    target: History,
+    /// This version's history once the writes succeed; `None` when it is what the device held
+    /// at the plan (then the engine already holds it: no second copy of a long history).
+    target: Option<History>,
     /// Set when this plan carries out "delete everything".
     erases: Option<ErasedMark>,
     /// The report of the import this plan carries out.
@@ -721,6 +727,9 @@ impl HistoryEngine {
         let mut stored = self.empty();
         // What the key this version writes holds now, when this version can read it.
         let mut on_disk = None;
+        // Whether `stored` is exactly what that key holds (the usual case: then it is not
+        // copied to be compared with the target at the end).
+        let mut stored_is_on_disk = false;
         let mut main_writable = true;
         let mut aside = None;
         self.newer_version = None;
@@ -731,10 +740,17 @@ impl HistoryEngine {
                 history,
                 before_generations,
             }) => {
-                on_disk = Some(history.clone());
-                // Written by an older version, or while the marker was gone: what was made
-                // after the erasure counts. Otherwise a stale tab's write counts for nothing.
-                stored = self.absorb(stored, history, marker_missing || before_generations);
+                // `stored` is still empty, so it becomes this history unchanged when the
+                // history is of this page's generation (a decoded history is canonical).
+                if history.generation == self.generation {
+                    stored_is_on_disk = true;
+                    stored = history;
+                } else {
+                    on_disk = Some(history.clone());
+                    // Written by an older version, or while the marker was gone: what was made
+                    // after the erasure counts. Otherwise a stale tab's write counts for nothing.
+                    stored = self.absorb(stored, history, marker_missing || before_generations);
+                }
             }
             Some(KeyRead::Newer { version, lenient }) => {
                 main_writable = false;
@@ -772,6 +788,10 @@ impl HistoryEngine {
                     history,
                     before_generations,
                 } => {
+                    if stored_is_on_disk {
+                        stored_is_on_disk = false;
+                        on_disk = Some(stored.clone());
+                    }
                     if *key == own_beside {
                         if main_writable {
                             obsolete_beside = Some(key.clone());
@@ -802,7 +822,12 @@ impl HistoryEngine {
             .collect();
         // The client's changes since the last sync become records, against what the device
         // holds now; from here on they are replayed like every other intent.
-        let mut view = merge_histories(stored.clone(), &self.intents);
+        // (Only when there is something to resolve or count: it is a copy of the whole history.)
+        let mut view = if self.fresh.is_empty() && self.import_requested.is_none() {
+            History::default()
+        } else {
+            merge_histories(stored.clone(), &self.intents)
+        };
         for (_, change) in std::mem::take(&mut self.fresh) {
             match change.resolve(&view) {
                 Some(record) => {
@@ -834,21 +859,34 @@ impl HistoryEngine {
                 deleted: file.deleted().to_vec(),
             });
         }
-        let mut target = merge_histories(stored.clone(), &self.intents);
-        if let Some(records) = &import_records {
-            target = merge_histories(target, records);
-        }
-        self.stored = stored;
-        let needs_write = match &on_disk {
-            Some(held) => *held != target,
-            None => !target.entries.is_empty() || !target.deleted.is_empty(),
+        // Without intents or an import the target is what the device holds: `stored` (a
+        // canonical history, which a merge with nothing leaves as it is).
+        let no_intents = self.intents.entries.is_empty()
+            && self.intents.deleted.is_empty()
+            && self.intents.generation == stored.generation;
+        let target = (!no_intents || import_records.is_some()).then(|| {
+            let mut target = merge_histories(stored.clone(), &self.intents);
+            if let Some(records) = &import_records {
+                target = merge_histories(target, records);
+            }
+            target
+        });
+        let held = if stored_is_on_disk {
+            Some(&stored)
+        } else {
+            on_disk.as_ref()
+        };
+        let planned = target.as_ref().unwrap_or(&stored);
+        let needs_write = match held {
+            Some(held) => !std::ptr::eq(held, planned) && held != planned,
+            None => !planned.entries.is_empty() || !planned.deleted.is_empty(),
         };
         let mut blocked = false;
         if needs_write || obsolete_beside.is_some() {
             match write_key {
                 Some(key) => ops.push(StorageOp::Set {
                     key,
-                    value: encode_history(&target),
+                    value: encode_history(planned),
                 }),
                 None => {
                     blocked = true;
@@ -859,6 +897,7 @@ impl HistoryEngine {
         if let (Some(key), false) = (obsolete_beside, blocked) {
             ops.push(StorageOp::Remove { key });
         }
+        self.stored = stored;
         Plan {
             ops,
             target,
@@ -901,7 +940,7 @@ impl HistoryEngine {
         } else {
             return stored;
         };
-        merge_histories(stored, &found)
+        join(stored, found)
     }
 
     /// The generation the erasure marker in `snapshot` records (0 without a usable one); the
@@ -976,10 +1015,10 @@ impl HistoryEngine {
         );
         Plan {
             ops,
-            target: History {
+            target: Some(History {
                 generation: mark.generation,
                 ..History::default()
-            },
+            }),
             erases: Some(mark),
             import_report: None,
             import_records: None,
@@ -1029,7 +1068,9 @@ impl HistoryEngine {
                     self.set_aside.clear();
                     self.not_kept.clear();
                 }
-                self.stored = plan.target;
+                if let Some(target) = plan.target {
+                    self.stored = target;
+                }
                 if let Some(records) = plan.import_records {
                     // From now on the restore is replayed like every other change.
                     self.intents = merge_histories(std::mem::take(&mut self.intents), &records);

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::browser::clock::now_ms;
 use crate::browser::ids::new_entry_id;
-use crate::browser::storage::{perform, read_snapshot, LocalStore};
+use crate::browser::storage::{perform, read_keys, LocalStore};
 use crate::domain::codec::encode_draft;
 use crate::domain::draft::{choose_draft, Draft, DraftDecision};
 use crate::domain::history_engine::Keys;
@@ -48,7 +48,9 @@ impl DraftKeeper {
         let Ok(store) = LocalStore::open() else {
             return keeper;
         };
-        let Ok(snapshot) = read_snapshot(&store, keys) else {
+        // The drafts and their set-aside copies only (every such key starts with the legacy
+        // draft key): not the history, which its handle reads.
+        let Ok(snapshot) = read_keys(&store, &keys.legacy_draft()) else {
             return keeper;
         };
         let choice = choose_draft(keys, &snapshot, instrument, now);

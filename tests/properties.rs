@@ -384,3 +384,114 @@ proptest! {
         prop_assert!(parse_definition(&text, "en").is_err());
     }
 }
+
+/// One text of a definition as a practice may write it: a plain string or an object of
+/// language tag to text, each text valid or not (empty, blank, too long, controls, markup).
+fn definition_text() -> impl Strategy<Value = String> {
+    let words = prop_oneof![
+        80 => Just("Words".to_owned()),
+        1 => Just(String::new()),
+        1 => Just("   ".to_owned()),
+        1 => Just("x".repeat(501)),
+        1 => Just("é".repeat(500)),
+        1 => Just("<b onclick=\"x\">&amp;</b>".to_owned()),
+        4 => "\\PC{1,12}",
+    ];
+    let tag = prop_oneof![
+        8 => Just("en"),
+        8 => Just("es"),
+        4 => Just("es-MX"),
+        4 => Just("EN"),
+        4 => Just("fr"),
+        1 => Just("x"),
+        1 => Just("")
+    ];
+    prop_oneof![
+        2 => words.clone().prop_map(|text| {
+            let mut out = String::new();
+            write_string(&mut out, &text);
+            out
+        }),
+        3 => prop_oneof![1 => Just(0..1usize), 12 => Just(1..4usize)]
+            .prop_flat_map(move |count| vec((tag.clone(), words.clone()), count))
+            .prop_map(|entries| {
+            let mut out = String::from("{");
+            let mut seen: Vec<&str> = Vec::new();
+            for (tag, text) in &entries {
+                // A key twice is not JSON (the reader says so); one text per tag here.
+                if seen.contains(tag) {
+                    continue;
+                }
+                if !seen.is_empty() {
+                    out.push(',');
+                }
+                seen.push(tag);
+                write_string(&mut out, tag);
+                out.push(':');
+                write_string(&mut out, text);
+            }
+            out.push('}');
+            out
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A practice's questionnaire reads in every language of the widget or in none, and reads
+    /// as the same questionnaire in each (only the words differ): a page never shows the
+    /// practice's questionnaire in one language and the built-in check-in in another, which
+    /// would record answers given on one under the other (`PracticeQuestionnaire::in_language`
+    /// falls back to the built-in where a language does not read).
+    #[test]
+    fn a_practice_questionnaire_reads_alike_in_every_language(
+        texts in vec(definition_text(), 11),
+        language in prop_oneof![Just(""), Just("\"language\": \"es\","), Just("\"language\": \"fr\",")],
+    ) {
+        use alliance_checkin::domain::definition::{parse_definition, PracticeQuestionnaire};
+        use alliance_checkin::domain::instrument::Scale;
+        let text = format!(
+            r#"{{"format": "alliance-checkin.questionnaire/1", "id": "p.q", "version": 1, {language}
+                "title": {}, "attribution": {}, "scoring": "sum",
+                "items": [
+                  {{"id": "a", "title": {}, "prompt": {}, "scale": {{"type": "line", "low": {}, "high": {}}}}},
+                  {{"id": "b", "title": {}, "prompt": {},
+                    "scale": {{"type": "likert", "points": 3, "labels": [{}, {}, {}]}}}}
+                ]}}"#,
+            texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], texts[7],
+            texts[8], texts[9], texts[10],
+        );
+        let english = parse_definition(&text, "en");
+        for tag in ["es", "es-MX", "fr", "de"] {
+            prop_assert_eq!(parse_definition(&text, tag).is_ok(), english.is_ok(), "{}", tag);
+        }
+        let Ok(english) = english else {
+            prop_assert!(PracticeQuestionnaire::read(&text).is_err());
+            return Ok(());
+        };
+        let read = PracticeQuestionnaire::read(&text).unwrap();
+        for (tag, instrument) in &read.in_languages {
+            let Some(instrument) = instrument else {
+                return Err(TestCaseError::fail(format!("{tag} does not read: {text}")));
+            };
+            prop_assert_eq!(
+                (&instrument.id, instrument.version, instrument.scoring, &instrument.thresholds),
+                (&english.id, english.version, english.scoring, &english.thresholds)
+            );
+            let shape = |items: &[alliance_checkin::domain::instrument::Item]| -> Vec<(String, usize)> {
+                items
+                    .iter()
+                    .map(|item| {
+                        let points = match &item.scale {
+                            Scale::Likert { labels, .. } => labels.len(),
+                            Scale::VisualAnalogue { .. } => 0,
+                        };
+                        (item.id.clone(), points)
+                    })
+                    .collect()
+            };
+            prop_assert_eq!(shape(&instrument.items), shape(&english.items));
+        }
+    }
+}

@@ -1335,4 +1335,100 @@ mod tests {
         assert!(ours.is_beside_newer("alliance-checkin:a:history:v1-beside-newer"));
         assert!(!ours.is_beside_newer("alliance-checkin:a:history:vx-beside-newer"));
     }
+
+    /// A sync with nothing of this page's to write (`Plan::target` is None) keeps the engine's
+    /// copy of the device as it is: against every kind of main key (this generation's, an
+    /// earlier one's, an older version's, unreadable, a newer version's), marker and key beside
+    /// a newer history, for a page new to the device and for one that already holds check-ins,
+    /// what the engine counts as saved is what the main key holds once the writes landed, and
+    /// a second sync has nothing left to write.
+    #[test]
+    fn a_sync_with_nothing_to_write_keeps_what_the_device_holds() {
+        let k = keys();
+        let entry = |id: &str| builtin_check_in(id, NOW - 100, [60; 4]);
+        let at = |generation: u64, ids: &[&str]| {
+            let mut held = history(ids.iter().map(|id| entry(id)).collect(), vec![]);
+            held.generation = generation;
+            encode_history(&held)
+        };
+        let v2 = encode_history(&history(vec![entry("old")], vec![]))
+            .replace("\"version\":3,\"generation\":0,", "\"version\":2,");
+        let mains: Vec<Option<String>> = vec![
+            None,
+            Some(at(0, &["a", "b"])),
+            Some(at(1, &["a"])),
+            Some(at(2, &["a", "c"])),
+            Some(v2.clone()),
+            Some("{\"format\":\"alliance-checkin/history\",\"version\":3,\"entr".into()),
+            Some(at(0, &["n"]).replace("\"version\":3", "\"version\":9")),
+        ];
+        let markers = [None, Some(1), Some(2)];
+        let besides: Vec<Vec<(String, String)>> = vec![
+            vec![],
+            vec![(k.history_beside_newer(CURRENT_VERSION), at(2, &["s"]))],
+            vec![(k.history_beside_newer(1), v2)],
+        ];
+        for main in &mains {
+            for marker in markers {
+                for beside in &besides {
+                    for prior in [false, true] {
+                        let mut device = Device::default();
+                        let mut engine = HistoryEngine::new(k.clone(), true);
+                        if prior {
+                            // A page that already holds check-ins of generation 2 (and intends
+                            // nothing: what it saved has landed).
+                            device.0.insert(k.history(), at(2, &["p"]));
+                            device.0.insert(
+                                k.erased(),
+                                ErasedMark {
+                                    generation: 2,
+                                    erased_at_ms: NOW - 1_000,
+                                }
+                                .encode(),
+                            );
+                            device.sync(&mut engine, NOW);
+                            device = Device::default();
+                        }
+                        if let Some(main) = main {
+                            device.0.insert(k.history(), main.clone());
+                        }
+                        if let Some(generation) = marker {
+                            let mark = ErasedMark {
+                                generation,
+                                erased_at_ms: NOW - 1_000,
+                            };
+                            device.0.insert(k.erased(), mark.encode());
+                        }
+                        device.0.extend(beside.iter().cloned());
+                        let case = format!(
+                            "main {main:?}, marker {marker:?}, beside {beside:?}, prior {prior}"
+                        );
+                        device.sync(&mut engine, NOW);
+                        let settled = device.clone();
+                        device.sync(&mut engine, NOW);
+                        assert_eq!(device, settled, "a second sync wrote again: {case}");
+                        let main_now = device
+                            .0
+                            .get(&k.history())
+                            .and_then(|text| decode_history(text).ok());
+                        let held = match (&main_now, engine.newer_version()) {
+                            (Some(main), None) => main.clone(),
+                            _ => device
+                                .0
+                                .get(&k.history_beside_newer(CURRENT_VERSION))
+                                .and_then(|text| decode_history(text).ok())
+                                .unwrap_or_default(),
+                        };
+                        assert_eq!(engine.stored_count(), held.entries.len(), "{case}");
+                        assert_eq!(
+                            engine.not_saved(&held.entries),
+                            Vec::<String>::new(),
+                            "{case}"
+                        );
+                        assert_eq!(ids(&engine.history()), ids(&held.entries), "{case}");
+                    }
+                }
+            }
+        }
+    }
 }

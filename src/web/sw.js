@@ -73,15 +73,18 @@ self.addEventListener('message', (event) => {
   // Every file a page loaded (src/web/loader.js): the parts and the configuration file among
   // them that it loaded before this worker answered it (a first visit's `?config=` file and the
   // reader of a practice's questionnaire, both read before the first render) are kept now, so
-  // the next visit has them offline.
+  // the next visit has them offline. Any page of the origin can send this, so only a file the
+  // loader itself reads is kept: `configs/<name>.json` beside the page (its name's rule: no other
+  // folder, `..`, query or origin), read as the loader reads it (a redirect is refused).
   const used = event.data?.keep;
   if (Array.isArray(used)) {
     const parts = PARTS.map((file) => new URL(file, location).href);
-    const config = (url) => url.startsWith(`${location.origin}${SCOPE}configs/`);
+    const configs = `${location.origin}${SCOPE}configs/`;
+    const config = (url) => /^[a-z0-9-]{1,32}\.json$/.test(`${url}`.startsWith(configs) && url.slice(configs.length));
     const keep = async (url) => {
       if (await cached(url)) return;
       if (parts.includes(url)) return keepPart(url);
-      const response = await fetch(url);
+      const response = await fetch(url, { redirect: 'error' });
       if (response.ok) await (await caches.open(CACHE)).put(url, response);
     };
     event.waitUntil(Promise.all(used.filter((url) => parts.includes(url) || config(url)).map((url) => keep(url).catch(() => undefined))));

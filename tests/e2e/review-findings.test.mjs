@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -380,6 +380,70 @@ describe('review: the parts loaded on first use', () => {
     assert.match(download.suggestedFilename(), /unreadable/);
     await page.getByRole('button', { name: 'Remove it from this device' }).click();
     await page.waitForFunction(() => !Object.keys(localStorage).some((key) => key.includes(':unreadable:')));
+    assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+    await context.close();
+  });
+});
+
+describe('review: what the worker keeps of the files a page says it loaded', () => {
+  // The loader posts every resource URL the page loaded (a PerformanceObserver) and the worker
+  // keeps the parts and `configs/` files among them. Any page of the origin can post that
+  // message (on a shared origin, another site's page); the worker must keep only what the
+  // loader itself reads: `configs/<1-32 of a-z 0-9 ->.json` beside the page, read without
+  // following a redirect. Before the fix it kept anything whose text started with the folder
+  // (`configs/../private/notes.json` is `/private/notes.json`), then answered it from the cache
+  // first, for as long as this version lives.
+  it('review: keeps the configuration file, and no other file named through configs/', async () => {
+    const server = await serve();
+    const folder = mkdtempSync(join(tmpdir(), 'aci-review-keep-'));
+    folders.push(folder);
+    cpSync(DIST, folder, { recursive: true });
+    mkdirSync(join(folder, 'configs'), { recursive: true });
+    mkdirSync(join(folder, 'private'));
+    writeFileSync(join(folder, 'configs/practice.json'), '{"title": "Riverside"}');
+    writeFileSync(join(folder, 'private/notes.json'), '{"not": "the widget\'s"}');
+    server.deploy(folder);
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const kept = (path) =>
+      page.evaluate(async (path) => {
+        for (const name of await caches.keys()) {
+          if (await (await caches.open(name)).match(path)) return true;
+        }
+        return false;
+      }, path);
+    const asked = server.requests.length;
+    await page.evaluate(
+      (origin) =>
+        navigator.serviceWorker.controller.postMessage({
+          keep: [
+            `${origin}configs/../private/notes.json`,
+            `${origin}configs/%2e%2e/private/notes.json`,
+            `${origin}configs/practice.json?page=2`,
+            `${origin}configs/nested/practice.json`,
+            `${origin}configs/Practice.json`,
+            `${origin}configs/practice.json`,
+          ],
+        }),
+      server.url,
+    );
+    // What the loader reads is kept (so the check still lets the right file through) ...
+    const deadline = Date.now() + 10_000;
+    while (!(await kept('/configs/practice.json'))) {
+      assert.ok(Date.now() < deadline, 'the configuration file was never kept');
+      await page.waitForTimeout(50);
+    }
+    await page.waitForTimeout(500);
+    // ... and nothing else was fetched or kept.
+    assert.deepEqual(
+      server.requests.slice(asked).filter((path) => path !== '/configs/practice.json'),
+      [],
+      'the worker fetched files the loader never reads',
+    );
+    for (const path of ['/private/notes.json', '/configs/practice.json?page=2', '/configs/nested/practice.json', '/configs/Practice.json']) {
+      assert.equal(await kept(path), false, `${path} was kept`);
+    }
     assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
     await context.close();
   });

@@ -256,7 +256,7 @@ fn read_backup(root: Json) -> Result<ImportFile, ImportError> {
     };
     let entries = envelope
         .into_iter()
-        .find_map(|(name, value)| match (name.as_str(), value) {
+        .find_map(|(name, value)| match (&*name, value) {
             ("entries", Json::Array(entries)) => Some(entries),
             _ => None,
         })

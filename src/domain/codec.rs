@@ -10,6 +10,8 @@ use super::checkin::{
     Revision, Tombstone,
 };
 use super::draft::Draft;
+use std::borrow::Cow;
+
 use super::json::{parse, write_string, Json};
 use super::scoring::Answer;
 
@@ -110,7 +112,7 @@ fn unreadable(entry: Option<usize>, field: &'static str, problem: &'static str) 
 }
 
 /// An envelope's members, in document order.
-type Members = Vec<(String, Json)>;
+type Members<'a> = Vec<(Cow<'a, str>, Json<'a>)>;
 
 /// One step up of the stored history layout, from `from` to `from + 1`, on the parsed JSON.
 /// Old versions have no decoder of their own: they are brought up step by step and read by the
@@ -199,13 +201,13 @@ static MISSING: Json = Json::Null;
 /// `lenient`, any other member is an error (an unknown member means a layout this version did
 /// not write).
 pub(crate) fn fields<'a, const R: usize, const O: usize>(
-    value: &'a Json,
+    value: &'a Json<'a>,
     required: [&'static str; R],
     optional: [&'static str; O],
     lenient: bool,
     entry: Option<usize>,
     field: &'static str,
-) -> Result<([&'a Json; R], [Option<&'a Json>; O]), Unreadable> {
+) -> Result<([&'a Json<'a>; R], [Option<&'a Json<'a>>; O]), Unreadable> {
     let object = value
         .as_object()
         .ok_or(unreadable(entry, field, "not an object"))?;
@@ -225,11 +227,11 @@ pub(crate) fn fields<'a, const R: usize, const O: usize>(
 
 /// Exactly the members `names` of the object `field`.
 pub(crate) fn members<'a, const N: usize>(
-    value: &'a Json,
+    value: &'a Json<'a>,
     names: [&'static str; N],
     entry: Option<usize>,
     field: &'static str,
-) -> Result<[&'a Json; N], Unreadable> {
+) -> Result<[&'a Json<'a>; N], Unreadable> {
     fields(value, names, [], false, entry, field).map(|(found, _)| found)
 }
 
@@ -305,7 +307,7 @@ pub(crate) fn probe(root: &Json, expected_format: &str, newest: u32) -> Result<u
     }
 }
 
-pub(crate) fn parse_text(text_in: &str) -> Result<Json, Unreadable> {
+pub(crate) fn parse_text(text_in: &str) -> Result<Json<'_>, Unreadable> {
     parse(text_in).map_err(|error| unreadable(None, "text", error.message))
 }
 
@@ -395,20 +397,20 @@ fn decode_entry(value: &Json, at: Option<usize>, lenient: bool) -> Result<CheckI
 }
 
 /// A stored history's envelope, brought up to the current layout; its entries still to read.
-pub(crate) struct OpenHistory {
+pub(crate) struct OpenHistory<'a> {
     /// The version the text was written in.
     pub version: u32,
     /// The entries as stored (in the layout of `version`): read each with [`read_entry`].
-    pub entries: Vec<Json>,
+    pub entries: Vec<Json<'a>>,
     /// The `deleted` member (current layout).
-    pub deleted: Json,
+    pub deleted: Json<'a>,
     /// The `generation` member (current layout).
     pub generation: u64,
 }
 
 /// Checks a parsed history's envelope (format, version, members) and migrates it to the current
 /// layout. A newer version is reported as such, whatever its shape.
-pub(crate) fn open_history(root: Json) -> Result<OpenHistory, DecodeError> {
+pub(crate) fn open_history(root: Json<'_>) -> Result<OpenHistory<'_>, DecodeError> {
     let version = probe(&root, HISTORY_FORMAT, CURRENT_VERSION)?;
     let Json::Object(mut envelope) = root else {
         return Err(unreadable(None, "history", "not an object").into());
@@ -421,7 +423,7 @@ pub(crate) fn open_history(root: Json) -> Result<OpenHistory, DecodeError> {
     let mut generation = None;
     let mut others = 0;
     for (name, value) in envelope {
-        match name.as_str() {
+        match &*name {
             "entries" => entries = Some(value),
             "deleted" => deleted = Some(value),
             "generation" => generation = Some(value),

@@ -14,6 +14,8 @@ use super::instrument::{
     text_problem, CeilingRule, DefinitionError, Instrument, Item, Scale, Scoring, Subscale,
     Thresholds, LIKERT_POINTS,
 };
+use std::borrow::Cow;
+
 use super::json::{self, Json};
 use super::tenths::Tenths;
 use super::text::CATALOGUES;
@@ -104,7 +106,7 @@ impl PracticeQuestionnaire {
     }
 }
 
-type Members = [(String, Json)];
+type Members<'a> = [(Cow<'a, str>, Json<'a>)];
 
 fn read(text: &str, language: &str) -> (Result<Instrument, Vec<DefinitionError>>, Vec<String>) {
     // A byte-order mark, as some editors save, is not part of the JSON.
@@ -297,20 +299,25 @@ impl Reader<'_> {
     }
 
     /// The members of an object, after reporting each key not in `known`.
-    fn object<'j>(&mut self, value: &'j Json, path: &str, known: &[&str]) -> Option<&'j Members> {
+    fn object<'j>(
+        &mut self,
+        value: &'j Json<'j>,
+        path: &str,
+        known: &[&str],
+    ) -> Option<&'j Members<'j>> {
         let Some(members) = value.as_object() else {
             self.problem(path.to_owned(), "must be an object ({ … })");
             return None;
         };
         for (key, _) in members {
-            if !known.contains(&key.as_str()) {
+            if !known.contains(&&**key) {
                 self.problem(key_path(path, key), "unknown key");
             }
         }
         Some(members)
     }
 
-    fn member<'j>(members: &'j Members, key: &str) -> Option<&'j Json> {
+    fn member<'j>(members: &'j Members<'j>, key: &str) -> Option<&'j Json<'j>> {
         members
             .iter()
             .find(|(name, _)| name == key)
@@ -318,7 +325,12 @@ impl Reader<'_> {
     }
 
     /// A member that must be there; reports "missing" when it is not.
-    fn required<'j>(&mut self, members: &'j Members, path: &str, key: &str) -> Option<&'j Json> {
+    fn required<'j>(
+        &mut self,
+        members: &'j Members<'j>,
+        path: &str,
+        key: &str,
+    ) -> Option<&'j Json<'j>> {
         let value = Self::member(members, key);
         if value.is_none() {
             self.problem(key_path(path, key), "missing");
@@ -345,7 +357,7 @@ impl Reader<'_> {
                 if own.is_none_or(|own| !primary_subtag(self.language).eq_ignore_ascii_case(own)) {
                     self.untranslated.push(path);
                 }
-                Some(text.clone())
+                Some(text.to_string())
             }
             Json::Object(members) => {
                 if members.is_empty() {
@@ -412,7 +424,7 @@ impl Reader<'_> {
         };
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
-            None => (false, text.as_str()),
+            None => (false, &**text),
         };
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         if !whole

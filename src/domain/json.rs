@@ -3,16 +3,20 @@
 //! budget) for a format of a dozen fields. It never panics: nesting is limited, numbers are kept
 //! as text until asked for, duplicate keys and lone surrogates are errors.
 
+use std::borrow::Cow;
+
 /// A parsed JSON value. Numbers keep their text so no float code is needed to read them.
+/// Strings and keys borrow from the text they were read from unless they hold an escape, and
+/// numbers always do: reading a stored history allocates only its lists and escaped text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Json {
+pub enum Json<'a> {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
     /// Members in document order; keys are unique.
-    Object(Vec<(String, Json)>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
 /// Why text is not JSON: where (byte offset) and what.
@@ -25,7 +29,7 @@ pub struct JsonError {
 /// Deeper nesting than this is refused (our formats need four levels).
 pub const MAX_DEPTH: usize = 64;
 
-impl Json {
+impl<'a> Json<'a> {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(text) => Some(text),
@@ -44,22 +48,39 @@ impl Json {
         }
     }
 
-    pub fn as_array(&self) -> Option<&[Json]> {
+    pub fn as_array(&self) -> Option<&[Json<'a>]> {
         match self {
             Json::Array(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[(String, Json)]> {
+    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
         match self {
             Json::Object(members) => Some(members),
             _ => None,
         }
     }
 
+    /// The same value, owning its text (to keep beyond the text it was read from).
+    pub fn into_owned(self) -> Json<'static> {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(value) => Json::Bool(value),
+            Json::Number(text) => Json::Number(Cow::Owned(text.into_owned())),
+            Json::String(text) => Json::String(Cow::Owned(text.into_owned())),
+            Json::Array(items) => Json::Array(items.into_iter().map(Json::into_owned).collect()),
+            Json::Object(members) => Json::Object(
+                members
+                    .into_iter()
+                    .map(|(key, value)| (Cow::Owned(key.into_owned()), value.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The member called `key`, when this is an object that has one.
-    pub fn get(&self, key: &str) -> Option<&Json> {
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         self.as_object()?
             .iter()
             .find(|(name, _)| name == key)
@@ -99,7 +120,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn expect_word(&mut self, word: &str, value: Json) -> Result<Json, JsonError> {
+    fn expect_word(&mut self, word: &str, value: Json<'a>) -> Result<Json<'a>, JsonError> {
         if self.bytes[self.position..].starts_with(word.as_bytes()) {
             self.position += word.len();
             Ok(value)
@@ -108,7 +129,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
@@ -134,7 +155,7 @@ impl<'a> Parser<'a> {
         self.position - start
     }
 
-    fn number(&mut self) -> Result<Json, JsonError> {
+    fn number(&mut self) -> Result<Json<'a>, JsonError> {
         let start = self.position;
         if self.peek() == Some(b'-') {
             self.position += 1;
@@ -161,7 +182,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error("malformed number"));
             }
         }
-        Ok(Json::Number(self.slice(start)?.to_owned()))
+        Ok(Json::Number(Cow::Borrowed(self.slice(start)?)))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -216,22 +237,30 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.position += 1; // the opening quote
-        let mut out = String::new();
+                            // Borrowed until the first escape: only then is the text copied.
+        let mut out: Option<String> = None;
         let mut run_start = self.position;
         loop {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
-                    out.push_str(self.slice(run_start)?);
+                    let run = self.slice(run_start)?;
                     self.position += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 Some(b'\\') => {
+                    let out = out.get_or_insert_with(String::new);
                     out.push_str(self.slice(run_start)?);
                     self.position += 1;
-                    self.escape(&mut out)?;
+                    self.escape(out)?;
                     run_start = self.position;
                 }
                 Some(0x00..=0x1F) => return Err(self.error("control character in string")),
@@ -241,7 +270,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn array(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         self.position += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
@@ -263,9 +292,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn object(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         self.position += 1;
-        let mut members: Vec<(String, Json)> = Vec::new();
+        let mut members: Vec<(Cow<'a, str>, Json<'a>)> = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.position += 1;
@@ -309,7 +338,7 @@ impl<'a> Parser<'a> {
 /// The most members one object may have.
 pub const MAX_MEMBERS: usize = 128;
 
-pub fn parse(text: &str) -> Result<Json, JsonError> {
+pub fn parse(text: &str) -> Result<Json<'_>, JsonError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -323,7 +352,7 @@ pub fn parse(text: &str) -> Result<Json, JsonError> {
     Ok(value)
 }
 
-impl Json {
+impl Json<'_> {
     /// The value written back as compact JSON text (what `parse` reads back to the same value).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -394,7 +423,7 @@ pub fn write_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn string(text: &str) -> Json {
+    fn string(text: &str) -> Json<'_> {
         Json::String(text.into())
     }
 

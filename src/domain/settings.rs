@@ -100,7 +100,7 @@ impl Source {
 pub enum RawValue {
     Text(String),
     /// A JSON object (only the configuration block can give one: a questionnaire definition).
-    Object(Json),
+    Object(Json<'static>),
 }
 
 /// The values one place gave.
@@ -196,23 +196,25 @@ impl Layer {
         let mut values = Vec::new();
         for (name, value) in members {
             let setting = source.spelling(name);
-            if !SETTING_NAMES.contains(&name.as_str()) {
+            if !SETTING_NAMES.contains(&&**name) {
                 problems.push(SettingProblem::new(setting, ProblemKind::UnknownSetting));
                 continue;
             }
             let raw = match value {
                 Json::String(text) => RawValue::Text(text.trim().to_owned()),
-                Json::Number(number) => RawValue::Text(number.clone()),
+                Json::Number(number) => RawValue::Text(number.to_string()),
                 Json::Bool(true) => RawValue::Text("yes".into()),
                 Json::Bool(false) => RawValue::Text("no".into()),
-                Json::Object(_) if name == "questionnaire" => RawValue::Object(value.clone()),
+                Json::Object(_) if name == "questionnaire" => {
+                    RawValue::Object(value.clone().into_owned())
+                }
                 Json::Null => continue,
                 _ => {
                     problems.push(SettingProblem::new(setting, ProblemKind::WrongType));
                     continue;
                 }
             };
-            values.push((name.clone(), raw, source));
+            values.push((name.to_string(), raw, source));
         }
         (Layer { values }, problems)
     }

@@ -174,7 +174,7 @@ fn envelope_v2_to_v3(members: &mut Members) -> Result<(), Unreadable> {
     if members.iter().any(|(name, _)| name == "generation") {
         return Err(unreadable(None, "history", "unexpected members"));
     }
-    members.push(("generation".into(), Json::Number("0".into())));
+    members.push(("generation".into(), Json::Number("0")));
     Ok(())
 }
 
@@ -190,7 +190,7 @@ fn entry_v2_to_v3(entry: &mut Json, index: usize) -> Result<(), Unreadable> {
         return Err(unreadable(Some(index), "entry", "unexpected members"));
     }
     if members.iter().any(|(name, _)| name == "edited_at") {
-        members.push(("edits".into(), Json::Number("1".into())));
+        members.push(("edits".into(), Json::Number("1")));
     }
     Ok(())
 }

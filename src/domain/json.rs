@@ -12,7 +12,7 @@ use std::borrow::Cow;
 pub enum Json<'a> {
     Null,
     Bool(bool),
-    Number(Cow<'a, str>),
+    Number(&'a str),
     String(Cow<'a, str>),
     Array(Vec<Json<'a>>),
     /// Members in document order; keys are unique.
@@ -59,23 +59,6 @@ impl<'a> Json<'a> {
         match self {
             Json::Object(members) => Some(members),
             _ => None,
-        }
-    }
-
-    /// The same value, owning its text (to keep beyond the text it was read from).
-    pub fn into_owned(self) -> Json<'static> {
-        match self {
-            Json::Null => Json::Null,
-            Json::Bool(value) => Json::Bool(value),
-            Json::Number(text) => Json::Number(Cow::Owned(text.into_owned())),
-            Json::String(text) => Json::String(Cow::Owned(text.into_owned())),
-            Json::Array(items) => Json::Array(items.into_iter().map(Json::into_owned).collect()),
-            Json::Object(members) => Json::Object(
-                members
-                    .into_iter()
-                    .map(|(key, value)| (Cow::Owned(key.into_owned()), value.into_owned()))
-                    .collect(),
-            ),
         }
     }
 
@@ -182,7 +165,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error("malformed number"));
             }
         }
-        Ok(Json::Number(Cow::Borrowed(self.slice(start)?)))
+        Ok(Json::Number(self.slice(start)?))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -437,8 +420,8 @@ mod tests {
                 (
                     "a".into(),
                     Json::Array(vec![
-                        Json::Number("1".into()),
-                        Json::Number("-2.5e3".into()),
+                        Json::Number("1"),
+                        Json::Number("-2.5e3"),
                         Json::Bool(true),
                         Json::Bool(false),
                         Json::Null,

@@ -99,8 +99,9 @@ impl Source {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RawValue {
     Text(String),
-    /// A JSON object (only the configuration block can give one: a questionnaire definition).
-    Object(Json<'static>),
+    /// A JSON object, as compact JSON text (only the configuration block can give one: a
+    /// questionnaire definition).
+    Object(String),
 }
 
 /// The values one place gave.
@@ -205,9 +206,7 @@ impl Layer {
                 Json::Number(number) => RawValue::Text(number.to_string()),
                 Json::Bool(true) => RawValue::Text("yes".into()),
                 Json::Bool(false) => RawValue::Text("no".into()),
-                Json::Object(_) if name == "questionnaire" => {
-                    RawValue::Object(value.clone().into_owned())
-                }
+                Json::Object(_) if name == "questionnaire" => RawValue::Object(value.to_text()),
                 Json::Null => continue,
                 _ => {
                     problems.push(SettingProblem::new(setting, ProblemKind::WrongType));
@@ -471,7 +470,7 @@ pub fn resolve(layers: &[Layer]) -> (PracticeSettings, Vec<SettingProblem>) {
         let outcome = match raw {
             RawValue::Object(definition) if name == "questionnaire" => {
                 settings.questionnaire = QuestionnaireChoice::Definition {
-                    json: definition.to_text(),
+                    json: definition.clone(),
                     setting: setting.clone(),
                 };
                 Ok(())

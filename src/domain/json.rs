@@ -410,6 +410,36 @@ mod tests {
         Json::String(text.into())
     }
 
+    /// Keys compare by their decoded text, whether borrowed from the input or decoded from an
+    /// escape; strings borrow only when they hold no escape, and read the same either way.
+    #[test]
+    fn keys_compare_decoded_whether_borrowed_or_escaped() {
+        for text in [
+            r#"{"a":1,"\u0061":2}"#,
+            r#"{"\u0061":1,"a":2}"#,
+            r#"{"a\n":1,"a\u000a":2}"#,
+            r#"{"":1,"":2}"#,
+        ] {
+            assert_eq!(
+                parse(text).map_err(|error| error.message),
+                Err("duplicate key")
+            );
+        }
+        assert_eq!(parse(r#"{"a":1,"\u0061":2}"#).unwrap_err().offset, 15);
+        let Ok(Json::Object(members)) = parse(r#"{"k\u0065y":"v","key2":"\u00e9","":""}"#) else {
+            panic!("not an object");
+        };
+        assert!(matches!(members[0].0, Cow::Owned(_)) && members[0].0 == "key");
+        assert!(matches!(members[1].0, Cow::Borrowed("key2")));
+        assert_eq!(members[1].1, string("é"));
+        assert!(matches!(&members[2].1, Json::String(Cow::Borrowed(""))));
+        assert_eq!(parse(r#""\ud83d\ude00""#), Ok(string("😀")));
+        assert_eq!(
+            parse(r#""\ud83d""#).map_err(|error| error.message),
+            Err("lone surrogate")
+        );
+    }
+
     #[test]
     fn parses_every_kind_of_value() {
         let parsed =

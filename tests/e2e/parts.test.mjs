@@ -81,7 +81,10 @@ describe('the rarely used parts', () => {
 
     await shareButton(page).click();
     await page.locator('.aci-summary h2').waitFor();
-    assert.ok(await page.locator('.aci-summary h2').evaluate((heading) => heading.matches(':focus')));
+    // Focus moves to the heading once it is in the page (a frame or more after it shows).
+    await page.waitForFunction(() => window.__widget()?.querySelector('.aci-summary h2')?.matches(':focus'), null, {
+      timeout: 5_000,
+    });
     const fetched = partRequests(server);
     assert.ok(
       fetched.some((path) => path.startsWith('/parts/split_summary-')),

@@ -62,8 +62,7 @@ export async function splitWasm(dir, glue) {
     '--keep-lld-exports',
     join(work, `${stem}.wasm`),
   ]);
-  const bound = join(work, 'bindgen', `${stem}_bg.wasm`);
-  dropUnusedClasses(bound, join(work, 'bindgen', `${stem}.js`));
+  const bound = dropUnusedClasses(join(work, 'bindgen', `${stem}_bg.wasm`), join(work, 'bindgen', `${stem}.js`));
   run('wasm-opt', [...WASM_OPT, bound, '-o', join(dir, `${stem}_bg.wasm`)]);
 
   let linkModule = readFileSync(join(work, LINK_MODULE), 'utf8');
@@ -113,12 +112,15 @@ export async function splitWasm(dir, glue) {
  * remove. Here the glue loses each class, its finaliser and its `Symbol.dispose` line, and
  * wasm-metadce then removes the class's exports and what only they reach: -1.6 KB brotli of
  * wasm, and the classes' JS (ARCHITECTURE, Size). Nothing happens when a class is not there
- * (a Leptos without wasm-streams); a glue this cannot take apart stops the build.
+ * (a Leptos without wasm-streams); a glue this cannot take apart stops the build. Returns the
+ * wasm to optimise: `<stem>_bg.dce.wasm` beside the input, which stays as it was, with the
+ * dead-code step's graph in `<input>.graph.json` (the benchmark's byte table runs the same step
+ * with the names kept: tests/support/wasm-breakdown.mjs).
  */
 export function dropUnusedClasses(wasmPath, gluePath) {
   let glue = readFileSync(gluePath, 'utf8');
   const dropped = UNUSED_CLASSES.filter((name) => glue.includes(`export class ${name} {`));
-  if (dropped.length === 0) return;
+  if (dropped.length === 0) return wasmPath;
   for (const name of dropped) {
     const block = new RegExp(
       `^export class ${name} \\{\\n[\\s\\S]*?^if \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;\\n`,
@@ -141,10 +143,10 @@ export function dropUnusedClasses(wasmPath, gluePath) {
     .map(({ name }, index) => ({ name: `export${index}`, root: true, export: name }));
   const graph = `${wasmPath}.graph.json`;
   writeFileSync(graph, JSON.stringify(roots));
-  // Twice: without names for the release (names steer wasm-opt's choices: +136 bytes brotli
-  // with them), and with them beside it for the benchmark's table (tests/support/wasm-breakdown.mjs).
-  run('wasm-metadce', ['--debuginfo', '--graph-file', graph, wasmPath, '-o', wasmPath.replace(/\.wasm$/, '.names.wasm')]);
-  run('wasm-metadce', ['--graph-file', graph, wasmPath, '-o', wasmPath]);
+  // Without names: they steer wasm-opt's choices (+136 bytes brotli with them).
+  const kept = wasmPath.replace(/\.wasm$/, '.dce.wasm');
+  run('wasm-metadce', ['--graph-file', graph, wasmPath, '-o', kept]);
+  return kept;
 }
 
 /**

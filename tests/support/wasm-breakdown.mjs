@@ -1,7 +1,7 @@
 // Where the wasm's bytes go, by crate and by module of this crate: the benchmark's answer to
 // "which part is worth cutting next". It takes the main module the release build ships (after
-// wasm-split and wasm-bindgen, as .ci/split-wasm.mjs leaves it, with the function names its
-// dead-code step keeps in a copy; the parts are not in it), runs
+// wasm-split and wasm-bindgen, as .ci/split-wasm.mjs leaves it, through its dead-code step again
+// with the function names kept; the parts are not in it), runs
 // wasm-opt as the build does but keeps the function names (-g), reads each function body's
 // size from the code section and its name from the name section, and sums by the crate and module of the function's own path (an instantiation of a
 // generic counts for the crate that defined the generic, as twiggy does). The total of the
@@ -18,6 +18,7 @@ const CARGO_WASM = join(ROOT, 'target/release-build/wasm32-unknown-unknown/relea
  * (.ci/split-wasm.mjs leaves it here); the parts loaded on first use are not in it. */
 const SPLIT_BINDGEN = join(ROOT, 'target/release-build/wasm-split/bindgen');
 const WASM_OPT = join(ROOT, 'node_modules/.bin/wasm-opt');
+const WASM_METADCE = join(ROOT, 'node_modules/.bin/wasm-metadce');
 
 function leb(bytes, at) {
   let value = 0;
@@ -163,10 +164,15 @@ export function wasmBreakdown() {
   const folder = mkdtempSync(join(tmpdir(), 'aci-breakdown-'));
   try {
     const split = existsSync(SPLIT_BINDGEN)
-      ? (readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.names.wasm')) ??
-        readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.wasm')))
+      ? readdirSync(SPLIT_BINDGEN).find((name) => name.endsWith('_bg.wasm'))
       : undefined;
     let bound = split && join(SPLIT_BINDGEN, split);
+    // The build's dead-code step (.ci/split-wasm.mjs, `dropUnusedClasses`), names kept.
+    if (bound && existsSync(`${bound}.graph.json`)) {
+      const named = join(folder, 'dce.wasm');
+      execFileSync(WASM_METADCE, ['--debuginfo', '--graph-file', `${bound}.graph.json`, bound, '-o', named], { stdio: 'ignore' });
+      bound = named;
+    }
     if (!bound) {
       execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', folder, CARGO_WASM]);
       bound = join(folder, 'alliance-checkin_bg.wasm');

@@ -108,6 +108,22 @@ function notFromALink() {
   return names;
 }
 
+/**
+ * wasm-bindgen's glue copies a string into the wasm one character at a time in JS until the
+ * first non-ASCII one, then lets `TextEncoder.encodeInto` do the rest. For the stored history
+ * (1,000 check-ins are about 160 KB of ASCII JSON, read once at mount) that loop ran cold, in
+ * V8's interpreter: about 5 ms of the history's read. A string longer than 1,024 characters goes
+ * through the glue's own other branch instead, `TextEncoder.encode` and one native copy into
+ * the wasm's memory, which wasm-bindgen uses when the callee gives no `realloc`; the result is
+ * the same bytes (both encoders write lone surrogates as U+FFFD). Fails the build when the
+ * glue no longer has the shape wasm-bindgen 0.2.130 writes.
+ */
+function encodeLongStringsNatively(source) {
+  const branch = 'function passStringToWasm0(arg, malloc, realloc) {\n    if (realloc === undefined) {';
+  if (!source.includes(branch)) fail('passStringToWasm0 is not in the shape wasm-bindgen 0.2.130 writes');
+  return source.replace(branch, branch.replace('realloc === undefined', 'realloc === undefined || arg.length > 1024'));
+}
+
 async function minifyInto(path, source) {
   const result = await minify(source, {
     module: true,
@@ -122,7 +138,7 @@ async function minifyInto(path, source) {
 // 1. The glue, its name and the others' (by their final bytes), and its integrity in index.html.
 {
   const path = join(dir, glue[0]);
-  const source = readFileSync(path, 'utf8');
+  const source = encodeLongStringsNatively(readFileSync(path, 'utf8'));
   const code = await minifyInto(path, source);
   console.log(`post-build: ${glue[0]} ${source.length} -> ${code.length} bytes`);
   writeFileSync(indexPath, index);

@@ -332,6 +332,29 @@ describe('the history screen', () => {
     });
   }
 
+  it('reads every character of a long history back as it was stored', async () => {
+    // Past 1,024 characters the release's glue hands a string to the wasm through another
+    // encoder (.ci/post-build.mjs): text that is not ASCII must come through either way, at
+    // the start of the stored text and far past that point.
+    const notes = ['Ünterstützung 😀 — 谢谢', 'قالت إنني سُمعت', 'ok', 'Olá, coração ✓'];
+    const history = JSON.parse(historyOf(40));
+    history.entries.forEach((entry, index) => {
+      entry.note = notes[index % notes.length];
+    });
+    const stored = JSON.stringify(history);
+    assert.ok(stored.length > 4 * 1024 && /[^\x00-\x7f]/.test(stored.slice(0, 1024)));
+    const { context, page } = await seededPhone({ [HISTORY_KEY]: stored });
+    await expectCount(page, 40);
+    const shown = await page.locator('.aci-history__note').evaluateAll((found) =>
+      found.map((note) => note.textContent.slice(note.firstChild.textContent.length).trim()),
+    );
+    // Newest first, twenty to a page.
+    const expected = Array.from({ length: 20 }, (_, at) => notes[(39 - at) % notes.length]);
+    assert.deepEqual(shown, expected);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
   it('passes axe with the chart, the table and every question shown, in the dark theme', async () => {
     const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(12) }, { colorScheme: 'dark' });
     await page.getByRole('checkbox', { name: 'Show each question' }).check();

@@ -2,6 +2,12 @@
 //! backup file (with a report of what was added, already here, or unreadable), the gentle
 //! backup reminder, the home-screen hint where Safari would delete the data, and "delete all
 //! my data" behind a confirmation.
+//!
+//! The panel is a native disclosure, closed at first. Its buttons are a part (`ui::parts`,
+//! `backup_actions_view`), fetched when the client first opens it: most visits never do. What
+//! the client needs without opening anything stays here, in the main module: what the panel is
+//! for, the home-screen hint, the backup reminder with its own Download button, the status of
+//! the last copy or download, and a restore's report.
 
 use std::sync::Arc;
 
@@ -16,7 +22,7 @@ use crate::domain::instrument::Instrument;
 use crate::domain::text::{fill, Text};
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::SectionState;
-use crate::ui::parts::{csv_file, read_backup, PartUnavailable};
+use crate::ui::parts::{backup_actions, csv_file, part_or_notice, read_backup, PartUnavailable};
 
 /// What the client asked the panel to do; the app does the storage work and reports back.
 #[derive(Clone, Debug)]
@@ -47,21 +53,16 @@ pub fn BackupPanel(
     reminder_due: Signal<bool>,
     /// The last restore's outcome, if any.
     restore_outcome: RwSignal<Option<RestoreOutcome>>,
+    /// Whether the panel is open: it stays open across a language switch.
+    open: RwSignal<bool>,
     /// Carries out the client's requests.
     on_request: Callback<BackupRequest>,
     /// Prefix that makes element ids unique on the page.
     id_prefix: String,
 ) -> impl IntoView {
     let status = RwSignal::new(None::<&'static str>);
-    let confirming = RwSignal::new(false);
-    let file_id = format!("{id_prefix}-restore");
-    // "2026-11-22": the day, for file names.
-    let stamp = || {
-        let mut stamp = String::from(js_sys::Date::new_0().to_iso_string());
-        stamp.truncate(10);
-        stamp
-    };
-    let on_download = move |_| {
+    // The reminder's Download button needs no part: a backup that is due never waits for one.
+    let on_download = Callback::new(move |()| {
         let name = format!("alliance-checkin-backup-{}.json", stamp());
         match download(&name, "application/json", &backup_text.run(())) {
             Ok(()) => {
@@ -70,59 +71,31 @@ pub fn BackupPanel(
             }
             Err(_) => status.set(Some(text.backup_copy_failed)),
         }
-    };
-    let on_copy = move |_| {
-        copy_string(&backup_text.run(()), move |outcome| {
-            status.set(Some(match outcome {
-                CopyOutcome::Copied => {
-                    on_request.run(BackupRequest::MarkBackedUp);
-                    text.backup_copied
-                }
-                CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
-            }));
-        });
-    };
-    let on_csv = move |_| {
-        let name = format!("alliance-checkin-{}.csv", stamp());
-        let (entries, instrument) = csv_input.run(());
-        leptos::task::spawn_local(async move {
-            let failed = match csv_file(entries, instrument).await {
-                Ok(contents) => download(&name, "text/csv;charset=utf-8", &contents).is_err(),
-                Err(PartUnavailable) => true,
-            };
-            if failed {
-                status.set(Some(text.backup_copy_failed));
-            }
-        });
-    };
+    });
     // Both live as long as the widget, not this panel (see `SectionState::restore`).
     let (section, history) = (
         expect_context::<SectionState>(),
         expect_context::<HistoryHandle>(),
     );
-    let picker = NodeRef::<leptos::html::Input>::new();
-    let on_file = move |event: ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&event);
-        leptos::task::spawn_local(async move {
-            let outcome = match read_picked_file(&input).await {
-                Err(PickedFileError::TooLarge) => RestoreOutcome::Refused(text.import_too_large),
-                Err(PickedFileError::Unreadable) => RestoreOutcome::Refused(text.import_damaged),
-                Ok(contents) => match read_backup(contents, text).await {
-                    Ok(Ok(file)) => {
-                        // Not through `on_request`: this panel may be gone by now (the language
-                        // changed while the file or the restore part loaded), and `run` on a
-                        // disposed callback would abort the whole widget.
-                        section.restore(history, file);
-                        input.set_value("");
-                        return;
-                    }
-                    Ok(Err(reason)) => RestoreOutcome::Refused(reason),
-                    Err(PartUnavailable) => RestoreOutcome::Refused(text.part_unavailable),
-                },
-            };
-            input.set_value("");
-            restore_outcome.set(Some(outcome));
-        });
+    let actions = BackupActions {
+        text,
+        backup_text,
+        csv_input,
+        restore_outcome,
+        status,
+        on_download,
+        on_request,
+        section,
+        history,
+        id_prefix,
+    };
+    // Asked for each time the panel opens (a part loads once; one that could not be loaded is
+    // tried again), and dropped when it closes, which also cancels a "delete all" not confirmed.
+    let body = move || {
+        open.get().then(|| {
+            let part = backup_actions(actions.clone());
+            Suspend::new(async move { part_or_notice(part.await, text) })
+        })
     };
     let report = move || {
         restore_outcome.get().map(|outcome| match outcome {
@@ -185,7 +158,7 @@ pub fn BackupPanel(
                 <div class="aci-banner" role="status">
                     <p>{text.reminder_backup}</p>
                     <div class="aci-banner__actions">
-                        <button type="button" class="aci-button" on:click=on_download>
+                        <button type="button" class="aci-button" on:click=move |_| on_download.run(())>
                             {text.download_backup}
                         </button>
                         <button
@@ -202,6 +175,126 @@ pub fn BackupPanel(
     };
     let home_screen_hint = storage_expires_without_home_screen()
         .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> });
+
+    // The heading is the disclosure's summary (HTML allows one heading there), so it stays in
+    // the page's outline. Focus stays on it when the buttons appear below. "Loading" shows
+    // while it is the body's last element: CSS hides it once the part's view (or the words
+    // that it could not be loaded) follows it.
+    view! {
+        <section class="aci-backup">
+            <details
+                class="aci-backup__more"
+                open=open.get_untracked()
+                on:toggle=move |event| {
+                    open.set(event_target::<web_sys::Element>(&event).has_attribute("open"));
+                }
+            >
+                <summary class="aci-backup__summary">
+                    <h3 class="aci-backup__heading">{text.backup_heading}</h3>
+                </summary>
+                <div class="aci-backup__body">
+                    <p class="aci-muted aci-backup__loading">{text.part_loading}</p>
+                    {body}
+                </div>
+            </details>
+            <p class="aci-status" role="status">{move || status.get()}</p>
+            {report}
+            {reminder}
+            <p class="aci-muted">{text.backup_intro}</p>
+            {home_screen_hint}
+        </section>
+    }
+}
+
+/// "2026-11-22": the day, for file names.
+fn stamp() -> String {
+    let mut stamp = String::from(js_sys::Date::new_0().to_iso_string());
+    stamp.truncate(10);
+    stamp
+}
+
+/// What the panel's buttons need from the main module (`backup_actions_view`).
+#[derive(Clone)]
+pub struct BackupActions {
+    text: &'static Text,
+    backup_text: Callback<(), String>,
+    csv_input: Callback<(), (Vec<CheckIn>, Arc<Instrument>)>,
+    restore_outcome: RwSignal<Option<RestoreOutcome>>,
+    status: RwSignal<Option<&'static str>>,
+    on_download: Callback<()>,
+    on_request: Callback<BackupRequest>,
+    section: SectionState,
+    history: HistoryHandle,
+    id_prefix: String,
+}
+
+/// The panel's buttons: download, copy, CSV, restore, and "delete all my data" behind a
+/// confirmation. A part (`ui::parts::backup_actions`): they exist only once it has loaded, so
+/// Copy still starts its clipboard write inside the click (Safari refuses one after an await).
+pub fn backup_actions_view(actions: BackupActions) -> AnyView {
+    let BackupActions {
+        text,
+        backup_text,
+        csv_input,
+        restore_outcome,
+        status,
+        on_download,
+        on_request,
+        section,
+        history,
+        id_prefix,
+    } = actions;
+    let confirming = RwSignal::new(false);
+    let file_id = format!("{id_prefix}-restore");
+    let on_copy = move |_| {
+        copy_string(&backup_text.run(()), move |outcome| {
+            status.set(Some(match outcome {
+                CopyOutcome::Copied => {
+                    on_request.run(BackupRequest::MarkBackedUp);
+                    text.backup_copied
+                }
+                CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,
+            }));
+        });
+    };
+    let on_csv = move |_| {
+        let name = format!("alliance-checkin-{}.csv", stamp());
+        let (entries, instrument) = csv_input.run(());
+        leptos::task::spawn_local(async move {
+            let failed = match csv_file(entries, instrument).await {
+                Ok(contents) => download(&name, "text/csv;charset=utf-8", &contents).is_err(),
+                Err(PartUnavailable) => true,
+            };
+            if failed {
+                status.set(Some(text.backup_copy_failed));
+            }
+        });
+    };
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let on_file = move |event: ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        leptos::task::spawn_local(async move {
+            let outcome = match read_picked_file(&input).await {
+                Err(PickedFileError::TooLarge) => RestoreOutcome::Refused(text.import_too_large),
+                Err(PickedFileError::Unreadable) => RestoreOutcome::Refused(text.import_damaged),
+                Ok(contents) => match read_backup(contents, text).await {
+                    Ok(Ok(file)) => {
+                        // Not through `on_request`: this panel may be gone by now (the language
+                        // changed, or the panel was closed, while the file or the restore part
+                        // loaded), and `run` on a disposed callback would abort the whole
+                        // widget.
+                        section.restore(history, file);
+                        input.set_value("");
+                        return;
+                    }
+                    Ok(Err(reason)) => RestoreOutcome::Refused(reason),
+                    Err(PartUnavailable) => RestoreOutcome::Refused(text.part_unavailable),
+                },
+            };
+            input.set_value("");
+            restore_outcome.set(Some(outcome));
+        });
+    };
     let delete_all = move || {
         if confirming.get() {
             Either::Left(view! {
@@ -242,48 +335,41 @@ pub fn BackupPanel(
     };
 
     view! {
-        <section class="aci-backup">
-            <h3 class="aci-backup__heading">{text.backup_heading}</h3>
-            {reminder}
-            <p class="aci-muted">{text.backup_intro}</p>
-            {home_screen_hint}
-            <div class="aci-actions">
-                <button type="button" class="aci-button" on:click=on_download>
-                    {text.download_backup}
-                </button>
-                <button type="button" class="aci-button aci-button--quiet" on:click=on_copy>
-                    {text.copy_backup}
-                </button>
-                <button type="button" class="aci-button aci-button--quiet" on:click=on_csv>
-                    {text.download_csv}
-                </button>
-            </div>
-            <p class="aci-status" role="status">{move || status.get()}</p>
-            // A real button in the widget's language opens the picker: the native file input
-            // would show the browser's own "Choose File" inside a Spanish widget. The input is
-            // hidden (out of the tab order and the accessibility tree) and carries the same name.
-            <button
-                type="button"
-                class="aci-button aci-button--quiet"
-                on:click=move |_| {
-                    if let Some(input) = picker.get() {
-                        input.click();
-                    }
-                }
-            >
-                {text.restore_label}
+        <div class="aci-actions">
+            <button type="button" class="aci-button" on:click=move |_| on_download.run(())>
+                {text.download_backup}
             </button>
-            <input
-                type="file"
-                id=file_id
-                hidden
-                aria-label=text.restore_label
-                accept=".json,application/json,text/plain"
-                node_ref=picker
-                on:change=on_file
-            />
-            {report}
-            <div class="aci-backup__danger">{delete_all}</div>
-        </section>
+            <button type="button" class="aci-button aci-button--quiet" on:click=on_copy>
+                {text.copy_backup}
+            </button>
+            <button type="button" class="aci-button aci-button--quiet" on:click=on_csv>
+                {text.download_csv}
+            </button>
+        </div>
+        // A real button in the widget's language opens the picker: the native file input
+        // would show the browser's own "Choose File" inside a Spanish widget. The input is
+        // hidden (out of the tab order and the accessibility tree) and carries the same name.
+        <button
+            type="button"
+            class="aci-button aci-button--quiet"
+            on:click=move |_| {
+                if let Some(input) = picker.get() {
+                    input.click();
+                }
+            }
+        >
+            {text.restore_label}
+        </button>
+        <input
+            type="file"
+            id=file_id
+            hidden
+            aria-label=text.restore_label
+            accept=".json,application/json,text/plain"
+            node_ref=picker
+            on:change=on_file
+        />
+        <div class="aci-backup__danger">{delete_all}</div>
     }
+    .into_any()
 }

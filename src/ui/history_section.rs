@@ -38,6 +38,8 @@ pub struct SectionState {
     last_deleted: RwSignal<Option<LastDeleted>>,
     restore_outcome: RwSignal<Option<RestoreOutcome>>,
     backup_mark: RwSignal<Option<BackupMark>>,
+    /// Whether the backup panel is open (it stays open across a language switch).
+    backup_open: RwSignal<bool>,
 }
 
 impl SectionState {
@@ -50,6 +52,7 @@ impl SectionState {
             last_deleted: RwSignal::new(None),
             restore_outcome: RwSignal::new(None),
             backup_mark: RwSignal::new(mark),
+            backup_open: RwSignal::new(false),
         }
     }
 
@@ -90,6 +93,7 @@ pub fn HistorySection(
         last_deleted,
         restore_outcome,
         backup_mark,
+        backup_open,
     } = state;
     let notices = context.notices;
     let screen = context.screen;
@@ -240,6 +244,7 @@ pub fn HistorySection(
             csv_input=csv_input
             reminder_due=reminder_due
             restore_outcome=restore_outcome
+            open=backup_open
             on_request=backup_request
             id_prefix=context.id_prefix.clone()
         />

@@ -1,6 +1,6 @@
 //! The parts of the widget a first visit rarely needs (the summary screen, the trend chart, the
-//! CSV export, reading a backup file, the rescue of data set aside, the reader of a practice's
-//! own questionnaire), each behind an `async` function. The release build
+//! CSV export, the backup panel's buttons, reading a backup file, the rescue of data set aside,
+//! the reader of a practice's own questionnaire), each behind an `async` function. The release build
 //! (`--cfg aci_lazy`, .ci/build-release) moves each part's code out of the first download into
 //! a file of its own that is fetched the first time the part is used (`.ci/split-wasm.mjs`);
 //! every other build calls the same code directly. Nothing on the built-in check-in's first
@@ -22,6 +22,7 @@ use crate::domain::definition::PracticeQuestionnaire;
 use crate::domain::instrument::Instrument;
 use crate::domain::settings::PracticeSettings;
 use crate::domain::text::Text;
+use crate::ui::backup_panel::BackupActions;
 use crate::ui::summary_view::SummaryView;
 use crate::ui::trend_chart::TrendChart;
 
@@ -160,5 +161,13 @@ part!(rescue:
     /// The rescue of data set aside (see `notices::UnreadableData`).
     pub fn rescue_rows(keys: Vec<String>, text: &'static Text) -> AnyView {
         crate::ui::notices::rescue_rows_view(keys, text)
+    }
+);
+
+part!(backup:
+    /// The backup panel's buttons (see `backup_panel::backup_actions_view`): most visits never
+    /// open the panel.
+    pub fn backup_actions(actions: BackupActions) -> AnyView {
+        crate::ui::backup_panel::backup_actions_view(actions)
     }
 );

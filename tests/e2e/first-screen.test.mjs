@@ -126,10 +126,11 @@ async function openHeldBack(page, path = '') {
 const shownLines = (root) =>
   root.evaluate((element) => element.innerText.split('\n').map((line) => line.trim()).filter(Boolean));
 
-/** Where every control and heading of the form is on the page. */
+/** Where every control and heading of the form is on the page (the settings' summary; not the
+ * backup panel's, below the history, which the first screen does not show). */
 const formBoxes = (page) =>
   page.evaluate(() =>
-    [...__widget().querySelectorAll('summary, form h2, .aci-item__title, .aci-range, textarea, .aci-note__counter')].map(
+    [...__widget().querySelectorAll('.aci-settings__summary, form h2, .aci-item__title, .aci-range, textarea, .aci-note__counter')].map(
       (element) => {
         const { x, y, width, height } = element.getBoundingClientRect();
         return { tag: element.localName, x, y, width, height };

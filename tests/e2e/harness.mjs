@@ -261,6 +261,16 @@ export async function checkIn(page, tenths, note = '') {
   await page.locator('form h2').waitFor();
 }
 
+/**
+ * Opens the "Keep a copy" disclosure if it is closed and waits for its buttons (a part,
+ * fetched the first time the panel opens: src/ui/parts.rs).
+ */
+export async function openBackup(page) {
+  const panel = page.locator('details.aci-backup__more');
+  if (!(await panel.evaluate((details) => details.open))) await panel.locator('summary').click();
+  await panel.locator('.aci-backup__danger').waitFor();
+}
+
 /** Clicks `button` and returns the file it downloads: its suggested name and its text. */
 export async function downloaded(page, button) {
   const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);

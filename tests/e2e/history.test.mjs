@@ -11,6 +11,7 @@ import {
   tempFile,
   HISTORY_KEY,
   axeViolations,
+  openBackup,
   openPage,
   phoneContext,
   screenshot,
@@ -176,6 +177,7 @@ describe('deleting', () => {
       'alliance-checkin:other:history': 'another widget’s data',
       'unrelated-site-key': 'keep me',
     });
+    await openBackup(page);
     await page.getByRole('button', { name: 'Delete all my data' }).click();
     assert.match(await page.locator('.aci-backup').textContent(), /cannot be undone/);
     await expectNoAxeViolations(page, 'delete all confirmation');
@@ -200,6 +202,7 @@ describe('deleting', () => {
 describe('backup and restore', () => {
   it('exports, clears, and restores everything; a second restore adds nothing', async () => {
     const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(5) });
+    await openBackup(page);
     const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
     assert.match(backup.name, /^alliance-checkin-backup-\d{4}-\d{2}-\d{2}\.json$/);
     const parsed = JSON.parse(backup.text);
@@ -212,6 +215,7 @@ describe('backup and restore', () => {
     await expectCount(page, 0);
 
     const file = tempFile('backup.json', backup.text);
+    await openBackup(page);
     await page.getByLabel('Restore from a backup file').setInputFiles(file);
     await page.getByText('Restored: 5 added, 0 already here, 0 could not be read.').waitFor();
     await expectCount(page, 5);
@@ -227,6 +231,7 @@ describe('backup and restore', () => {
   it('refuses a malformed or foreign file without changing anything, and reports bad entries', async () => {
     const { context, page } = await seededPhone({ [HISTORY_KEY]: historyOf(2) });
     const original = await page.evaluate((key) => localStorage.getItem(key), HISTORY_KEY);
+    await openBackup(page);
     const picker = page.getByLabel('Restore from a backup file');
     await picker.setInputFiles(tempFile('cut.json', '{"format":"alliance-checkin/backup","version":1,"entr'));
     await page.getByText(/damaged or incomplete, so nothing was changed/).waitFor();
@@ -255,6 +260,7 @@ describe('backup and restore', () => {
     const page = await openPage(context, env.server.url);
     await checkIn(page, [75, 80, 90, 100], '=HYPERLINK("http://evil.example","click")');
     await checkIn(page, [60, 70, 80, 90], '+1 and -2, "quoted"');
+    await openBackup(page);
     const csv = await downloaded(page, page.getByRole('button', { name: /spreadsheet/ }));
     assert.match(csv.name, /^alliance-checkin-\d{4}-\d{2}-\d{2}\.csv$/);
     assert.ok(csv.text.startsWith('\uFEFF'), 'a byte-order mark, so Excel reads UTF-8');
@@ -302,6 +308,7 @@ describe('correcting and choosing not to keep', () => {
     assert.match(await rows(page).first().textContent(), /Not kept on this device/);
     const keys = await page.evaluate(() => Object.keys(localStorage));
     assert.deepEqual(keys, ['alliance-checkin:default:keep-history']);
+    await openBackup(page);
     const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
     assert.equal(JSON.parse(backup.text).entries.length, 1, 'it can still be exported');
     await page.reload();

@@ -25,6 +25,7 @@ import {
   storedHistory,
   widgetReady,
   withServerAndBrowser,
+  openBackup,
 } from './harness.mjs';
 
 const env = withServerAndBrowser();
@@ -314,6 +315,7 @@ describe('two tabs without Web Locks (the existing scenarios, lock removed)', ()
       entries: [entry('19aa4a-0001', now - 7 * DAY, 'restored from a file')],
       deleted: [],
     });
+    await openBackup(a);
     await a.getByLabel('Restore from a backup file').setInputFiles(tempFile('stale.json', backup));
     await a.getByText('Restored: 1 added, 0 already here, 0 could not be read.').waitFor({ timeout: 5000 });
     await expectCount(a, 2);
@@ -337,6 +339,7 @@ describe('two tabs without Web Locks (the existing scenarios, lock removed)', ()
     const a = await tab(context);
     await checkIn(a, [50, 50, 50, 50], 'OLD-NOTE erased');
     const stale = await a.evaluate((key) => localStorage.getItem(key), HISTORY_KEY);
+    await openBackup(a);
     await a.getByRole('button', { name: 'Delete all my data' }).click();
     await a.getByRole('button', { name: 'Yes, delete everything' }).click();
     await expectCount(a, 0);
@@ -395,6 +398,7 @@ describe('"Delete all my data" with a second tab open', () => {
         { timeout: 5000 },
       );
 
+      await openBackup(a);
       await a.getByRole('button', { name: 'Delete all my data' }).click();
       await a.getByRole('button', { name: 'Yes, delete everything' }).click();
       await expectCount(a, 0);
@@ -455,6 +459,7 @@ describe('"Delete all my data" with a second tab open', () => {
         window.__frozen = true;
       });
 
+      await openBackup(a);
       await a.getByRole('button', { name: 'Delete all my data' }).click();
       await a.getByRole('button', { name: 'Yes, delete everything' }).click();
       await expectCount(a, 0);
@@ -541,6 +546,7 @@ describe('times after the year 9999', () => {
       ],
       deleted: [],
     });
+    await openBackup(page);
     await page.getByLabel('Restore from a backup file').setInputFiles(tempFile('impossible.json', backup));
     await page.getByText('Restored: 2 added, 0 already here, 1 could not be read.').waitFor({ timeout: 5000 });
     const report = await page.locator('.aci-backup').textContent();
@@ -714,6 +720,7 @@ describe('an older build’s tab saving after an upgrade', () => {
     assert.deepEqual((await shownNotes(a)).sort(), ['saved by the old tab', 'saved by version 3']);
     assert.equal(await a.locator('.aci-tag', { hasText: 'Saved by a newer version' }).count(), 0);
 
+    await openBackup(a);
     const backup = await downloaded(a, a.getByRole('button', { name: 'Download a backup' }));
     const ids = JSON.parse(backup.text).entries.map((saved) => saved.id).sort();
     assert.deepEqual(ids, [fromOld.id, mine.id].sort(), 'the backup holds both, once each');
@@ -741,6 +748,7 @@ describe('an older build’s tab saving after an upgrade', () => {
     const a = await tab(context);
     await checkIn(a, [50, 50, 50, 50], 'OLD-NOTE before the erasure');
     const before = (await storedHistory(a)).entries[0];
+    await openBackup(a);
     await a.getByRole('button', { name: 'Delete all my data' }).click();
     await a.getByRole('button', { name: 'Yes, delete everything' }).click();
     await expectCount(a, 0);
@@ -772,6 +780,7 @@ describe('an older build’s tab saving after an upgrade', () => {
     const a = await tab(context);
     await checkIn(a, [50, 50, 50, 50], 'OLD-NOTE before the erasure');
     const before = (await storedHistory(a)).entries[0];
+    await openBackup(a);
     await a.getByRole('button', { name: 'Delete all my data' }).click();
     await a.getByRole('button', { name: 'Yes, delete everything' }).click();
     await expectCount(a, 0);

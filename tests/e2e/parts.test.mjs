@@ -4,7 +4,9 @@
 // offline; and a part that cannot be had offline is named in the widget, with a way back,
 // while the check-in itself never needs one. The reader of a practice's questionnaire is a
 // part too: only a page configured with one loads it, before its form; one that cannot be had
-// is named in place of the widget, never replaced by the built-in check-in.
+// is named in place of the widget, never replaced by the built-in check-in. The backup panel's
+// buttons are a part too: fetched when the client opens "Keep a copy", while the reminder and
+// what the panel is for show without it.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +15,11 @@ import { after, before, describe, it } from 'node:test';
 import {
   DIST,
   answerAll,
+  axeViolations,
   launchBrowser,
   openPage,
   phoneContext,
+  screenshot,
   serveSwappableBuild,
   widgetReady,
 } from './harness.mjs';
@@ -140,6 +144,135 @@ describe('the rarely used parts', () => {
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.locator('.aci-result h2').waitFor();
     assert.equal(await page.locator('.aci-score--total .aci-score__value').textContent(), '32 of 40');
+    await context.close();
+  });
+});
+
+const BACKUP = /^\/parts\/split_backup-/;
+/** The backup part's requests, for `page.route` (which matches whole URLs). */
+const BACKUP_URL = /\/parts\/split_backup-[0-9a-f]+\.wasm$/;
+const backupPanel = (page) => page.locator('details.aci-backup__more');
+/** The page's problems but Playwright's own warning that it blocked the worker. */
+const problemsBut = (page, allowed = /^$/) =>
+  page.problems.filter((problem) => !/Service Worker registration blocked/.test(problem) && !allowed.test(problem));
+const UNAVAILABLE = 'This part of the check-in could not be loaded. Connect to the internet and try again.';
+
+describe('the backup panel', () => {
+  it('is closed on a first visit and fetches its buttons only when opened, keeping the focus on its heading', async () => {
+    assert.ok(PARTS.some((file) => file.startsWith('parts/split_backup-')), `parts: ${PARTS}`);
+    const server = await serve();
+    const context = await phoneContext(browser);
+    const page = await openPage(context, server.url);
+    await controlled(page);
+    await finishCheckIn(page);
+    const summary = backupPanel(page).locator('summary');
+    assert.equal(await summary.textContent(), 'Keep a copy');
+    assert.equal(await page.getByRole('heading', { name: 'Keep a copy', level: 3 }).count(), 1, 'still a heading');
+    assert.equal(await backupPanel(page).evaluate((details) => details.open), false);
+    assert.equal(await page.getByRole('button', { name: 'Download a backup' }).count(), 0);
+    // What the panel is for shows without opening it.
+    assert.match(await page.locator('.aci-backup').textContent(), /Your check-ins live only in this browser/);
+    assert.deepEqual(partRequests(server).filter((path) => BACKUP.test(path)), [], 'fetched before it was opened');
+
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Download a backup' }).waitFor();
+    assert.equal(await page.getByText('Loading…').isVisible(), false, 'the loading words go once the buttons show');
+    assert.ok(partRequests(server).some((path) => BACKUP.test(path)), 'the part came from the server');
+    assert.equal(
+      await page.evaluate(() => window.__deepActive()?.matches('summary.aci-backup__summary')),
+      true,
+      'the focus stays on the heading',
+    );
+    for (const name of ['Copy the backup', 'Download for a spreadsheet (CSV)', 'Restore from a backup file', 'Delete all my data']) {
+      assert.equal(await page.getByRole('button', { name }).count(), 1, name);
+    }
+    await page.locator('.aci-backup').scrollIntoViewIfNeeded();
+    assert.deepEqual(await axeViolations(page), [], 'axe with the panel open');
+    await screenshot(page, 'backup-panel-open');
+    // Closed and opened again: no second request, the buttons at once.
+    const requests = partRequests(server).length;
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Delete all my data' }).waitFor();
+    assert.equal(partRequests(server).length, requests);
+    assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+    await context.close();
+  });
+
+  // Without a service worker: Playwright's routes do not see the worker's requests.
+  it('says it is loading, and stays open in the new language when the language changes meanwhile', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser, { serviceWorkers: 'block' });
+    const page = await openPage(context, server.url);
+    await finishCheckIn(page);
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route(BACKUP_URL, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await backupPanel(page).locator('summary').click();
+    await page.getByText('Loading…').waitFor();
+    await screenshot(page, 'backup-panel-loading');
+    await page.locator('.aci-settings__summary').click();
+    await page.getByLabel('Language').selectOption('es');
+    await page.locator('.aci[lang=es]').waitFor();
+    release();
+    await page.getByRole('button', { name: 'Eliminar todos mis datos' }).waitFor();
+    assert.equal(await backupPanel(page).evaluate((details) => details.open), true);
+    assert.deepEqual(problemsBut(page), [], 'console errors, warnings or page errors');
+    await context.close();
+  });
+
+  it('says so when its part cannot be had offline, keeps the backup reminder working, and loads once online', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser, { serviceWorkers: 'block' });
+    const page = await openPage(context);
+    // Three check-ins, the first six weeks ago, and no backup yet: the reminder is due.
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('seeded')) return;
+      sessionStorage.setItem('seeded', '1');
+      const day = 24 * 60 * 60 * 1000;
+      const entries = [6, 5, 4].map((weeks, index) => ({
+        id: `seed-${index}`,
+        completed_at: Date.now() - weeks * 7 * day,
+        instrument: { id: 'builtin.alliance-checkin', version: 1 },
+        answers: [80, 80, 80, 80].map((value, item) => ({ item: ['connection', 'focus', 'way-of-working', 'overall'][item], value })),
+        note: '',
+      }));
+      localStorage.setItem(
+        'alliance-checkin:default:history',
+        JSON.stringify({ format: 'alliance-checkin/history', version: 2, entries, deleted: [] }),
+      );
+    });
+    await page.route(BACKUP_URL, (route) => route.abort('internetdisconnected'));
+    await page.goto(server.url);
+    await widgetReady(page);
+    await backupPanel(page).locator('summary').click();
+    const notice = backupPanel(page).locator('[role=alert]');
+    await notice.waitFor();
+    assert.equal(await notice.textContent(), UNAVAILABLE);
+    assert.equal(await page.getByText('Loading…').isVisible(), false);
+    await page.locator('.aci-backup').scrollIntoViewIfNeeded();
+    await screenshot(page, 'backup-panel-unavailable');
+    assert.deepEqual(await axeViolations(page), [], 'axe with the notice');
+    // The reminder's Download needs no part.
+    const reminder = page.locator('.aci-backup .aci-banner', { hasText: 'since your last backup' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      reminder.getByRole('button', { name: 'Download a backup' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^alliance-checkin-backup-/);
+    // Online again: closing and opening the panel tries again.
+    await page.unroute(BACKUP_URL);
+    await backupPanel(page).locator('summary').click();
+    await backupPanel(page).locator('summary').click();
+    await page.getByRole('button', { name: 'Delete all my data' }).waitFor();
+    assert.equal(await notice.count(), 0);
+    assert.deepEqual(problemsBut(page, /net::ERR_INTERNET_DISCONNECTED|Failed to fetch/), [], 'only the failed fetch is reported');
     await context.close();
   });
 });

@@ -25,6 +25,7 @@ import {
   tapLine,
   tempFile,
   widgetReady,
+  openBackup,
 } from './harness.mjs';
 
 /**
@@ -277,6 +278,7 @@ describe('review: the parts loaded on first use', () => {
     await answerAll(page, [70, 80, 90, 80]);
     await page.locator('button[type=submit]').click();
     await page.locator('.aci-result h2').waitFor();
+    await openBackup(page);
     const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
 
     // The restore's part is on its way (a slow connection) when the client switches language:

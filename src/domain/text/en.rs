@@ -110,6 +110,7 @@ pub const ENGLISH: Text = Text {
     import_damaged: "This backup file is damaged or incomplete, so nothing was changed.",
     import_newer: "This backup was made by a newer version of the check-in, so nothing was changed. Open it with that version.",
     part_unavailable: "This part of the check-in could not be loaded. Connect to the internet and try again.",
+    part_loading: "Loading…",
     part_updated: "The check-in was updated while this page was open, so this part must be loaded again. What you saved is kept.",
     part_reload: "Reload",
     delete_all: "Delete all my data",

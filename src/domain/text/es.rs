@@ -110,6 +110,7 @@ pub const SPANISH: Text = Text {
     import_damaged: "Esta copia de seguridad está dañada o incompleta, así que no se cambió nada.",
     import_newer: "Esta copia se hizo con una versión más reciente de la herramienta, así que no se cambió nada. Ábrela con esa versión.",
     part_unavailable: "Esta parte de la herramienta no se pudo cargar. Conéctate a internet y vuelve a intentarlo.",
+    part_loading: "Cargando…",
     part_updated: "La valoración se actualizó mientras esta página estaba abierta, así que esta parte debe cargarse de nuevo. Lo que guardaste se conserva.",
     part_reload: "Recargar",
     delete_all: "Eliminar todos mis datos",

@@ -206,6 +206,8 @@ catalogue! {
     import_damaged,
     import_newer,
     part_unavailable,
+    /// Shown while a part is being fetched (the backup panel's buttons).
+    part_loading,
     /// A part the server no longer has: a new version went live while this page was open.
     part_updated,
     /// The button that reloads the page after `part_updated`.

@@ -18,8 +18,10 @@ use crate::browser::files::{copy_string, download, read_picked_file, PickedFileE
 use crate::browser::sharing::CopyOutcome;
 use crate::domain::backup::ImportReport;
 use crate::domain::checkin::CheckIn;
+use crate::domain::history_engine::Keys;
 use crate::domain::instrument::Instrument;
 use crate::domain::text::{fill, Text};
+use crate::ui::app::WidgetContext;
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::SectionState;
 use crate::ui::parts::{backup_actions, csv_file, part_or_notice, read_backup, PartUnavailable};
@@ -73,9 +75,10 @@ pub fn BackupPanel(
         }
     });
     // Both live as long as the widget, not this panel (see `SectionState::restore`).
-    let (section, history) = (
+    let (section, history, keys) = (
         expect_context::<SectionState>(),
         expect_context::<HistoryHandle>(),
+        expect_context::<WidgetContext>().keys,
     );
     let actions = BackupActions {
         text,
@@ -87,6 +90,7 @@ pub fn BackupPanel(
         on_request,
         section,
         history,
+        keys,
         id_prefix,
     };
     // Asked for each time the panel opens (a part loads once; one that could not be loaded is
@@ -225,6 +229,7 @@ pub struct BackupActions {
     on_request: Callback<BackupRequest>,
     section: SectionState,
     history: HistoryHandle,
+    keys: Keys,
     id_prefix: String,
 }
 
@@ -242,15 +247,21 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
         on_request,
         section,
         history,
+        keys,
         id_prefix,
     } = actions;
     let confirming = RwSignal::new(false);
     let file_id = format!("{id_prefix}-restore");
     let on_copy = move |_| {
+        let keys = keys.clone();
         copy_string(&backup_text.run(()), move |outcome| {
+            // The clipboard answers after an await: by then the language may have changed,
+            // which disposes this panel's `on_request`, and `run` on a disposed callback would
+            // abort the whole widget. The mark goes through the widget-lived state instead (a
+            // disposed `status` only drops the words).
             status.set(Some(match outcome {
                 CopyOutcome::Copied => {
-                    on_request.run(BackupRequest::MarkBackedUp);
+                    section.mark_backed_up(history, &keys);
                     text.backup_copied
                 }
                 CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,

@@ -71,6 +71,22 @@ impl SectionState {
         );
     }
 
+    /// Counts the backup reminder from now: a backup was downloaded or copied. Like `restore`,
+    /// it needs nothing of the view, so a copy whose clipboard answers after the view was
+    /// rebuilt (the language changed meanwhile) is still counted.
+    pub fn mark_backed_up(&self, history: HistoryHandle, keys: &Keys) {
+        let mark = BackupMark {
+            at_ms: now_ms(),
+            check_ins: history.read_untracked(HistoryEngine::stored_count),
+        };
+        self.backup_mark.set(Some(mark));
+        // Only the reminder's memory: when storage is blocked the reminder simply counts
+        // from the page's start, so there is nothing to tell the client.
+        if let Ok(store) = LocalStore::open() {
+            let _ = write_preference(&store, &keys.last_backup(), &mark.encode());
+        }
+    }
+
     /// Forgets what only made sense before "delete everything".
     pub fn clear(&self) {
         self.last_deleted.set(None);
@@ -135,18 +151,7 @@ pub fn HistorySection(
 
     let keys = context.keys.clone();
     let backup_request = Callback::new(move |request: BackupRequest| match request {
-        BackupRequest::MarkBackedUp => {
-            let mark = BackupMark {
-                at_ms: now_ms(),
-                check_ins: history.read_untracked(HistoryEngine::stored_count),
-            };
-            backup_mark.set(Some(mark));
-            // Only the reminder's memory: when storage is blocked the reminder simply counts
-            // from the page's start, so there is nothing to tell the client.
-            if let Ok(store) = LocalStore::open() {
-                let _ = write_preference(&store, &keys.last_backup(), &mark.encode());
-            }
-        }
+        BackupRequest::MarkBackedUp => state.mark_backed_up(history, &keys),
         BackupRequest::DeleteEverything => {
             state.clear();
             history.change(HistoryEngine::erase_everything, move |engine| {

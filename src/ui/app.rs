@@ -35,6 +35,7 @@ use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::{HistorySection, SectionState};
 use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, UnreadableData};
 use crate::ui::parts::{part_or_notice, read_questionnaire, summary_screen};
+use crate::ui::reactive;
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
 
@@ -525,7 +526,7 @@ fn Widget(
             edit_answers.clone(),
             id_prefix.clone(),
         );
-        move || match screen.get() {
+        reactive(move || match screen.get() {
             Screen::Form => EitherOf5::A(view! {
                 <CheckInForm
                     instrument=instrument.clone()
@@ -607,15 +608,15 @@ fn Widget(
                     Err(_) => EitherOf5::C(view! { <p>{text.save_failed}</p> }),
                 }
             }
-        }
+        })
     };
 
-    move || {
+    reactive(move || {
         let text = language.get();
         let shown_instrument = questionnaires.in_language(text);
         view! {
             <div class="aci" lang=text.language_tag dir=text.text_direction>
-                {header.clone()}
+                {header.as_ref().map(|header| header())}
                 <SettingsPanel
                     text=text
                     answer_style=answer_style
@@ -635,5 +636,5 @@ fn Widget(
                     .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> })}
             </div>
         }
-    }
+    })
 }

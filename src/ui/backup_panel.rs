@@ -17,6 +17,7 @@ use crate::domain::text::{fill, Text};
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::SectionState;
 use crate::ui::parts::{csv_file, read_backup, PartUnavailable};
+use crate::ui::reactive;
 
 /// What the client asked the panel to do; the app does the storage work and reports back.
 #[derive(Clone, Debug)]
@@ -244,7 +245,7 @@ pub fn BackupPanel(
     view! {
         <section class="aci-backup">
             <h3 class="aci-backup__heading">{text.backup_heading}</h3>
-            {reminder}
+            {reactive(reminder)}
             <p class="aci-muted">{text.backup_intro}</p>
             {home_screen_hint}
             <div class="aci-actions">
@@ -282,8 +283,8 @@ pub fn BackupPanel(
                 node_ref=picker
                 on:change=on_file
             />
-            {report}
-            <div class="aci-backup__danger">{delete_all}</div>
+            {reactive(report)}
+            <div class="aci-backup__danger">{reactive(delete_all)}</div>
         </section>
     }
 }

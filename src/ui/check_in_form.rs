@@ -16,6 +16,7 @@ use crate::domain::text::{fill, Text};
 use crate::ui::likert_item::LikertItem;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
+use crate::ui::reactive;
 
 /// What the draft banner above the form shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -315,7 +316,7 @@ pub fn CheckInForm(
             </h2>
             <p class="aci-lead">{intro}</p>
             <p class="aci-muted">{text.honest_answers}</p>
-            {banner}
+            {reactive(banner)}
             {has_lines.then(|| view! {
                 <p class="aci-hint">
                     {move || match answer_style.get() {
@@ -338,7 +339,7 @@ pub fn CheckInForm(
                 </button>
                 {cancel}
                 <p class="aci-submit__hint" id=hint_id aria-live="polite">
-                    {submit_hint}
+                    {reactive(submit_hint)}
                 </p>
             </div>
         </form>

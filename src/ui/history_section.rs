@@ -23,6 +23,7 @@ use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_list::HistoryList;
 use crate::ui::notices::Notice;
 use crate::ui::parts::{part_or_notice, trend_chart};
+use crate::ui::reactive;
 
 /// A deletion the client can still undo: the copy deleted, and whether it was on the device.
 #[derive(Clone, Debug, PartialEq)]
@@ -221,8 +222,8 @@ pub fn HistorySection(
                     {move || entries.with(Vec::len) + read_only.with(Vec::len)}
                 </span>
             </h2>
-            {chart}
-            {undo_banner}
+            {reactive(chart)}
+            {reactive(undo_banner)}
             <HistoryList
                 history=entries.into()
                 not_kept=not_kept

@@ -13,6 +13,7 @@ use crate::domain::preferences::AnswerStyle;
 use crate::domain::report::item_score_words;
 use crate::domain::tenths::Tenths;
 use crate::domain::text::{fill, Text};
+use crate::ui::reactive;
 
 /// Width of the slider thumb in CSS pixels; must match `--aci-thumb` in style/widget.css so a
 /// tap maps to the value under the finger.
@@ -135,7 +136,7 @@ pub fn LineItem(
                     step="1"
                     aria-labelledby=title_id.clone()
                     aria-describedby=described_by.clone()
-                    aria-valuetext=aria_value_text.clone()
+                    aria-valuetext=reactive(aria_value_text.clone())
                     prop:value=move || value.get().unwrap_or(RESTING_VALUE).to_string()
                     node_ref=input_ref
                     on:pointerdown=move |_| moved_natively.set_value(false)
@@ -199,7 +200,7 @@ pub fn LineItem(
                         {tune(-1, 0, "−", fill(text.fine_tune_down, &[("title", &title)]))}
                         {tune(1, VISUAL_ANALOGUE_MAX, "+", fill(text.fine_tune_up, &[("title", &title)]))}
                         <output class="aci-tune__value" aria-live="polite">
-                            {shown_value}
+                            {reactive(shown_value)}
                         </output>
                     </div>
                 </fieldset>
@@ -214,7 +215,7 @@ pub fn LineItem(
                     {item.title.clone()}
                 </span>
                 <span class="aci-item__value" aria-hidden="true">
-                    {shown_value}
+                    {reactive(shown_value)}
                 </span>
             </div>
             <p class="aci-item__prompt" id=prompt_id>

@@ -9,6 +9,7 @@ use crate::domain::checkin::{note_length, NoteLength, NOTE_LIMIT};
 use crate::domain::crisis::crisis_words;
 use crate::domain::settings::{PracticeSettings, SettingProblem};
 use crate::domain::text::{fill, Text};
+use crate::ui::reactive;
 
 #[component]
 pub fn NoteField(
@@ -77,10 +78,10 @@ pub fn NoteField(
                 on:input=move |event| note.set(event_target_value(&event))
             ></textarea>
             <p class="aci-note__counter" id=counter_id>
-                {counter}
+                {reactive(counter)}
             </p>
             <p class="aci-note__error" id=error_id role="alert">
-                {over_message}
+                {reactive(over_message)}
             </p>
             <p class="aci-note__hint aci-note__safety">{safety}</p>
         </div>

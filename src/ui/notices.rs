@@ -11,6 +11,7 @@ use crate::domain::history_engine::HistoryNotice;
 use crate::domain::settings::SettingProblem;
 use crate::domain::text::Text;
 use crate::ui::history_handle::HistoryHandle;
+use crate::ui::reactive;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Notice {
@@ -135,7 +136,7 @@ pub fn UnreadableData(
     text: &'static Text,
 ) -> impl IntoView {
     let history = expect_context::<HistoryHandle>();
-    move || {
+    reactive(move || {
         let keys = history.read(|engine| engine.set_aside_keys().to_vec());
         (!keys.is_empty()).then(|| {
             let rows = crate::ui::parts::rescue_rows(keys, text);
@@ -146,7 +147,7 @@ pub fn UnreadableData(
                 </div>
             }
         })
-    }
+    })
 }
 
 /// The rescue rows of `UnreadableData`: a part (`ui::parts`), since a device rarely has data

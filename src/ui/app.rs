@@ -526,88 +526,93 @@ fn Widget(
             edit_answers.clone(),
             id_prefix.clone(),
         );
-        reactive(move || match screen.get() {
-            Screen::Form => EitherOf5::A(view! {
-                <CheckInForm
-                    instrument=instrument.clone()
-                    values=answers.values.clone()
-                    note=answers.note
-                    id_prefix=id_prefix.clone()
-                    text=text
-                    draft_banner=drafts.banner
-                    answer_style=answer_style
-                    on_submit=submit
-                    on_start_over=start_over
-                    on_continue_draft=continue_draft
-                />
-            }),
-            Screen::Edit { entry } => EitherOf5::E(view! {
-                <CheckInForm
-                    instrument=instrument.clone()
-                    values=edit_answers.values.clone()
-                    note=edit_answers.note
-                    id_prefix=id_prefix.clone()
-                    text=text
-                    draft_banner=no_draft_banner
-                    answer_style=answer_style
-                    on_submit=save_correction
-                    on_start_over=cancel_correction
-                    on_continue_draft=cancel_correction
-                    correcting=(entry.completed_at_ms, cancel_correction)
-                />
-            }),
-            Screen::Summary { entry, .. } => {
-                let summary = summary_screen(
-                    instrument.clone(),
-                    entry,
-                    history.read_untracked(HistoryEngine::history),
-                    settings.clone(),
-                    text,
-                    id_prefix.clone(),
-                    close_summary,
-                );
-                let heading = format!("{id_prefix}-summary-heading");
-                EitherOf5::D(Suspend::new(async move {
-                    let summary = summary.await;
-                    if focus_summary.try_update_value(std::mem::take) == Some(true) {
-                        focus_when_rendered(heading);
-                    }
-                    summary.unwrap_or_else(|unavailable| {
-                        view! {
-                            {part_or_notice(Err(unavailable), text)}
-                            <button
-                                type="button"
-                                class="aci-button aci-button--quiet"
-                                on:click=move |_| close_summary.run(())
-                            >
-                                {text.back}
-                            </button>
+        // One `EitherOf5` made `AnyView`: the form and a correction (the same component) stay
+        // different branches, so a switch between them builds the screen anew.
+        reactive(move || {
+            match screen.get() {
+                Screen::Form => EitherOf5::A(view! {
+                    <CheckInForm
+                        instrument=instrument.clone()
+                        values=answers.values.clone()
+                        note=answers.note
+                        id_prefix=id_prefix.clone()
+                        text=text
+                        draft_banner=drafts.banner
+                        answer_style=answer_style
+                        on_submit=submit
+                        on_start_over=start_over
+                        on_continue_draft=continue_draft
+                    />
+                }),
+                Screen::Edit { entry } => EitherOf5::E(view! {
+                    <CheckInForm
+                        instrument=instrument.clone()
+                        values=edit_answers.values.clone()
+                        note=edit_answers.note
+                        id_prefix=id_prefix.clone()
+                        text=text
+                        draft_banner=no_draft_banner
+                        answer_style=answer_style
+                        on_submit=save_correction
+                        on_start_over=cancel_correction
+                        on_continue_draft=cancel_correction
+                        correcting=(entry.completed_at_ms, cancel_correction)
+                    />
+                }),
+                Screen::Summary { entry, .. } => {
+                    let summary = summary_screen(
+                        instrument.clone(),
+                        entry,
+                        history.read_untracked(HistoryEngine::history),
+                        settings.clone(),
+                        text,
+                        id_prefix.clone(),
+                        close_summary,
+                    );
+                    let heading = format!("{id_prefix}-summary-heading");
+                    EitherOf5::D(Suspend::new(async move {
+                        let summary = summary.await;
+                        if focus_summary.try_update_value(std::mem::take) == Some(true) {
+                            focus_when_rendered(heading);
                         }
-                        .into_any()
-                    })
-                }))
-            }
-            Screen::Result { entry, saved } => {
-                let all = history.read_untracked(HistoryEngine::history);
-                match report_for_entry(text, &instrument, &entry, &all) {
-                    Ok(report) => EitherOf5::B(view! {
-                        <ResultView
-                            report=report
-                            saved=saved
-                            text=text
-                            safety_text=settings.safety_text.clone()
-                            id_prefix=id_prefix.clone()
-                            on_done=back_to_form
-                            on_share={
-                                let entry = entry.clone();
-                                Callback::new(move |()| open_summary.run(entry.clone()))
+                        summary.unwrap_or_else(|unavailable| {
+                            view! {
+                                {part_or_notice(Err(unavailable), text)}
+                                <button
+                                    type="button"
+                                    class="aci-button aci-button--quiet"
+                                    on:click=move |_| close_summary.run(())
+                                >
+                                    {text.back}
+                                </button>
                             }
-                        />
-                    }),
-                    // Unreachable for an entry built from a complete form; show the form.
-                    Err(_) => EitherOf5::C(view! { <p>{text.save_failed}</p> }),
+                            .into_any()
+                        })
+                    }))
+                }
+                Screen::Result { entry, saved } => {
+                    let all = history.read_untracked(HistoryEngine::history);
+                    match report_for_entry(text, &instrument, &entry, &all) {
+                        Ok(report) => EitherOf5::B(view! {
+                            <ResultView
+                                report=report
+                                saved=saved
+                                text=text
+                                safety_text=settings.safety_text.clone()
+                                id_prefix=id_prefix.clone()
+                                on_done=back_to_form
+                                on_share={
+                                    let entry = entry.clone();
+                                    Callback::new(move |()| open_summary.run(entry.clone()))
+                                }
+                            />
+                        }),
+                        // Unreachable for an entry built from a complete form; show the form.
+                        Err(_) => EitherOf5::C(view! { <p>{text.save_failed}</p> }),
+                    }
                 }
             }
+            .into_any()
         })
     };
 
@@ -636,5 +641,6 @@ fn Widget(
                     .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> })}
             </div>
         }
+        .into_any()
     })
 }

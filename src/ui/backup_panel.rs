@@ -205,7 +205,7 @@ pub fn BackupPanel(
         .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> });
     let delete_all = move || {
         if confirming.get() {
-            Either::Left(view! {
+            view! {
                 <div class="aci-banner" role="alert">
                     <p>{text.delete_all_confirm}</p>
                     <div class="aci-banner__actions">
@@ -228,9 +228,10 @@ pub fn BackupPanel(
                         </button>
                     </div>
                 </div>
-            })
+            }
+            .into_any()
         } else {
-            Either::Right(view! {
+            view! {
                 <button
                     type="button"
                     class="aci-button aci-button--quiet aci-button--danger-quiet"
@@ -238,14 +239,15 @@ pub fn BackupPanel(
                 >
                     {text.delete_all}
                 </button>
-            })
+            }
+            .into_any()
         }
     };
 
     view! {
         <section class="aci-backup">
             <h3 class="aci-backup__heading">{text.backup_heading}</h3>
-            {reactive(reminder)}
+            {move || reminder().into_any()}
             <p class="aci-muted">{text.backup_intro}</p>
             {home_screen_hint}
             <div class="aci-actions">
@@ -259,7 +261,7 @@ pub fn BackupPanel(
                     {text.download_csv}
                 </button>
             </div>
-            <p class="aci-status" role="status">{move || status.get()}</p>
+            <p class="aci-status" role="status">{move || status.get().unwrap_or_default().to_owned()}</p>
             // A real button in the widget's language opens the picker: the native file input
             // would show the browser's own "Choose File" inside a Spanish widget. The input is
             // hidden (out of the tab order and the accessibility tree) and carries the same name.
@@ -283,7 +285,7 @@ pub fn BackupPanel(
                 node_ref=picker
                 on:change=on_file
             />
-            {reactive(report)}
+            {reactive(move || report().into_any())}
             <div class="aci-backup__danger">{reactive(delete_all)}</div>
         </section>
     }

@@ -316,12 +316,12 @@ pub fn CheckInForm(
             </h2>
             <p class="aci-lead">{intro}</p>
             <p class="aci-muted">{text.honest_answers}</p>
-            {reactive(banner)}
+            {move || banner().into_any()}
             {has_lines.then(|| view! {
                 <p class="aci-hint">
                     {move || match answer_style.get() {
-                        AnswerStyle::Slider => text.slider_hint,
-                        AnswerStyle::Numbers => text.number_hint,
+                        AnswerStyle::Slider => text.slider_hint.to_owned(),
+                        AnswerStyle::Numbers => text.number_hint.to_owned(),
                     }}
                 </p>
             })}

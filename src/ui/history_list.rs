@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 
 use crate::browser::clock::{format_date_time, iso_date_time, now_ms};
 use crate::domain::checkin::{in_completion_order, CheckIn};
@@ -102,7 +102,7 @@ pub fn HistoryList(
                 let mut entries =
                     in_completion_order(all.iter().chain(&newer).cloned().collect());
                 if entries.is_empty() {
-                    return Either::Left(view! { <p class="aci-muted">{text.history_empty}</p> });
+                    return view! { <p class="aci-muted">{text.history_empty}</p> }.into_any();
                 }
                 entries.reverse();
                 let total_count = entries.len();
@@ -222,10 +222,11 @@ pub fn HistoryList(
                         </p>
                     }
                 });
-                Either::Right(view! {
+                view! {
                     <ol class="aci-history__list">{rows}</ol>
                     {more}
-                })
+                }
+                .into_any()
             }}
     }
 }

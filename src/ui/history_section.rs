@@ -219,11 +219,11 @@ pub fn HistorySection(
                 {text.history_heading}
                 " "
                 <span class="aci-history__count">
-                    {move || entries.with(Vec::len) + read_only.with(Vec::len)}
+                    {move || (entries.with(Vec::len) + read_only.with(Vec::len)).to_string()}
                 </span>
             </h2>
-            {reactive(chart)}
-            {reactive(undo_banner)}
+            {reactive(move || chart().into_any())}
+            {move || undo_banner().into_any()}
             <HistoryList
                 history=entries.into()
                 not_kept=not_kept

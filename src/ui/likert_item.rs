@@ -60,7 +60,7 @@ pub fn LikertItem(
                     <span class="aci-item__head">
                         <span class="aci-item__title">{item.title}</span>
                         <span class="aci-item__value" aria-hidden="true">
-                            {move || value.get().is_none().then_some(text.not_answered_short)}
+                            {move || value.get().map_or(text.not_answered_short, |_| "").to_owned()}
                         </span>
                     </span>
                     <span class="aci-item__prompt aci-likert__prompt">{item.prompt}</span>

@@ -6,7 +6,7 @@
 //! - eleven native radio buttons 0-10 for a whole number (no dragging: tremor, switch access),
 //!   with − and + buttons that fine-tune by 0.1.
 
-use leptos::{either::Either, ev, html, prelude::*};
+use leptos::{ev, html, prelude::*};
 
 use crate::domain::instrument::{Item, Scale, VISUAL_ANALOGUE_MAX};
 use crate::domain::preferences::AnswerStyle;
@@ -222,8 +222,8 @@ pub fn LineItem(
                 {item.prompt.clone()}
             </p>
             {move || match answer_style.get() {
-                AnswerStyle::Slider => Either::Left(slider()),
-                AnswerStyle::Numbers => Either::Right(numbers()),
+                AnswerStyle::Slider => slider().into_any(),
+                AnswerStyle::Numbers => numbers().into_any(),
             }}
             <div class="aci-item__ends" id=ends_id>
                 <span class="aci-item__end">{low_label}</span>

@@ -94,6 +94,7 @@ pub fn Notices(
                     .into_iter()
                     .map(|notice| view! { <p class="aci-notice">{notice.message(text)}</p> })
                     .collect_view()
+                    .into_any()
             }}
         </div>
     }
@@ -147,6 +148,7 @@ pub fn UnreadableData(
                 </div>
             }
         })
+        .into_any()
     })
 }
 

@@ -145,6 +145,7 @@ pub fn BackupPanel(
                             </li>
                         }
                     })
+                    .map(IntoAny::into_any)
                     .collect_view();
                 Either::Right(view! {
                     <div class="aci-banner" role="status">

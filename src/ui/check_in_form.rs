@@ -256,10 +256,11 @@ pub fn CheckInForm(
         .cloned()
         .zip(values)
         .map(|(item, value)| match item.scale {
-            Scale::Likert { .. } => Either::Left(view! {
+            Scale::Likert { .. } => view! {
                 <LikertItem item=item value=value id_prefix=id_prefix.clone() text=text/>
-            }),
-            Scale::VisualAnalogue { .. } => Either::Right(view! {
+            }
+            .into_any(),
+            Scale::VisualAnalogue { .. } => view! {
                 <LineItem
                     item=item
                     value=value
@@ -267,7 +268,8 @@ pub fn CheckInForm(
                     id_prefix=id_prefix.clone()
                     text=text
                 />
-            }),
+            }
+            .into_any(),
         })
         .collect_view();
     // Licence or copyright text the questionnaire's owner requires, as plain text.

@@ -155,6 +155,7 @@ pub fn HistoryList(
                         let tags = tags
                             .into_iter()
                             .map(|tag| view! { <span class="aci-tag">{tag}</span> })
+                            .map(IntoAny::into_any)
                             .collect_view();
                         let can_edit = !read_only
                             && latest_id.as_deref() == Some(entry.id.as_str())
@@ -201,6 +202,7 @@ pub fn HistoryList(
                             </li>
                         }
                     })
+                    .map(IntoAny::into_any)
                     .collect_view();
                 let more = (total_count > limit).then(|| {
                     view! {

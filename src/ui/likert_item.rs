@@ -51,6 +51,7 @@ pub fn LikertItem(
                 </label>
             }
         })
+        .map(IntoAny::into_any)
         .collect_view();
 
     view! {

@@ -168,6 +168,7 @@ pub fn LineItem(
                         </span>
                     }
                 })
+                .map(IntoAny::into_any)
                 .collect_view();
             // Fine-tune by one tenth; `limit` is where the button stops.
             let tune = move |step: i16, limit: u16, symbol: &'static str, label: String| {

@@ -93,6 +93,7 @@ pub fn Notices(
                     .get()
                     .into_iter()
                     .map(|notice| view! { <p class="aci-notice">{notice.message(text)}</p> })
+                    .map(IntoAny::into_any)
                     .collect_view()
                     .into_any()
             }}
@@ -117,12 +118,13 @@ pub fn SettingProblems(
                 let details = (!details.is_empty()).then(|| {
                     view! {
                         <ul class="aci-notice__details">
-                            {details.into_iter().map(|detail| view! { <li>{detail}</li> }).collect_view()}
+                            {details.into_iter().map(|detail| view! { <li>{detail}</li> }.into_any()).collect_view()}
                         </ul>
                     }
                 });
                 view! { <p class="aci-notice">{message}</p>{details} }
             })
+            .map(IntoAny::into_any)
             .collect_view();
         view! { <div class="aci-notices aci-notices--setup">{messages}</div> }
     })

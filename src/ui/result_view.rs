@@ -53,6 +53,7 @@ pub fn ResultView(
                 </li>
             }
         })
+        .map(IntoAny::into_any)
         .collect_view();
     let suggestion = report.suggestion.map(|words| {
         view! {

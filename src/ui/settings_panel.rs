@@ -40,6 +40,7 @@ pub fn SettingsPanel(
                 </option>
             }
         })
+        .map(IntoAny::into_any)
         .collect_view();
     view! {
         <details class="aci-settings" open=open>

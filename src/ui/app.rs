@@ -511,10 +511,11 @@ fn Widget(
         move || {
             view! {
                 <header class="aci-header">
-                    {practice_name.clone().map(|name| view! { <p class="aci-header__practice">{name}</p> })}
-                    {title.clone().map(|title| view! { <p class="aci-header__title">{title}</p> })}
+                    {practice_name.clone().map(|name| view! { <p class="aci-header__practice">{name}</p> }.into_any())}
+                    {title.clone().map(|title| view! { <p class="aci-header__title">{title}</p> }.into_any())}
                 </header>
             }
+            .into_any()
         }
     });
     let show_history = settings.show_history;
@@ -636,9 +637,9 @@ fn Widget(
                 <Notices notices=notices text=text/>
                 <UnreadableData text=text/>
                 {screen_view(text, shown_instrument.clone())}
-                {show_history.then(|| view! { <HistorySection text=text instrument=shown_instrument.clone()/> })}
+                {show_history.then(|| view! { <HistorySection text=text instrument=shown_instrument.clone()/> }.into_any())}
                 {(shown_instrument.id == BUILTIN_INSTRUMENT_ID)
-                    .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> })}
+                    .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> }.into_any())}
             </div>
         }
         .into_any()

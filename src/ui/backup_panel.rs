@@ -166,7 +166,7 @@ pub fn BackupPanel(
                                     &[("count", &report.removed_here.to_string())],
                                 )}
                             </p>
-                        })}
+                        }.into_any())}
                         {(report.stayed_deleted > 0).then(|| view! {
                             <p>
                                 {fill(
@@ -174,7 +174,7 @@ pub fn BackupPanel(
                                     &[("count", &report.stayed_deleted.to_string())],
                                 )}
                             </p>
-                        })}
+                        }.into_any())}
                         <ul>{rejected}</ul>
                     </div>
                 })
@@ -200,10 +200,11 @@ pub fn BackupPanel(
                     </div>
                 </div>
             }
+            .into_any()
         })
     };
     let home_screen_hint = storage_expires_without_home_screen()
-        .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> });
+        .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> }.into_any());
     let delete_all = move || {
         if confirming.get() {
             view! {

@@ -229,6 +229,7 @@ pub fn CheckInForm(
                 {text.cancel}
             </button>
         }
+        .into_any()
     });
     let unanswered = {
         let values = values.clone();
@@ -273,9 +274,9 @@ pub fn CheckInForm(
         })
         .collect_view();
     // Licence or copyright text the questionnaire's owner requires, as plain text.
-    let attribution = instrument.attribution.clone().map(
-        |attribution| view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> },
-    );
+    let attribution = instrument.attribution.clone().map(|attribution| {
+        view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> }.into_any()
+    });
     let banner = move || match draft_banner.get() {
         DraftBanner::Hidden => None,
         DraftBanner::Restored => Some(Either::Left(view! {
@@ -326,7 +327,7 @@ pub fn CheckInForm(
                         AnswerStyle::Numbers => text.number_hint.to_owned(),
                     }}
                 </p>
-            })}
+            }.into_any())}
             <div class="aci-items">{items}</div>
             {attribution}
             <NoteField note=note id_prefix=id_prefix.clone() text=text/>

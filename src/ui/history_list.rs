@@ -137,6 +137,7 @@ pub fn HistoryList(
                                     {entry.note.clone()}
                                 </p>
                             }
+                            .into_any()
                         });
                         let kept_here = !not_kept.contains(&entry.id);
                         let mut tags: Vec<&'static str> = Vec::new();
@@ -170,6 +171,7 @@ pub fn HistoryList(
                                     on_share,
                                     entry.clone(),
                                 )
+                                .into_any()
                             });
                             let edit = can_edit.then(|| {
                                 entry_action(
@@ -179,6 +181,7 @@ pub fn HistoryList(
                                     on_edit,
                                     entry.clone(),
                                 )
+                                .into_any()
                             });
                             let delete = entry_action(
                                 text.delete_entry,
@@ -187,7 +190,7 @@ pub fn HistoryList(
                                 on_delete,
                                 entry.clone(),
                             );
-                            view! { <div class="aci-history__actions">{share} {edit} {delete}</div> }
+                            view! { <div class="aci-history__actions">{share} {edit} {delete}</div> }.into_any()
                         });
                         view! {
                             <li class="aci-history__entry">
@@ -195,7 +198,7 @@ pub fn HistoryList(
                                     <time datetime=iso_date_time(completed_at_ms)>{date.clone()}</time>
                                     <span class="aci-history__total">{total}</span>
                                 </p>
-                                {scores.map(|scores| view! { <p class="aci-history__scores">{scores}</p> })}
+                                {scores.map(|scores| view! { <p class="aci-history__scores">{scores}</p> }.into_any())}
                                 <p class="aci-history__tags">{tags}</p>
                                 {note}
                                 {actions}
@@ -223,6 +226,7 @@ pub fn HistoryList(
                             </button>
                         </p>
                     }
+                    .into_any()
                 });
                 view! {
                     <ol class="aci-history__list">{rows}</ol>

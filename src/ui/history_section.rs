@@ -191,7 +191,7 @@ pub fn HistorySection(
                 .unwrap_or_default();
             (points.len() >= 2).then(|| {
                 let chart = trend_chart(points, instrument.clone(), text, id_prefix.clone());
-                Suspend::new(async move { part_or_notice(chart.await, text) })
+                Suspend::new(async move { part_or_notice(chart.await, text) }).into_any()
             })
         }
     };
@@ -210,6 +210,7 @@ pub fn HistorySection(
                     </button>
                 </div>
             }
+            .into_any()
         })
     };
 

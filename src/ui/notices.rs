@@ -121,12 +121,13 @@ pub fn SettingProblems(
                             {details.into_iter().map(|detail| view! { <li>{detail}</li> }.into_any()).collect_view()}
                         </ul>
                     }
+                    .into_any()
                 });
                 view! { <p class="aci-notice">{message}</p>{details} }
             })
             .map(IntoAny::into_any)
             .collect_view();
-        view! { <div class="aci-notices aci-notices--setup">{messages}</div> }
+        view! { <div class="aci-notices aci-notices--setup">{messages}</div> }.into_any()
     })
 }
 
@@ -149,6 +150,7 @@ pub fn UnreadableData(
                     {Suspend::new(async move { crate::ui::parts::part_or_notice(rows.await, text) })}
                 </div>
             }
+            .into_any()
         })
         .into_any()
     })

@@ -49,7 +49,7 @@ pub fn ResultView(
                     </span>
                     {line
                         .direction
-                        .map(|words| view! { <span class="aci-score__direction">{words}</span> })}
+                        .map(|words| view! { <span class="aci-score__direction">{words}</span> }.into_any())}
                 </li>
             }
         })
@@ -62,6 +62,7 @@ pub fn ResultView(
                 <p>{words}</p>
             </section>
         }
+        .into_any()
     });
     let crisis = crisis_words(text, safety_text.as_deref(), &browser_languages());
     let saved_line = match saved {
@@ -90,12 +91,12 @@ pub fn ResultView(
                     <span class="aci-score__value">{report.total}</span>
                     {report
                         .total_direction
-                        .map(|words| view! { <span class="aci-score__direction">{words}</span> })}
+                        .map(|words| view! { <span class="aci-score__direction">{words}</span> }.into_any())}
                 </li>
             </ul>
-            {report.first_check_in.map(|words| view! { <p class="aci-muted">{words}</p> })}
+            {report.first_check_in.map(|words| view! { <p class="aci-muted">{words}</p> }.into_any())}
             {suggestion}
-            {report.ceiling_note.or(report.no_signal).map(|words| view! { <p>{words}</p> })}
+            {report.ceiling_note.or(report.no_signal).map(|words| view! { <p>{words}</p> }.into_any())}
             {saved_line}
             <button type="button" class="aci-button aci-button--primary" on:click=move |_| on_share.run(())>
                 {text.share_with_therapist}

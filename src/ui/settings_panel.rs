@@ -83,7 +83,7 @@ pub fn SettingsPanel(
                     />
                     <span>{text.keep_history}</span>
                 </label>
-                {move || (!keep_history.get()).then(|| view! { <p class="aci-hint">{text.keep_history_off}</p> }).into_any()}
+                {move || (!keep_history.get()).then(|| view! { <p class="aci-hint">{text.keep_history_off}</p> }.into_any()).into_any()}
                 <p class="aci-muted">{text.settings_kept}</p>
             </div>
         </details>

@@ -35,9 +35,9 @@ use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::{HistorySection, SectionState};
 use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, UnreadableData};
 use crate::ui::parts::{part_or_notice, read_questionnaire, summary_screen};
-use crate::ui::reactive;
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
+use crate::ui::{button, reactive};
 
 static NEXT_INSTANCE: AtomicU32 = AtomicU32::new(1);
 
@@ -579,13 +579,7 @@ fn Widget(
                         summary.unwrap_or_else(|unavailable| {
                             view! {
                                 {part_or_notice(Err(unavailable), text)}
-                                <button
-                                    type="button"
-                                    class="aci-button aci-button--quiet"
-                                    on:click=move |_| close_summary.run(())
-                                >
-                                    {text.back}
-                                </button>
+                                {button("aci-button aci-button--quiet", text.back, move || close_summary.run(()))}
                             }
                             .into_any()
                         })

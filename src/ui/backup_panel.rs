@@ -17,7 +17,7 @@ use crate::domain::text::{fill, Text};
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::SectionState;
 use crate::ui::parts::{csv_file, read_backup, PartUnavailable};
-use crate::ui::reactive;
+use crate::ui::{button, reactive};
 
 /// What the client asked the panel to do; the app does the storage work and reports back.
 #[derive(Clone, Debug)]
@@ -62,7 +62,7 @@ pub fn BackupPanel(
         stamp.truncate(10);
         stamp
     };
-    let on_download = move |_| {
+    let on_download = move || {
         let name = format!("alliance-checkin-backup-{}.json", stamp());
         match download(&name, "application/json", &backup_text.run(())) {
             Ok(()) => {
@@ -72,7 +72,7 @@ pub fn BackupPanel(
             Err(_) => status.set(Some(text.backup_copy_failed)),
         }
     };
-    let on_copy = move |_| {
+    let on_copy = move || {
         copy_string(&backup_text.run(()), move |outcome| {
             status.set(Some(match outcome {
                 CopyOutcome::Copied => {
@@ -83,7 +83,7 @@ pub fn BackupPanel(
             }));
         });
     };
-    let on_csv = move |_| {
+    let on_csv = move || {
         let name = format!("alliance-checkin-{}.csv", stamp());
         let (entries, instrument) = csv_input.run(());
         leptos::task::spawn_local(async move {
@@ -187,16 +187,8 @@ pub fn BackupPanel(
                 <div class="aci-banner" role="status">
                     <p>{text.reminder_backup}</p>
                     <div class="aci-banner__actions">
-                        <button type="button" class="aci-button" on:click=on_download>
-                            {text.download_backup}
-                        </button>
-                        <button
-                            type="button"
-                            class="aci-button aci-button--quiet"
-                            on:click=move |_| on_request.run(BackupRequest::MarkBackedUp)
-                        >
-                            {text.reminder_later}
-                        </button>
+                        {button("aci-button", text.download_backup, on_download)}
+                        {button("aci-button aci-button--quiet", text.reminder_later, move || on_request.run(BackupRequest::MarkBackedUp))}
                     </div>
                 </div>
             }
@@ -211,36 +203,18 @@ pub fn BackupPanel(
                 <div class="aci-banner" role="alert">
                     <p>{text.delete_all_confirm}</p>
                     <div class="aci-banner__actions">
-                        <button
-                            type="button"
-                            class="aci-button aci-button--danger"
-                            on:click=move |_| {
+                        {button("aci-button aci-button--danger", text.delete_all_yes, move || {
                                 confirming.set(false);
                                 on_request.run(BackupRequest::DeleteEverything);
-                            }
-                        >
-                            {text.delete_all_yes}
-                        </button>
-                        <button
-                            type="button"
-                            class="aci-button aci-button--quiet"
-                            on:click=move |_| confirming.set(false)
-                        >
-                            {text.cancel}
-                        </button>
+                            })}
+                        {button("aci-button aci-button--quiet", text.cancel, move || confirming.set(false))}
                     </div>
                 </div>
             }
             .into_any()
         } else {
             view! {
-                <button
-                    type="button"
-                    class="aci-button aci-button--quiet aci-button--danger-quiet"
-                    on:click=move |_| confirming.set(true)
-                >
-                    {text.delete_all}
-                </button>
+                {button("aci-button aci-button--quiet aci-button--danger-quiet", text.delete_all, move || confirming.set(true))}
             }
             .into_any()
         }
@@ -253,31 +227,19 @@ pub fn BackupPanel(
             <p class="aci-muted">{text.backup_intro}</p>
             {home_screen_hint}
             <div class="aci-actions">
-                <button type="button" class="aci-button" on:click=on_download>
-                    {text.download_backup}
-                </button>
-                <button type="button" class="aci-button aci-button--quiet" on:click=on_copy>
-                    {text.copy_backup}
-                </button>
-                <button type="button" class="aci-button aci-button--quiet" on:click=on_csv>
-                    {text.download_csv}
-                </button>
+                {button("aci-button", text.download_backup, on_download)}
+                {button("aci-button aci-button--quiet", text.copy_backup, on_copy)}
+                {button("aci-button aci-button--quiet", text.download_csv, on_csv)}
             </div>
             <p class="aci-status" role="status">{move || status.get().unwrap_or_default().to_owned()}</p>
             // A real button in the widget's language opens the picker: the native file input
             // would show the browser's own "Choose File" inside a Spanish widget. The input is
             // hidden (out of the tab order and the accessibility tree) and carries the same name.
-            <button
-                type="button"
-                class="aci-button aci-button--quiet"
-                on:click=move |_| {
+            {button("aci-button aci-button--quiet", text.restore_label, move || {
                     if let Some(input) = picker.get() {
                         input.click();
                     }
-                }
-            >
-                {text.restore_label}
-            </button>
+                })}
             <input
                 type="file"
                 id=file_id

@@ -16,7 +16,7 @@ use crate::domain::text::{fill, Text};
 use crate::ui::likert_item::LikertItem;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
-use crate::ui::reactive;
+use crate::ui::{button, reactive};
 
 /// What the draft banner above the form shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -221,13 +221,7 @@ pub fn CheckInForm(
     let cancel = correcting.map(|(made_at_ms, on_cancel)| {
         view! {
             <p class="aci-muted">{format_date_time(text.language_tag, made_at_ms)}</p>
-            <button
-                type="button"
-                class="aci-button aci-button--quiet"
-                on:click=move |_| on_cancel.run(())
-            >
-                {text.cancel}
-            </button>
+            {button("aci-button aci-button--quiet", text.cancel, move || on_cancel.run(()))}
         }
         .into_any()
     });
@@ -282,21 +276,15 @@ pub fn CheckInForm(
         DraftBanner::Restored => Some(Either::Left(view! {
             <div class="aci-banner" role="status">
                 <p>{text.draft_restored}</p>
-                <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
-                    {text.start_over}
-                </button>
+                {button("aci-button aci-button--quiet", text.start_over, move || on_start_over.run(()))}
             </div>
         })),
         DraftBanner::Offered(draft) => Some(Either::Right(view! {
             <div class="aci-banner" role="status">
                 <p>{fill(text.draft_offer, &[("date", &format_date_time(text.language_tag, draft.saved_at_ms))])}</p>
                 <div class="aci-banner__actions">
-                    <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
-                        {text.draft_continue}
-                    </button>
-                    <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
-                        {text.draft_discard}
-                    </button>
+                    {button("aci-button", text.draft_continue, move || on_continue_draft.run(()))}
+                    {button("aci-button aci-button--quiet", text.draft_discard, move || on_start_over.run(()))}
                 </div>
             </div>
         })),

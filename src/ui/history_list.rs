@@ -12,6 +12,7 @@ use crate::domain::instrument::Instrument;
 use crate::domain::report::{assess_entry, item_title};
 use crate::domain::scoring::score;
 use crate::domain::text::{fill, Text};
+use crate::ui::button;
 
 /// "Total 35.5 of 40" for an entry of `instrument`, or a neutral label for another one.
 pub fn entry_total_words(text: &Text, instrument: &Instrument, entry: &CheckIn) -> String {
@@ -217,13 +218,7 @@ pub fn HistoryList(
                                 )}
                             </span>
                             " "
-                            <button
-                                type="button"
-                                class="aci-button aci-button--quiet"
-                                on:click=move |_| shown.update(|shown| *shown += PAGE)
-                            >
-                                {text.history_show_more}
-                            </button>
+                            {button("aci-button aci-button--quiet", text.history_show_more, move || shown.update(|shown| *shown += PAGE))}
                         </p>
                     }
                     .into_any()

@@ -23,7 +23,7 @@ use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_list::HistoryList;
 use crate::ui::notices::Notice;
 use crate::ui::parts::{part_or_notice, trend_chart};
-use crate::ui::reactive;
+use crate::ui::{button, reactive};
 
 /// A deletion the client can still undo: the copy deleted, and whether it was on the device.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,9 +205,7 @@ pub fn HistorySection(
                             &[("date", &format_date_time(text.language_tag, deleted.entry.completed_at_ms))],
                         )}
                     </p>
-                    <button type="button" class="aci-button" on:click=move |_| undo_delete.run(())>
-                        {text.undo}
-                    </button>
+                    {button("aci-button", text.undo, move || undo_delete.run(()))}
                 </div>
             }
             .into_any()

@@ -20,6 +20,7 @@ pub mod trend_chart;
 
 use std::sync::{Arc, Mutex};
 
+use leptos::prelude::*;
 use leptos::tachys::reactive_graph::SharedReactiveFunction;
 
 /// A reactive child or attribute in the one shape `view!` gives an inline `move || …` under
@@ -33,4 +34,20 @@ use leptos::tachys::reactive_graph::SharedReactiveFunction;
 /// returns `String`.
 pub fn reactive<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> SharedReactiveFunction<T> {
     Arc::new(Mutex::new(f))
+}
+
+/// A plain `type="button"` button: its classes, its label, and what a click does. All the
+/// widget's plain buttons are built by this one function; a `view!` of each compiled its own
+/// copy of the element's build.
+pub fn button(class: &'static str, label: &'static str, on_click: impl Fn() + 'static) -> AnyView {
+    plain_button(class, label, Box::new(on_click))
+}
+
+fn plain_button(class: &'static str, label: &'static str, on_click: Box<dyn Fn()>) -> AnyView {
+    view! {
+        <button type="button" class=class on:click=move |_| on_click()>
+            {label}
+        </button>
+    }
+    .into_any()
 }

@@ -7,6 +7,7 @@ use crate::browser::clock::browser_languages;
 use crate::domain::crisis::crisis_words;
 use crate::domain::report::ResultReport;
 use crate::domain::text::Text;
+use crate::ui::button;
 use crate::ui::notices::Notice;
 
 /// Whether the completed check-in was kept on the device.
@@ -98,17 +99,13 @@ pub fn ResultView(
             {suggestion}
             {report.ceiling_note.or(report.no_signal).map(|words| view! { <p>{words}</p> }.into_any())}
             {saved_line}
-            <button type="button" class="aci-button aci-button--primary" on:click=move |_| on_share.run(())>
-                {text.share_with_therapist}
-            </button>
+            {button("aci-button aci-button--primary", text.share_with_therapist, move || on_share.run(()))}
             <section class="aci-safety">
                 <h3 class="aci-safety__heading">{text.safety_heading}</h3>
                 <p class="aci-safety__text">{text.safety_text}</p>
                 <p class="aci-safety__text aci-safety__crisis">{crisis}</p>
             </section>
-            <button type="button" class="aci-button" on:click=move |_| on_done.run(())>
-                {text.new_check_in}
-            </button>
+            {button("aci-button", text.new_check_in, move || on_done.run(()))}
         </section>
     }
 }

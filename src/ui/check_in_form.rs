@@ -323,7 +323,7 @@ pub fn CheckInForm(
                 <button
                     type="submit"
                     class="aci-button aci-button--primary"
-                    disabled=move || !can_submit()
+                    prop:disabled=move || !can_submit()
                     aria-describedby=hint_id.clone()
                 >
                     {submit_label}

@@ -177,7 +177,7 @@ pub fn LineItem(
                         type="button"
                         class="aci-button aci-button--quiet aci-tune__button"
                         aria-label=label
-                        disabled=move || value.get().is_none_or(|current| current == limit)
+                        prop:disabled=move || value.get().is_none_or(|current| current == limit)
                         on:click=move |_| {
                             value.update(|current| {
                                 if let Some(current) = current {

@@ -55,7 +55,11 @@ pub fn LikertItem(
         .collect_view();
 
     view! {
-        <div class="aci-item aci-likert" class:aci-item--answered=move || value.get().is_some()>
+        <div class=move || {
+            // One class binding, not a `class:` toggle: it shares the code of the other
+            // string bindings (see `ui::reactive`).
+            if value.get().is_some() { "aci-item aci-likert aci-item--answered" } else { "aci-item aci-likert" }.to_owned()
+        }>
             <fieldset class="aci-likert__group">
                 <legend class="aci-likert__legend">
                     <span class="aci-item__head">

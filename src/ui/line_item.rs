@@ -210,7 +210,11 @@ pub fn LineItem(
     };
 
     view! {
-        <div class="aci-item" class:aci-item--answered=move || value.get().is_some()>
+        <div class=move || {
+            // One class binding, not a `class:` toggle: it shares the code of the other
+            // string bindings (see `ui::reactive`).
+            if value.get().is_some() { "aci-item aci-item--answered" } else { "aci-item" }.to_owned()
+        }>
             <div class="aci-item__head">
                 <span class="aci-item__title" id=title_id>
                     {item.title.clone()}

@@ -42,7 +42,7 @@ pub fn ResultView(
             let max = line.max_tenths.0.max(1);
             let percent = format!("{}%", line.score_tenths.0.clamp(0, max) * 100 / max);
             view! {
-                <li class="aci-score" class:aci-score--low=line.is_low>
+                <li class=if line.is_low { "aci-score aci-score--low" } else { "aci-score" }>
                     <span class="aci-score__title">{line.title}</span>
                     <span class="aci-score__value">{line.score}</span>
                     <span class="aci-score__bar" aria-hidden="true">

@@ -119,6 +119,10 @@ pub struct WidgetContext {
     pub open_summary: Callback<CheckIn>,
     /// Starts correcting the latest check-in.
     pub start_correction: Callback<CheckIn>,
+    /// The history engine's handle, made once per widget.
+    pub history: HistoryHandle,
+    /// The history section's state, which outlives a rebuild of the section.
+    pub section: SectionState,
 }
 
 impl WidgetContext {
@@ -235,7 +239,6 @@ fn Widget(
         HistoryEngine::new(keys.clone(), keep_history.get_untracked()),
         notices,
     );
-    provide_context(history);
     let answers = Answers::new(&instrument);
     let edit_answers = Answers::new(&instrument);
     let drafts = DraftKeeper::start(&keys, &instrument, &answers, notices);
@@ -244,7 +247,6 @@ fn Widget(
     let screen = RwSignal::new(Screen::Form);
 
     let section = SectionState::new(&keys);
-    provide_context(section);
     // Another tab deleted everything: so does this page (the check-in in progress included).
     history.on_erased_elsewhere(Callback::new({
         let answers = answers.clone();
@@ -503,6 +505,8 @@ fn Widget(
         questionnaires: questionnaires.clone(),
         open_summary,
         start_correction,
+        history,
+        section,
     };
     provide_context(context.clone());
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use leptos::{either::Either, ev, prelude::*};
+use leptos::{ev, prelude::*};
 
 use crate::browser::durability::storage_expires_without_home_screen;
 use crate::browser::files::{copy_string, download, read_picked_file, PickedFileError};
@@ -14,8 +14,7 @@ use crate::domain::backup::ImportReport;
 use crate::domain::checkin::CheckIn;
 use crate::domain::instrument::Instrument;
 use crate::domain::text::{fill, Text};
-use crate::ui::history_handle::HistoryHandle;
-use crate::ui::history_section::SectionState;
+use crate::ui::app::WidgetContext;
 use crate::ui::parts::{csv_file, read_backup, PartUnavailable};
 use crate::ui::{button, reactive};
 
@@ -97,10 +96,9 @@ pub fn BackupPanel(
         });
     };
     // Both live as long as the widget, not this panel (see `SectionState::restore`).
-    let (section, history) = (
-        expect_context::<SectionState>(),
-        expect_context::<HistoryHandle>(),
-    );
+    let WidgetContext {
+        section, history, ..
+    } = expect_context::<WidgetContext>();
     let picker = NodeRef::<leptos::html::Input>::new();
     let on_file = move |event: ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
@@ -127,9 +125,10 @@ pub fn BackupPanel(
     };
     let report = move || {
         restore_outcome.get().map(|outcome| match outcome {
-            RestoreOutcome::Refused(reason) => Either::Left(view! {
+            RestoreOutcome::Refused(reason) => view! {
                 <p class="aci-notice" role="alert">{reason}</p>
-            }),
+            }
+            .into_any(),
             RestoreOutcome::Done(report) => {
                 let rejected = report
                     .rejected
@@ -147,7 +146,7 @@ pub fn BackupPanel(
                     })
                     .map(IntoAny::into_any)
                     .collect_view();
-                Either::Right(view! {
+                view! {
                     <div class="aci-banner" role="status">
                         <p>
                             {fill(
@@ -177,7 +176,8 @@ pub fn BackupPanel(
                         }.into_any())}
                         <ul>{rejected}</ul>
                     </div>
-                })
+                }
+                .into_any()
             }
         })
     };
@@ -249,7 +249,7 @@ pub fn BackupPanel(
                 node_ref=picker
                 on:change=on_file
             />
-            {reactive(move || report().into_any())}
+            {move || report().into_any()}
             <div class="aci-backup__danger">{reactive(delete_all)}</div>
         </section>
     }

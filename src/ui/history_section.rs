@@ -85,8 +85,7 @@ pub fn HistorySection(
     instrument: Arc<Instrument>,
 ) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
-    let history = expect_context::<HistoryHandle>();
-    let state = expect_context::<SectionState>();
+    let (history, state) = (context.history, context.section);
     let SectionState {
         last_deleted,
         restore_outcome,

@@ -10,7 +10,7 @@ use crate::browser::storage::{LocalStore, StorageError};
 use crate::domain::history_engine::HistoryNotice;
 use crate::domain::settings::SettingProblem;
 use crate::domain::text::Text;
-use crate::ui::history_handle::HistoryHandle;
+use crate::ui::app::WidgetContext;
 use crate::ui::reactive;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -139,7 +139,7 @@ pub fn UnreadableData(
     /// The language's strings.
     text: &'static Text,
 ) -> impl IntoView {
-    let history = expect_context::<HistoryHandle>();
+    let history = expect_context::<WidgetContext>().history;
     reactive(move || {
         let keys = history.read(|engine| engine.set_aside_keys().to_vec());
         (!keys.is_empty()).then(|| {
@@ -160,7 +160,7 @@ pub fn UnreadableData(
 /// set aside. The notice that data is waiting is not part of it: it shows at once, and stays
 /// with the words that the part could not be loaded if it cannot (the data stays set aside).
 pub fn rescue_rows_view(keys: Vec<String>, text: &'static Text) -> AnyView {
-    let history = expect_context::<HistoryHandle>();
+    let history = expect_context::<WidgetContext>().history;
     let raw = |key: &str| {
         LocalStore::open()
             .ok()

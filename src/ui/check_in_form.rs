@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 
 use crate::browser::clock::format_date_time;
 use crate::domain::builtin::BUILTIN_INSTRUMENT_ID;
@@ -271,15 +271,19 @@ pub fn CheckInForm(
     let attribution = instrument.attribution.clone().map(|attribution| {
         view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> }.into_any()
     });
-    let banner = move || match draft_banner.get() {
+    // The banner is set once, when the widget starts, and then only hidden: a restored one
+    // never turns into an offered one, so its two shapes need not be kept apart (`Either`).
+    let banner = move || {
+        match draft_banner.get() {
         DraftBanner::Hidden => None,
-        DraftBanner::Restored => Some(Either::Left(view! {
+        DraftBanner::Restored => Some(view! {
             <div class="aci-banner" role="status">
                 <p>{text.draft_restored}</p>
                 {button("aci-button aci-button--quiet", text.start_over, move || on_start_over.run(()))}
             </div>
-        })),
-        DraftBanner::Offered(draft) => Some(Either::Right(view! {
+        }
+        .into_any()),
+        DraftBanner::Offered(draft) => Some(view! {
             <div class="aci-banner" role="status">
                 <p>{fill(text.draft_offer, &[("date", &format_date_time(text.language_tag, draft.saved_at_ms))])}</p>
                 <div class="aci-banner__actions">
@@ -287,7 +291,9 @@ pub fn CheckInForm(
                     {button("aci-button aci-button--quiet", text.draft_discard, move || on_start_over.run(()))}
                 </div>
             </div>
-        })),
+        }
+        .into_any()),
+    }
     };
     let can_submit_for_handler = can_submit.clone();
 

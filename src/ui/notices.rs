@@ -224,10 +224,11 @@ pub fn rescue_rows_view(keys: Vec<String>, text: &'static Text) -> AnyView {
                                     {text.unreadable_forget}
                                 </button>
                             </Show>
-                            <p class="aci-status" role="status">{move || copied.get()}</p>
+                            <p class="aci-status" role="status">{move || copied.get().unwrap_or_default().to_owned()}</p>
                         </div>
                     }
                 })
+                .map(IntoAny::into_any)
                 .collect_view();
             rows.into_any()
         }

@@ -37,6 +37,7 @@ use crate::ui::notices::{push_notice, Notice, Notices, SettingProblems, Unreadab
 use crate::ui::parts::{part_or_notice, read_questionnaire, summary_screen};
 use crate::ui::result_view::{ResultView, SaveStatus};
 use crate::ui::settings_panel::SettingsPanel;
+use crate::ui::{button, reactive};
 
 static NEXT_INSTANCE: AtomicU32 = AtomicU32::new(1);
 
@@ -118,6 +119,10 @@ pub struct WidgetContext {
     pub open_summary: Callback<CheckIn>,
     /// Starts correcting the latest check-in.
     pub start_correction: Callback<CheckIn>,
+    /// The history engine's handle, made once per widget.
+    pub history: HistoryHandle,
+    /// The history section's state, which outlives a rebuild of the section.
+    pub section: SectionState,
 }
 
 impl WidgetContext {
@@ -234,7 +239,6 @@ fn Widget(
         HistoryEngine::new(keys.clone(), keep_history.get_untracked()),
         notices,
     );
-    provide_context(history);
     let answers = Answers::new(&instrument);
     let edit_answers = Answers::new(&instrument);
     let drafts = DraftKeeper::start(&keys, &instrument, &answers, notices);
@@ -243,7 +247,6 @@ fn Widget(
     let screen = RwSignal::new(Screen::Form);
 
     let section = SectionState::new(&keys);
-    provide_context(section);
     // Another tab deleted everything: so does this page (the check-in in progress included).
     history.on_erased_elsewhere(Callback::new({
         let answers = answers.clone();
@@ -502,6 +505,8 @@ fn Widget(
         questionnaires: questionnaires.clone(),
         open_summary,
         start_correction,
+        history,
+        section,
     };
     provide_context(context.clone());
 
@@ -510,10 +515,11 @@ fn Widget(
         move || {
             view! {
                 <header class="aci-header">
-                    {practice_name.clone().map(|name| view! { <p class="aci-header__practice">{name}</p> })}
-                    {title.clone().map(|title| view! { <p class="aci-header__title">{title}</p> })}
+                    {practice_name.clone().map(|name| view! { <p class="aci-header__practice">{name}</p> }.into_any())}
+                    {title.clone().map(|title| view! { <p class="aci-header__title">{title}</p> }.into_any())}
                 </header>
             }
+            .into_any()
         }
     });
     let show_history = settings.show_history;
@@ -525,97 +531,96 @@ fn Widget(
             edit_answers.clone(),
             id_prefix.clone(),
         );
-        move || match screen.get() {
-            Screen::Form => EitherOf5::A(view! {
-                <CheckInForm
-                    instrument=instrument.clone()
-                    values=answers.values.clone()
-                    note=answers.note
-                    id_prefix=id_prefix.clone()
-                    text=text
-                    draft_banner=drafts.banner
-                    answer_style=answer_style
-                    on_submit=submit
-                    on_start_over=start_over
-                    on_continue_draft=continue_draft
-                />
-            }),
-            Screen::Edit { entry } => EitherOf5::E(view! {
-                <CheckInForm
-                    instrument=instrument.clone()
-                    values=edit_answers.values.clone()
-                    note=edit_answers.note
-                    id_prefix=id_prefix.clone()
-                    text=text
-                    draft_banner=no_draft_banner
-                    answer_style=answer_style
-                    on_submit=save_correction
-                    on_start_over=cancel_correction
-                    on_continue_draft=cancel_correction
-                    correcting=(entry.completed_at_ms, cancel_correction)
-                />
-            }),
-            Screen::Summary { entry, .. } => {
-                let summary = summary_screen(
-                    instrument.clone(),
-                    entry,
-                    history.read_untracked(HistoryEngine::history),
-                    settings.clone(),
-                    text,
-                    id_prefix.clone(),
-                    close_summary,
-                );
-                let heading = format!("{id_prefix}-summary-heading");
-                EitherOf5::D(Suspend::new(async move {
-                    let summary = summary.await;
-                    if focus_summary.try_update_value(std::mem::take) == Some(true) {
-                        focus_when_rendered(heading);
-                    }
-                    summary.unwrap_or_else(|unavailable| {
-                        view! {
-                            {part_or_notice(Err(unavailable), text)}
-                            <button
-                                type="button"
-                                class="aci-button aci-button--quiet"
-                                on:click=move |_| close_summary.run(())
-                            >
-                                {text.back}
-                            </button>
+        // One `EitherOf5` made `AnyView`: the form and a correction (the same component) stay
+        // different branches, so a switch between them builds the screen anew.
+        reactive(move || {
+            match screen.get() {
+                Screen::Form => EitherOf5::A(view! {
+                    <CheckInForm
+                        instrument=instrument.clone()
+                        values=answers.values.clone()
+                        note=answers.note
+                        id_prefix=id_prefix.clone()
+                        text=text
+                        draft_banner=drafts.banner
+                        answer_style=answer_style
+                        on_submit=submit
+                        on_start_over=start_over
+                        on_continue_draft=continue_draft
+                    />
+                }),
+                Screen::Edit { entry } => EitherOf5::E(view! {
+                    <CheckInForm
+                        instrument=instrument.clone()
+                        values=edit_answers.values.clone()
+                        note=edit_answers.note
+                        id_prefix=id_prefix.clone()
+                        text=text
+                        draft_banner=no_draft_banner
+                        answer_style=answer_style
+                        on_submit=save_correction
+                        on_start_over=cancel_correction
+                        on_continue_draft=cancel_correction
+                        correcting=(entry.completed_at_ms, cancel_correction)
+                    />
+                }),
+                Screen::Summary { entry, .. } => {
+                    let summary = summary_screen(
+                        instrument.clone(),
+                        entry,
+                        history.read_untracked(HistoryEngine::history),
+                        settings.clone(),
+                        text,
+                        id_prefix.clone(),
+                        close_summary,
+                    );
+                    let heading = format!("{id_prefix}-summary-heading");
+                    EitherOf5::D(Suspend::new(async move {
+                        let summary = summary.await;
+                        if focus_summary.try_update_value(std::mem::take) == Some(true) {
+                            focus_when_rendered(heading);
                         }
-                        .into_any()
-                    })
-                }))
-            }
-            Screen::Result { entry, saved } => {
-                let all = history.read_untracked(HistoryEngine::history);
-                match report_for_entry(text, &instrument, &entry, &all) {
-                    Ok(report) => EitherOf5::B(view! {
-                        <ResultView
-                            report=report
-                            saved=saved
-                            text=text
-                            safety_text=settings.safety_text.clone()
-                            id_prefix=id_prefix.clone()
-                            on_done=back_to_form
-                            on_share={
-                                let entry = entry.clone();
-                                Callback::new(move |()| open_summary.run(entry.clone()))
+                        summary.unwrap_or_else(|unavailable| {
+                            view! {
+                                {part_or_notice(Err(unavailable), text)}
+                                {button("aci-button aci-button--quiet", text.back, move || close_summary.run(()))}
                             }
-                        />
-                    }),
-                    // Unreachable for an entry built from a complete form; show the form.
-                    Err(_) => EitherOf5::C(view! { <p>{text.save_failed}</p> }),
+                            .into_any()
+                        })
+                    }))
+                }
+                Screen::Result { entry, saved } => {
+                    let all = history.read_untracked(HistoryEngine::history);
+                    match report_for_entry(text, &instrument, &entry, &all) {
+                        Ok(report) => EitherOf5::B(view! {
+                            <ResultView
+                                report=report
+                                saved=saved
+                                text=text
+                                safety_text=settings.safety_text.clone()
+                                id_prefix=id_prefix.clone()
+                                on_done=back_to_form
+                                on_share={
+                                    let entry = entry.clone();
+                                    Callback::new(move |()| open_summary.run(entry.clone()))
+                                }
+                            />
+                        }),
+                        // Unreachable for an entry built from a complete form; show the form.
+                        Err(_) => EitherOf5::C(view! { <p>{text.save_failed}</p> }),
+                    }
                 }
             }
-        }
+            .into_any()
+        })
     };
 
-    move || {
+    reactive(move || {
         let text = language.get();
         let shown_instrument = questionnaires.in_language(text);
         view! {
             <div class="aci" lang=text.language_tag dir=text.text_direction>
-                {header.clone()}
+                {header.as_ref().map(|header| header())}
                 <SettingsPanel
                     text=text
                     answer_style=answer_style
@@ -630,10 +635,11 @@ fn Widget(
                 <Notices notices=notices text=text/>
                 <UnreadableData text=text/>
                 {screen_view(text, shown_instrument.clone())}
-                {show_history.then(|| view! { <HistorySection text=text instrument=shown_instrument.clone()/> })}
+                {show_history.then(|| view! { <HistorySection text=text instrument=shown_instrument.clone()/> }.into_any())}
                 {(shown_instrument.id == BUILTIN_INSTRUMENT_ID)
-                    .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> })}
+                    .then(|| view! { <p class="aci-footnote">{text.not_validated}</p> }.into_any())}
             </div>
         }
-    }
+        .into_any()
+    })
 }

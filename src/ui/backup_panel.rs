@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use leptos::{either::Either, ev, prelude::*};
+use leptos::{ev, prelude::*};
 
 use crate::browser::durability::storage_expires_without_home_screen;
 use crate::browser::files::{copy_string, download, read_picked_file, PickedFileError};
@@ -25,6 +25,7 @@ use crate::ui::app::WidgetContext;
 use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_section::SectionState;
 use crate::ui::parts::{backup_actions, csv_file, part_or_notice, read_backup, PartUnavailable};
+use crate::ui::{button, reactive};
 
 /// What the client asked the panel to do; the app does the storage work and reports back.
 #[derive(Clone, Debug)]
@@ -75,11 +76,12 @@ pub fn BackupPanel(
         }
     });
     // Both live as long as the widget, not this panel (see `SectionState::restore`).
-    let (section, history, keys) = (
-        expect_context::<SectionState>(),
-        expect_context::<HistoryHandle>(),
-        expect_context::<WidgetContext>().keys,
-    );
+    let WidgetContext {
+        section,
+        history,
+        keys,
+        ..
+    } = expect_context::<WidgetContext>();
     let actions = BackupActions {
         text,
         backup_text,
@@ -98,14 +100,15 @@ pub fn BackupPanel(
     let body = move || {
         open.get().then(|| {
             let part = backup_actions(actions.clone());
-            Suspend::new(async move { part_or_notice(part.await, text) })
+            Suspend::new(async move { part_or_notice(part.await, text) }).into_any()
         })
     };
     let report = move || {
         restore_outcome.get().map(|outcome| match outcome {
-            RestoreOutcome::Refused(reason) => Either::Left(view! {
+            RestoreOutcome::Refused(reason) => view! {
                 <p class="aci-notice" role="alert">{reason}</p>
-            }),
+            }
+            .into_any(),
             RestoreOutcome::Done(report) => {
                 let rejected = report
                     .rejected
@@ -121,8 +124,9 @@ pub fn BackupPanel(
                             </li>
                         }
                     })
+                    .map(IntoAny::into_any)
                     .collect_view();
-                Either::Right(view! {
+                view! {
                     <div class="aci-banner" role="status">
                         <p>
                             {fill(
@@ -141,7 +145,7 @@ pub fn BackupPanel(
                                     &[("count", &report.removed_here.to_string())],
                                 )}
                             </p>
-                        })}
+                        }.into_any())}
                         {(report.stayed_deleted > 0).then(|| view! {
                             <p>
                                 {fill(
@@ -149,10 +153,11 @@ pub fn BackupPanel(
                                     &[("count", &report.stayed_deleted.to_string())],
                                 )}
                             </p>
-                        })}
+                        }.into_any())}
                         <ul>{rejected}</ul>
                     </div>
-                })
+                }
+                .into_any()
             }
         })
     };
@@ -162,23 +167,16 @@ pub fn BackupPanel(
                 <div class="aci-banner" role="status">
                     <p>{text.reminder_backup}</p>
                     <div class="aci-banner__actions">
-                        <button type="button" class="aci-button" on:click=move |_| on_download.run(())>
-                            {text.download_backup}
-                        </button>
-                        <button
-                            type="button"
-                            class="aci-button aci-button--quiet"
-                            on:click=move |_| on_request.run(BackupRequest::MarkBackedUp)
-                        >
-                            {text.reminder_later}
-                        </button>
+                        {button("aci-button", text.download_backup, move || on_download.run(()))}
+                        {button("aci-button aci-button--quiet", text.reminder_later, move || on_request.run(BackupRequest::MarkBackedUp))}
                     </div>
                 </div>
             }
+            .into_any()
         })
     };
     let home_screen_hint = storage_expires_without_home_screen()
-        .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> });
+        .then(|| view! { <p class="aci-muted">{text.home_screen_hint}</p> }.into_any());
 
     // The heading is the disclosure's summary (HTML allows one heading there), so it stays in
     // the page's outline. Focus stays on it when the buttons appear below. "Loading" shows
@@ -198,12 +196,12 @@ pub fn BackupPanel(
                 </summary>
                 <div class="aci-backup__body">
                     <p class="aci-muted aci-backup__loading">{text.part_loading}</p>
-                    {body}
+                    {reactive(move || body().into_any())}
                 </div>
             </details>
-            <p class="aci-status" role="status">{move || status.get()}</p>
-            {report}
-            {reminder}
+            <p class="aci-status" role="status">{move || status.get().unwrap_or_default().to_owned()}</p>
+            {move || report().into_any()}
+            {move || reminder().into_any()}
             <p class="aci-muted">{text.backup_intro}</p>
             {home_screen_hint}
         </section>
@@ -252,7 +250,7 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
     } = actions;
     let confirming = RwSignal::new(false);
     let file_id = format!("{id_prefix}-restore");
-    let on_copy = move |_| {
+    let on_copy = move || {
         let keys = keys.clone();
         copy_string(&backup_text.run(()), move |outcome| {
             // The clipboard answers after an await: by then the language may have changed,
@@ -268,7 +266,7 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
             }));
         });
     };
-    let on_csv = move |_| {
+    let on_csv = move || {
         let name = format!("alliance-checkin-{}.csv", stamp());
         let (entries, instrument) = csv_input.run(());
         leptos::task::spawn_local(async move {
@@ -308,69 +306,42 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
     };
     let delete_all = move || {
         if confirming.get() {
-            Either::Left(view! {
+            view! {
                 <div class="aci-banner" role="alert">
                     <p>{text.delete_all_confirm}</p>
                     <div class="aci-banner__actions">
-                        <button
-                            type="button"
-                            class="aci-button aci-button--danger"
-                            on:click=move |_| {
+                        {button("aci-button aci-button--danger", text.delete_all_yes, move || {
                                 confirming.set(false);
                                 on_request.run(BackupRequest::DeleteEverything);
-                            }
-                        >
-                            {text.delete_all_yes}
-                        </button>
-                        <button
-                            type="button"
-                            class="aci-button aci-button--quiet"
-                            on:click=move |_| confirming.set(false)
-                        >
-                            {text.cancel}
-                        </button>
+                            })}
+                        {button("aci-button aci-button--quiet", text.cancel, move || confirming.set(false))}
                     </div>
                 </div>
-            })
+            }
+            .into_any()
         } else {
-            Either::Right(view! {
-                <button
-                    type="button"
-                    class="aci-button aci-button--quiet aci-button--danger-quiet"
-                    on:click=move |_| confirming.set(true)
-                >
-                    {text.delete_all}
-                </button>
-            })
+            button(
+                "aci-button aci-button--quiet aci-button--danger-quiet",
+                text.delete_all,
+                move || confirming.set(true),
+            )
         }
     };
 
     view! {
         <div class="aci-actions">
-            <button type="button" class="aci-button" on:click=move |_| on_download.run(())>
-                {text.download_backup}
-            </button>
-            <button type="button" class="aci-button aci-button--quiet" on:click=on_copy>
-                {text.copy_backup}
-            </button>
-            <button type="button" class="aci-button aci-button--quiet" on:click=on_csv>
-                {text.download_csv}
-            </button>
+            {button("aci-button", text.download_backup, move || on_download.run(()))}
+            {button("aci-button aci-button--quiet", text.copy_backup, on_copy)}
+            {button("aci-button aci-button--quiet", text.download_csv, on_csv)}
         </div>
         // A real button in the widget's language opens the picker: the native file input
         // would show the browser's own "Choose File" inside a Spanish widget. The input is
         // hidden (out of the tab order and the accessibility tree) and carries the same name.
-        <button
-            type="button"
-            class="aci-button aci-button--quiet"
-            on:click=move |_| {
+        {button("aci-button aci-button--quiet", text.restore_label, move || {
                 if let Some(input) = picker.get() {
                     input.click();
                 }
-            }
-        >
-            {text.restore_label}
-        </button>
+            })}
         <input
             type="file"
             id=file_id
@@ -380,7 +351,7 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
             node_ref=picker
             on:change=on_file
         />
-        <div class="aci-backup__danger">{delete_all}</div>
+        <div class="aci-backup__danger">{reactive(delete_all)}</div>
     }
     .into_any()
 }

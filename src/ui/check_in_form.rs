@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 
 use crate::browser::clock::format_date_time;
 use crate::domain::builtin::BUILTIN_INSTRUMENT_ID;
@@ -16,6 +16,7 @@ use crate::domain::text::{fill, Text};
 use crate::ui::likert_item::LikertItem;
 use crate::ui::line_item::LineItem;
 use crate::ui::note_field::NoteField;
+use crate::ui::{button, reactive};
 
 /// What the draft banner above the form shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -220,14 +221,9 @@ pub fn CheckInForm(
     let cancel = correcting.map(|(made_at_ms, on_cancel)| {
         view! {
             <p class="aci-muted">{format_date_time(text.language_tag, made_at_ms)}</p>
-            <button
-                type="button"
-                class="aci-button aci-button--quiet"
-                on:click=move |_| on_cancel.run(())
-            >
-                {text.cancel}
-            </button>
+            {button("aci-button aci-button--quiet", text.cancel, move || on_cancel.run(()))}
         }
+        .into_any()
     });
     let unanswered = {
         let values = values.clone();
@@ -255,10 +251,11 @@ pub fn CheckInForm(
         .cloned()
         .zip(values)
         .map(|(item, value)| match item.scale {
-            Scale::Likert { .. } => Either::Left(view! {
+            Scale::Likert { .. } => view! {
                 <LikertItem item=item value=value id_prefix=id_prefix.clone() text=text/>
-            }),
-            Scale::VisualAnalogue { .. } => Either::Right(view! {
+            }
+            .into_any(),
+            Scale::VisualAnalogue { .. } => view! {
                 <LineItem
                     item=item
                     value=value
@@ -266,36 +263,37 @@ pub fn CheckInForm(
                     id_prefix=id_prefix.clone()
                     text=text
                 />
-            }),
+            }
+            .into_any(),
         })
         .collect_view();
     // Licence or copyright text the questionnaire's owner requires, as plain text.
-    let attribution = instrument.attribution.clone().map(
-        |attribution| view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> },
-    );
-    let banner = move || match draft_banner.get() {
+    let attribution = instrument.attribution.clone().map(|attribution| {
+        view! { <p class="aci-footnote aci-likert-attribution">{attribution}</p> }.into_any()
+    });
+    // The banner is set once, when the widget starts, and then only hidden: a restored one
+    // never turns into an offered one, so its two shapes need not be kept apart (`Either`).
+    let banner = move || {
+        match draft_banner.get() {
         DraftBanner::Hidden => None,
-        DraftBanner::Restored => Some(Either::Left(view! {
+        DraftBanner::Restored => Some(view! {
             <div class="aci-banner" role="status">
                 <p>{text.draft_restored}</p>
-                <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
-                    {text.start_over}
-                </button>
+                {button("aci-button aci-button--quiet", text.start_over, move || on_start_over.run(()))}
             </div>
-        })),
-        DraftBanner::Offered(draft) => Some(Either::Right(view! {
+        }
+        .into_any()),
+        DraftBanner::Offered(draft) => Some(view! {
             <div class="aci-banner" role="status">
                 <p>{fill(text.draft_offer, &[("date", &format_date_time(text.language_tag, draft.saved_at_ms))])}</p>
                 <div class="aci-banner__actions">
-                    <button type="button" class="aci-button" on:click=move |_| on_continue_draft.run(())>
-                        {text.draft_continue}
-                    </button>
-                    <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_start_over.run(())>
-                        {text.draft_discard}
-                    </button>
+                    {button("aci-button", text.draft_continue, move || on_continue_draft.run(()))}
+                    {button("aci-button aci-button--quiet", text.draft_discard, move || on_start_over.run(()))}
                 </div>
             </div>
-        })),
+        }
+        .into_any()),
+    }
     };
     let can_submit_for_handler = can_submit.clone();
 
@@ -315,15 +313,15 @@ pub fn CheckInForm(
             </h2>
             <p class="aci-lead">{intro}</p>
             <p class="aci-muted">{text.honest_answers}</p>
-            {banner}
+            {move || banner().into_any()}
             {has_lines.then(|| view! {
                 <p class="aci-hint">
                     {move || match answer_style.get() {
-                        AnswerStyle::Slider => text.slider_hint,
-                        AnswerStyle::Numbers => text.number_hint,
+                        AnswerStyle::Slider => text.slider_hint.to_owned(),
+                        AnswerStyle::Numbers => text.number_hint.to_owned(),
                     }}
                 </p>
-            })}
+            }.into_any())}
             <div class="aci-items">{items}</div>
             {attribution}
             <NoteField note=note id_prefix=id_prefix.clone() text=text/>
@@ -331,14 +329,14 @@ pub fn CheckInForm(
                 <button
                     type="submit"
                     class="aci-button aci-button--primary"
-                    disabled=move || !can_submit()
+                    prop:disabled=move || !can_submit()
                     aria-describedby=hint_id.clone()
                 >
                     {submit_label}
                 </button>
                 {cancel}
                 <p class="aci-submit__hint" id=hint_id aria-live="polite">
-                    {submit_hint}
+                    {reactive(submit_hint)}
                 </p>
             </div>
         </form>

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 
 use crate::browser::clock::{format_date_time, iso_date_time, now_ms};
 use crate::domain::checkin::{in_completion_order, CheckIn};
@@ -12,6 +12,7 @@ use crate::domain::instrument::Instrument;
 use crate::domain::report::{assess_entry, item_title};
 use crate::domain::scoring::score;
 use crate::domain::text::{fill, Text};
+use crate::ui::button;
 
 /// "Total 35.5 of 40" for an entry of `instrument`, or a neutral label for another one.
 pub fn entry_total_words(text: &Text, instrument: &Instrument, entry: &CheckIn) -> String {
@@ -102,7 +103,7 @@ pub fn HistoryList(
                 let mut entries =
                     in_completion_order(all.iter().chain(&newer).cloned().collect());
                 if entries.is_empty() {
-                    return Either::Left(view! { <p class="aci-muted">{text.history_empty}</p> });
+                    return view! { <p class="aci-muted">{text.history_empty}</p> }.into_any();
                 }
                 entries.reverse();
                 let total_count = entries.len();
@@ -137,6 +138,7 @@ pub fn HistoryList(
                                     {entry.note.clone()}
                                 </p>
                             }
+                            .into_any()
                         });
                         let kept_here = !not_kept.contains(&entry.id);
                         let mut tags: Vec<&'static str> = Vec::new();
@@ -155,6 +157,7 @@ pub fn HistoryList(
                         let tags = tags
                             .into_iter()
                             .map(|tag| view! { <span class="aci-tag">{tag}</span> })
+                            .map(IntoAny::into_any)
                             .collect_view();
                         let can_edit = !read_only
                             && latest_id.as_deref() == Some(entry.id.as_str())
@@ -169,6 +172,7 @@ pub fn HistoryList(
                                     on_share,
                                     entry.clone(),
                                 )
+                                .into_any()
                             });
                             let edit = can_edit.then(|| {
                                 entry_action(
@@ -178,6 +182,7 @@ pub fn HistoryList(
                                     on_edit,
                                     entry.clone(),
                                 )
+                                .into_any()
                             });
                             let delete = entry_action(
                                 text.delete_entry,
@@ -186,7 +191,7 @@ pub fn HistoryList(
                                 on_delete,
                                 entry.clone(),
                             );
-                            view! { <div class="aci-history__actions">{share} {edit} {delete}</div> }
+                            view! { <div class="aci-history__actions">{share} {edit} {delete}</div> }.into_any()
                         });
                         view! {
                             <li class="aci-history__entry">
@@ -194,13 +199,14 @@ pub fn HistoryList(
                                     <time datetime=iso_date_time(completed_at_ms)>{date.clone()}</time>
                                     <span class="aci-history__total">{total}</span>
                                 </p>
-                                {scores.map(|scores| view! { <p class="aci-history__scores">{scores}</p> })}
+                                {scores.map(|scores| view! { <p class="aci-history__scores">{scores}</p> }.into_any())}
                                 <p class="aci-history__tags">{tags}</p>
                                 {note}
                                 {actions}
                             </li>
                         }
                     })
+                    .map(IntoAny::into_any)
                     .collect_view();
                 let more = (total_count > limit).then(|| {
                     view! {
@@ -212,20 +218,16 @@ pub fn HistoryList(
                                 )}
                             </span>
                             " "
-                            <button
-                                type="button"
-                                class="aci-button aci-button--quiet"
-                                on:click=move |_| shown.update(|shown| *shown += PAGE)
-                            >
-                                {text.history_show_more}
-                            </button>
+                            {button("aci-button aci-button--quiet", text.history_show_more, move || shown.update(|shown| *shown += PAGE))}
                         </p>
                     }
+                    .into_any()
                 });
-                Either::Right(view! {
+                view! {
                     <ol class="aci-history__list">{rows}</ol>
                     {more}
-                })
+                }
+                .into_any()
             }}
     }
 }

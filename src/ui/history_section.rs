@@ -23,6 +23,7 @@ use crate::ui::history_handle::HistoryHandle;
 use crate::ui::history_list::HistoryList;
 use crate::ui::notices::Notice;
 use crate::ui::parts::{part_or_notice, trend_chart};
+use crate::ui::{button, reactive};
 
 /// A deletion the client can still undo: the copy deleted, and whether it was on the device.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,8 +104,7 @@ pub fn HistorySection(
     instrument: Arc<Instrument>,
 ) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
-    let history = expect_context::<HistoryHandle>();
-    let state = expect_context::<SectionState>();
+    let (history, state) = (context.history, context.section);
     let SectionState {
         last_deleted,
         restore_outcome,
@@ -199,7 +199,7 @@ pub fn HistorySection(
                 .unwrap_or_default();
             (points.len() >= 2).then(|| {
                 let chart = trend_chart(points, instrument.clone(), text, id_prefix.clone());
-                Suspend::new(async move { part_or_notice(chart.await, text) })
+                Suspend::new(async move { part_or_notice(chart.await, text) }).into_any()
             })
         }
     };
@@ -213,11 +213,10 @@ pub fn HistorySection(
                             &[("date", &format_date_time(text.language_tag, deleted.entry.completed_at_ms))],
                         )}
                     </p>
-                    <button type="button" class="aci-button" on:click=move |_| undo_delete.run(())>
-                        {text.undo}
-                    </button>
+                    {button("aci-button", text.undo, move || undo_delete.run(()))}
                 </div>
             }
+            .into_any()
         })
     };
 
@@ -227,11 +226,11 @@ pub fn HistorySection(
                 {text.history_heading}
                 " "
                 <span class="aci-history__count">
-                    {move || entries.with(Vec::len) + read_only.with(Vec::len)}
+                    {move || (entries.with(Vec::len) + read_only.with(Vec::len)).to_string()}
                 </span>
             </h2>
-            {chart}
-            {undo_banner}
+            {reactive(move || chart().into_any())}
+            {move || undo_banner().into_any()}
             <HistoryList
                 history=entries.into()
                 not_kept=not_kept

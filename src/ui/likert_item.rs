@@ -51,16 +51,21 @@ pub fn LikertItem(
                 </label>
             }
         })
+        .map(IntoAny::into_any)
         .collect_view();
 
     view! {
-        <div class="aci-item aci-likert" class:aci-item--answered=move || value.get().is_some()>
+        <div class=move || {
+            // One class binding, not a `class:` toggle: it shares the code of the other
+            // string bindings (see `ui::reactive`).
+            if value.get().is_some() { "aci-item aci-likert aci-item--answered" } else { "aci-item aci-likert" }.to_owned()
+        }>
             <fieldset class="aci-likert__group">
                 <legend class="aci-likert__legend">
                     <span class="aci-item__head">
                         <span class="aci-item__title">{item.title}</span>
                         <span class="aci-item__value" aria-hidden="true">
-                            {move || value.get().is_none().then_some(text.not_answered_short)}
+                            {move || value.get().map_or(text.not_answered_short, |_| "").to_owned()}
                         </span>
                     </span>
                     <span class="aci-item__prompt aci-likert__prompt">{item.prompt}</span>

@@ -6,13 +6,14 @@
 //! - eleven native radio buttons 0-10 for a whole number (no dragging: tremor, switch access),
 //!   with − and + buttons that fine-tune by 0.1.
 
-use leptos::{either::Either, ev, html, prelude::*};
+use leptos::{ev, html, prelude::*};
 
 use crate::domain::instrument::{Item, Scale, VISUAL_ANALOGUE_MAX};
 use crate::domain::preferences::AnswerStyle;
 use crate::domain::report::item_score_words;
 use crate::domain::tenths::Tenths;
 use crate::domain::text::{fill, Text};
+use crate::ui::reactive;
 
 /// Width of the slider thumb in CSS pixels; must match `--aci-thumb` in style/widget.css so a
 /// tap maps to the value under the finger.
@@ -135,7 +136,7 @@ pub fn LineItem(
                     step="1"
                     aria-labelledby=title_id.clone()
                     aria-describedby=described_by.clone()
-                    aria-valuetext=aria_value_text.clone()
+                    aria-valuetext=reactive(aria_value_text.clone())
                     prop:value=move || value.get().unwrap_or(RESTING_VALUE).to_string()
                     node_ref=input_ref
                     on:pointerdown=move |_| moved_natively.set_value(false)
@@ -167,6 +168,7 @@ pub fn LineItem(
                         </span>
                     }
                 })
+                .map(IntoAny::into_any)
                 .collect_view();
             // Fine-tune by one tenth; `limit` is where the button stops.
             let tune = move |step: i16, limit: u16, symbol: &'static str, label: String| {
@@ -175,7 +177,7 @@ pub fn LineItem(
                         type="button"
                         class="aci-button aci-button--quiet aci-tune__button"
                         aria-label=label
-                        disabled=move || value.get().is_none_or(|current| current == limit)
+                        prop:disabled=move || value.get().is_none_or(|current| current == limit)
                         on:click=move |_| {
                             value.update(|current| {
                                 if let Some(current) = current {
@@ -199,7 +201,7 @@ pub fn LineItem(
                         {tune(-1, 0, "−", fill(text.fine_tune_down, &[("title", &title)]))}
                         {tune(1, VISUAL_ANALOGUE_MAX, "+", fill(text.fine_tune_up, &[("title", &title)]))}
                         <output class="aci-tune__value" aria-live="polite">
-                            {shown_value}
+                            {reactive(shown_value)}
                         </output>
                     </div>
                 </fieldset>
@@ -208,21 +210,25 @@ pub fn LineItem(
     };
 
     view! {
-        <div class="aci-item" class:aci-item--answered=move || value.get().is_some()>
+        <div class=move || {
+            // One class binding, not a `class:` toggle: it shares the code of the other
+            // string bindings (see `ui::reactive`).
+            if value.get().is_some() { "aci-item aci-item--answered" } else { "aci-item" }.to_owned()
+        }>
             <div class="aci-item__head">
                 <span class="aci-item__title" id=title_id>
                     {item.title.clone()}
                 </span>
                 <span class="aci-item__value" aria-hidden="true">
-                    {shown_value}
+                    {reactive(shown_value)}
                 </span>
             </div>
             <p class="aci-item__prompt" id=prompt_id>
                 {item.prompt.clone()}
             </p>
             {move || match answer_style.get() {
-                AnswerStyle::Slider => Either::Left(slider()),
-                AnswerStyle::Numbers => Either::Right(numbers()),
+                AnswerStyle::Slider => slider().into_any(),
+                AnswerStyle::Numbers => numbers().into_any(),
             }}
             <div class="aci-item__ends" id=ends_id>
                 <span class="aci-item__end">{low_label}</span>

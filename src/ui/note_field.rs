@@ -9,6 +9,7 @@ use crate::domain::checkin::{note_length, NoteLength, NOTE_LIMIT};
 use crate::domain::crisis::crisis_words;
 use crate::domain::settings::{PracticeSettings, SettingProblem};
 use crate::domain::text::{fill, Text};
+use crate::ui::reactive;
 
 #[component]
 pub fn NoteField(
@@ -39,11 +40,11 @@ pub fn NoteField(
         }
     };
     let over_message = move || match length() {
-        NoteLength::Over { excess, .. } => Some(fill(
+        NoteLength::Over { excess, .. } => fill(
             text.note_over_limit,
             &[("excess", &excess.to_string()), ("limit", &limit)],
-        )),
-        NoteLength::Within { .. } => None,
+        ),
+        NoteLength::Within { .. } => String::new(),
     };
     let described_by = format!("{hint_id} {counter_id} {error_id}");
     // A client may write about risk here: the safety line sits under the field, not only on
@@ -72,15 +73,15 @@ pub fn NoteField(
                 id=field_id
                 rows="4"
                 aria-describedby=described_by
-                aria-invalid=move || if is_over() { "true" } else { "false" }
+                aria-invalid=move || if is_over() { "true" } else { "false" }.to_owned()
                 prop:value=move || note.get()
                 on:input=move |event| note.set(event_target_value(&event))
             ></textarea>
             <p class="aci-note__counter" id=counter_id>
-                {counter}
+                {reactive(counter)}
             </p>
             <p class="aci-note__error" id=error_id role="alert">
-                {over_message}
+                {reactive(over_message)}
             </p>
             <p class="aci-note__hint aci-note__safety">{safety}</p>
         </div>

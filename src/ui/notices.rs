@@ -10,7 +10,8 @@ use crate::browser::storage::{LocalStore, StorageError};
 use crate::domain::history_engine::HistoryNotice;
 use crate::domain::settings::SettingProblem;
 use crate::domain::text::Text;
-use crate::ui::history_handle::HistoryHandle;
+use crate::ui::app::WidgetContext;
+use crate::ui::reactive;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Notice {
@@ -92,7 +93,9 @@ pub fn Notices(
                     .get()
                     .into_iter()
                     .map(|notice| view! { <p class="aci-notice">{notice.message(text)}</p> })
+                    .map(IntoAny::into_any)
                     .collect_view()
+                    .into_any()
             }}
         </div>
     }
@@ -115,14 +118,16 @@ pub fn SettingProblems(
                 let details = (!details.is_empty()).then(|| {
                     view! {
                         <ul class="aci-notice__details">
-                            {details.into_iter().map(|detail| view! { <li>{detail}</li> }).collect_view()}
+                            {details.into_iter().map(|detail| view! { <li>{detail}</li> }.into_any()).collect_view()}
                         </ul>
                     }
+                    .into_any()
                 });
                 view! { <p class="aci-notice">{message}</p>{details} }
             })
+            .map(IntoAny::into_any)
             .collect_view();
-        view! { <div class="aci-notices aci-notices--setup">{messages}</div> }
+        view! { <div class="aci-notices aci-notices--setup">{messages}</div> }.into_any()
     })
 }
 
@@ -134,8 +139,8 @@ pub fn UnreadableData(
     /// The language's strings.
     text: &'static Text,
 ) -> impl IntoView {
-    let history = expect_context::<HistoryHandle>();
-    move || {
+    let history = expect_context::<WidgetContext>().history;
+    reactive(move || {
         let keys = history.read(|engine| engine.set_aside_keys().to_vec());
         (!keys.is_empty()).then(|| {
             let rows = crate::ui::parts::rescue_rows(keys, text);
@@ -145,15 +150,17 @@ pub fn UnreadableData(
                     {Suspend::new(async move { crate::ui::parts::part_or_notice(rows.await, text) })}
                 </div>
             }
+            .into_any()
         })
-    }
+        .into_any()
+    })
 }
 
 /// The rescue rows of `UnreadableData`: a part (`ui::parts`), since a device rarely has data
 /// set aside. The notice that data is waiting is not part of it: it shows at once, and stays
 /// with the words that the part could not be loaded if it cannot (the data stays set aside).
 pub fn rescue_rows_view(keys: Vec<String>, text: &'static Text) -> AnyView {
-    let history = expect_context::<HistoryHandle>();
+    let history = expect_context::<WidgetContext>().history;
     let raw = |key: &str| {
         LocalStore::open()
             .ok()
@@ -217,10 +224,11 @@ pub fn rescue_rows_view(keys: Vec<String>, text: &'static Text) -> AnyView {
                                     {text.unreadable_forget}
                                 </button>
                             </Show>
-                            <p class="aci-status" role="status">{move || copied.get()}</p>
+                            <p class="aci-status" role="status">{move || copied.get().unwrap_or_default().to_owned()}</p>
                         </div>
                     }
                 })
+                .map(IntoAny::into_any)
                 .collect_view();
             rows.into_any()
         }

@@ -7,6 +7,7 @@ use crate::browser::clock::browser_languages;
 use crate::domain::crisis::crisis_words;
 use crate::domain::report::ResultReport;
 use crate::domain::text::Text;
+use crate::ui::button;
 use crate::ui::notices::Notice;
 
 /// Whether the completed check-in was kept on the device.
@@ -41,7 +42,7 @@ pub fn ResultView(
             let max = line.max_tenths.0.max(1);
             let percent = format!("{}%", line.score_tenths.0.clamp(0, max) * 100 / max);
             view! {
-                <li class="aci-score" class:aci-score--low=line.is_low>
+                <li class=if line.is_low { "aci-score aci-score--low" } else { "aci-score" }>
                     <span class="aci-score__title">{line.title}</span>
                     <span class="aci-score__value">{line.score}</span>
                     <span class="aci-score__bar" aria-hidden="true">
@@ -49,10 +50,11 @@ pub fn ResultView(
                     </span>
                     {line
                         .direction
-                        .map(|words| view! { <span class="aci-score__direction">{words}</span> })}
+                        .map(|words| view! { <span class="aci-score__direction">{words}</span> }.into_any())}
                 </li>
             }
         })
+        .map(IntoAny::into_any)
         .collect_view();
     let suggestion = report.suggestion.map(|words| {
         view! {
@@ -61,6 +63,7 @@ pub fn ResultView(
                 <p>{words}</p>
             </section>
         }
+        .into_any()
     });
     let crisis = crisis_words(text, safety_text.as_deref(), &browser_languages());
     let saved_line = match saved {
@@ -89,24 +92,20 @@ pub fn ResultView(
                     <span class="aci-score__value">{report.total}</span>
                     {report
                         .total_direction
-                        .map(|words| view! { <span class="aci-score__direction">{words}</span> })}
+                        .map(|words| view! { <span class="aci-score__direction">{words}</span> }.into_any())}
                 </li>
             </ul>
-            {report.first_check_in.map(|words| view! { <p class="aci-muted">{words}</p> })}
+            {report.first_check_in.map(|words| view! { <p class="aci-muted">{words}</p> }.into_any())}
             {suggestion}
-            {report.ceiling_note.or(report.no_signal).map(|words| view! { <p>{words}</p> })}
+            {report.ceiling_note.or(report.no_signal).map(|words| view! { <p>{words}</p> }.into_any())}
             {saved_line}
-            <button type="button" class="aci-button aci-button--primary" on:click=move |_| on_share.run(())>
-                {text.share_with_therapist}
-            </button>
+            {button("aci-button aci-button--primary", text.share_with_therapist, move || on_share.run(()))}
             <section class="aci-safety">
                 <h3 class="aci-safety__heading">{text.safety_heading}</h3>
                 <p class="aci-safety__text">{text.safety_text}</p>
                 <p class="aci-safety__text aci-safety__crisis">{crisis}</p>
             </section>
-            <button type="button" class="aci-button" on:click=move |_| on_done.run(())>
-                {text.new_check_in}
-            </button>
+            {button("aci-button", text.new_check_in, move || on_done.run(()))}
         </section>
     }
 }

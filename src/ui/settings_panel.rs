@@ -40,6 +40,7 @@ pub fn SettingsPanel(
                 </option>
             }
         })
+        .map(IntoAny::into_any)
         .collect_view();
     view! {
         <details class="aci-settings" open=open>
@@ -82,7 +83,7 @@ pub fn SettingsPanel(
                     />
                     <span>{text.keep_history}</span>
                 </label>
-                {move || (!keep_history.get()).then(|| view! { <p class="aci-hint">{text.keep_history_off}</p> })}
+                {move || (!keep_history.get()).then(|| view! { <p class="aci-hint">{text.keep_history_off}</p> }.into_any()).into_any()}
                 <p class="aci-muted">{text.settings_kept}</p>
             </div>
         </details>

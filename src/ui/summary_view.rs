@@ -13,6 +13,7 @@ use crate::domain::settings::PracticeSettings;
 use crate::domain::summary::{compose_summary, mailto_link, trend_lines, SummaryOptions};
 use crate::domain::text::fill;
 use crate::domain::text::Text;
+use crate::ui::button;
 
 #[component]
 pub fn SummaryView(
@@ -72,7 +73,7 @@ pub fn SummaryView(
                     type="checkbox"
                     class="aci-switch__box"
                     prop:checked=move || signal.get()
-                    disabled=move || edited.get()
+                    prop:disabled=move || edited.get()
                     on:change=move |event| {
                         signal.set(event_target_checked(&event));
                         recompose();
@@ -174,12 +175,10 @@ pub fn SummaryView(
                 {email_link}
             </div>
             <p class="aci-status" role="status">
-                {move || status.get()}
+                {move || status.get().unwrap_or_default().to_owned()}
             </p>
             <p class="aci-muted">{text.leaves_device}</p>
-            <button type="button" class="aci-button aci-button--quiet" on:click=move |_| on_back.run(())>
-                {text.back}
-            </button>
+            {button("aci-button aci-button--quiet", text.back, move || on_back.run(()))}
         </section>
     }
 }

@@ -96,13 +96,14 @@ pub fn TrendChart(
                 <span>{text.trend_show_items}</span>
             </label>
         }
+        .into_any()
     });
     let scale_note = has_items.then(|| {
         let words = fill(
             text.trend_items_scale,
             &[("max", &scale.item_max.format_with(separator))],
         );
-        view! { <p class="aci-muted aci-trend__scale-note">{words}</p> }
+        view! { <p class="aci-muted aci-trend__scale-note">{words}</p> }.into_any()
     });
     let thinned = (chart.drawn.len() < count).then(|| {
         let words = fill(
@@ -112,7 +113,7 @@ pub fn TrendChart(
                 ("count", &count.to_string()),
             ],
         );
-        view! { <p class="aci-muted aci-trend__note">{words}</p> }
+        view! { <p class="aci-muted aci-trend__note">{words}</p> }.into_any()
     });
 
     // The table: every check-in, newest first, a page at a time. "Show more" moves focus to
@@ -151,6 +152,7 @@ pub fn TrendChart(
                     {fill(text.trend_show_more, &[("count", &next)])}
                 </button>
             }
+            .into_any()
         })
     };
 
@@ -173,7 +175,7 @@ pub fn TrendChart(
                 <div class="aci-trend__scroll" role="region" tabindex="0" aria-labelledby=caption_id>
                     <table class="aci-trend__table" inner_html=table></table>
                 </div>
-                {more}
+                {move || more().into_any()}
             </details>
         </section>
     })

@@ -300,4 +300,20 @@ describe('bindings after the refactor', () => {
     assert.deepEqual(problems(page), []);
     await context.close();
   });
+
+  it('Back from a summary opened over a summary leaves the summaries at once', async () => {
+    const { context, page } = await seeded({ [HISTORY_KEY]: historyOf(3) });
+    const share = () => page.getByRole('button', { name: /^Share the check-in from/ });
+    await share().first().click();
+    await page.locator('.aci-summary h2').waitFor();
+    await share().first().click(); // the same check-in again
+    await page.waitForTimeout(300);
+    await share().nth(1).click(); // and another one
+    await page.waitForTimeout(300);
+    await page.locator('.aci-summary').getByRole('button', { name: 'Back', exact: true }).click();
+    await page.locator('form h2').waitFor({ timeout: 3000 });
+    assert.equal(await page.locator('.aci-summary').count(), 0);
+    assert.deepEqual(problems(page), []);
+    await context.close();
+  });
 });

@@ -419,7 +419,13 @@ fn Widget(
     // shows it again.
     let focus_summary = StoredValue::new(false);
     let open_summary = Callback::new(move |entry: CheckIn| {
-        let back_to = Box::new(screen.get_untracked());
+        // A summary opened from a summary (a history row's Share while one is shown) replaces
+        // it: Back leaves the summaries, instead of showing the one before, which for the same
+        // check-in looks as if Back did nothing.
+        let back_to = match screen.get_untracked() {
+            Screen::Summary { back_to, .. } => back_to,
+            other => Box::new(other),
+        };
         focus_summary.set_value(true);
         screen.set(Screen::Summary { entry, back_to });
     });

@@ -186,7 +186,14 @@ pub fn rescue_rows_view(keys: Vec<String>, text: &'static Text) -> AnyView {
                                         return;
                                     };
                                     copy_string(&contents, move |outcome| {
-                                        rescued.set(rescued.get_untracked() || outcome == CopyOutcome::Copied);
+                                        // The clipboard answers after an await: by then these rows
+                                        // may be gone (the language changed, or the history changed
+                                        // and the rows were made anew), and reading a disposed
+                                        // signal would abort the whole widget. Setting one is a
+                                        // no-op, so only set.
+                                        if outcome == CopyOutcome::Copied {
+                                            rescued.set(true);
+                                        }
                                         copied.set(Some(match outcome {
                                             CopyOutcome::Copied => text.unreadable_copied,
                                             CopyOutcome::SelectedForManualCopy => text.backup_copy_failed,

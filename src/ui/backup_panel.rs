@@ -270,12 +270,16 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
         let name = format!("alliance-checkin-{}.csv", stamp());
         let (entries, instrument) = csv_input.run(());
         leptos::task::spawn_local(async move {
+            // The CSV writer is a part of its own: offline and never used, say that, not that
+            // this browser cannot download.
             let failed = match csv_file(entries, instrument).await {
-                Ok(contents) => download(&name, "text/csv;charset=utf-8", &contents).is_err(),
-                Err(PartUnavailable) => true,
+                Ok(contents) => download(&name, "text/csv;charset=utf-8", &contents)
+                    .is_err()
+                    .then_some(text.backup_copy_failed),
+                Err(PartUnavailable) => Some(text.part_unavailable),
             };
-            if failed {
-                status.set(Some(text.backup_copy_failed));
+            if failed.is_some() {
+                status.set(failed);
             }
         });
     };

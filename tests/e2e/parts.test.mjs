@@ -16,6 +16,7 @@ import {
   DIST,
   answerAll,
   axeViolations,
+  checkIn,
   launchBrowser,
   openPage,
   phoneContext,
@@ -151,6 +152,7 @@ describe('the rarely used parts', () => {
 const BACKUP = /^\/parts\/split_backup-/;
 /** The backup part's requests, for `page.route` (which matches whole URLs). */
 const BACKUP_URL = /\/parts\/split_backup-[0-9a-f]+\.wasm$/;
+const CSV_URL = /\/parts\/split_csv-[0-9a-f]+\.wasm$/;
 const backupPanel = (page) => page.locator('details.aci-backup__more');
 /** The page's problems but Playwright's own warning that it blocked the worker. */
 const problemsBut = (page, allowed = /^$/) =>
@@ -273,6 +275,31 @@ describe('the backup panel', () => {
     await page.getByRole('button', { name: 'Delete all my data' }).waitFor();
     assert.equal(await notice.count(), 0);
     assert.deepEqual(problemsBut(page, /net::ERR_INTERNET_DISCONNECTED|Failed to fetch/), [], 'only the failed fetch is reported');
+    await context.close();
+  });
+});
+
+describe('the CSV export', () => {
+  it('says its part cannot be had offline, not that the browser cannot download', async () => {
+    const server = await serve();
+    const context = await phoneContext(browser, { serviceWorkers: 'block' });
+    const page = await openPage(context);
+    await page.route(CSV_URL, (route) => route.abort('internetdisconnected'));
+    await page.goto(server.url);
+    await checkIn(page, [70, 70, 70, 70]);
+    await backupPanel(page).locator('summary').click();
+    await page.getByRole('button', { name: 'Download for a spreadsheet (CSV)' }).click();
+    const status = page.locator('.aci-backup .aci-status');
+    await page.waitForFunction(() => __widget().querySelector('.aci-backup .aci-status')?.textContent !== '');
+    assert.equal(await status.textContent(), UNAVAILABLE);
+    // Online again, the same button downloads.
+    await page.unroute(CSV_URL);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download for a spreadsheet (CSV)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^alliance-checkin-.*\.csv$/);
+    assert.deepEqual(problemsBut(page, /net::ERR_INTERNET_DISCONNECTED|Failed to fetch/), []);
     await context.close();
   });
 });

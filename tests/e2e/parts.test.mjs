@@ -286,6 +286,7 @@ describe('the CSV export', () => {
     const page = await openPage(context);
     await page.route(CSV_URL, (route) => route.abort('internetdisconnected'));
     await page.goto(server.url);
+    await widgetReady(page);
     await checkIn(page, [70, 70, 70, 70]);
     await backupPanel(page).locator('summary').click();
     await page.getByRole('button', { name: 'Download for a spreadsheet (CSV)' }).click();

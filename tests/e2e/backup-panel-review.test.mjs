@@ -16,6 +16,7 @@ import {
   tempFile,
   widgetReady,
   withServerAndBrowser,
+  holdClipboard,
 } from './harness.mjs';
 
 const env = withServerAndBrowser();
@@ -66,21 +67,7 @@ async function seeded(values, { clipboard = false } = {}) {
     sessionStorage.setItem('seeded', '1');
     for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
   }, values);
-  if (clipboard) {
-    // A clipboard that answers only when the test says so (a slow or busy system clipboard).
-    await context.addInitScript(() => {
-      window.__copied = [];
-      window.__clipboardWaits = [];
-      Object.defineProperty(Clipboard.prototype, 'writeText', {
-        configurable: true,
-        value(text) {
-          window.__copied.push(text);
-          return new Promise((resolve) => window.__clipboardWaits.push(resolve));
-        },
-      });
-      window.__releaseClipboard = () => window.__clipboardWaits.splice(0).forEach((resolve) => resolve());
-    });
-  }
+  if (clipboard) await holdClipboard(context);
   const page = await openPage(context, env.server.url);
   return { context, page };
 }

@@ -250,6 +250,26 @@ export async function answerAll(page, tenths) {
   }, tenths);
 }
 
+/**
+ * Makes every page of `context` copy to a clipboard that answers only when the test calls
+ * `window.__releaseClipboard()` (a slow or busy system clipboard); what was copied collects in
+ * `window.__copied`.
+ */
+export async function holdClipboard(context) {
+  await context.addInitScript(() => {
+    window.__copied = [];
+    window.__clipboardWaits = [];
+    Object.defineProperty(Clipboard.prototype, 'writeText', {
+      configurable: true,
+      value(text) {
+        window.__copied.push(text);
+        return new Promise((resolve) => window.__clipboardWaits.push(resolve));
+      },
+    });
+    window.__releaseClipboard = () => window.__clipboardWaits.splice(0).forEach((resolve) => resolve());
+  });
+}
+
 /** Finishes a check-in with these line values and note, reads the result, and goes back to
  * the form. */
 export async function checkIn(page, tenths, note = '') {

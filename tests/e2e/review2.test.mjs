@@ -12,6 +12,7 @@ import {
   tapLine,
   widgetReady,
   withServerAndBrowser,
+  holdClipboard,
 } from './harness.mjs';
 
 const env = withServerAndBrowser();
@@ -60,20 +61,7 @@ async function hold(page, url) {
 /** A phone without a service worker, its storage seeded; `hold` holds a part from the start. */
 async function seeded(values, { hold: held, clipboard = false } = {}) {
   const context = await phoneContext(env.browser, { serviceWorkers: 'block' });
-  if (clipboard) {
-    await context.addInitScript(() => {
-      window.__copied = [];
-      window.__clipboardWaits = [];
-      Object.defineProperty(Clipboard.prototype, 'writeText', {
-        configurable: true,
-        value(text) {
-          window.__copied.push(text);
-          return new Promise((resolve) => window.__clipboardWaits.push(resolve));
-        },
-      });
-      window.__releaseClipboard = () => window.__clipboardWaits.splice(0).forEach((resolve) => resolve());
-    });
-  }
+  if (clipboard) await holdClipboard(context);
   await context.addInitScript((seed) => {
     if (sessionStorage.getItem('seeded')) return;
     sessionStorage.setItem('seeded', '1');

@@ -114,9 +114,8 @@ fn read(text: &str, language: &str) -> (Result<Instrument, Vec<DefinitionError>>
     let root = match json::parse(text) {
         Ok(root) => root,
         Err(error) => {
-            let (line, column) = line_and_column(text, error.offset);
             let problem = DefinitionError::new(
-                format!("{line}:{column}"),
+                error.position(text),
                 format!("not valid JSON: {}", error.message),
             );
             return (Err(vec![problem]), Vec::new());
@@ -162,22 +161,6 @@ fn read(text: &str, language: &str) -> (Result<Instrument, Vec<DefinitionError>>
     } else {
         (Err(errors), reader.untranslated)
     }
-}
-
-/// The 1-based line and column (in characters) of a byte offset, for JSON syntax errors.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
-    let line_start = before
-        .iter()
-        .rposition(|&byte| byte == b'\n')
-        .map_or(0, |newline| newline + 1);
-    let line = 1 + before.iter().filter(|&&byte| byte == b'\n').count();
-    // Count characters, not bytes: continuation bytes of UTF-8 start with 0b10.
-    let column = 1 + before[line_start..]
-        .iter()
-        .filter(|&&byte| byte & 0xC0 != 0x80)
-        .count();
-    (line, column)
 }
 
 /// Whether one path is the other or lies inside it (`items[2]` and `items[2].scale.points`).

@@ -26,6 +26,28 @@ pub struct JsonError {
     pub message: &'static str,
 }
 
+impl JsonError {
+    /// Where the error is in `text` (the text it came from) as a person counts: "line:column",
+    /// both from 1, the column in characters (a byte offset would be wrong after any accent).
+    pub fn position(&self, text: &str) -> String {
+        let before = text
+            .as_bytes()
+            .get(..self.offset)
+            .unwrap_or(text.as_bytes());
+        let line_start = before
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let line = 1 + before.iter().filter(|&&byte| byte == b'\n').count();
+        // Count characters, not bytes: continuation bytes of UTF-8 start with 0b10.
+        let column = 1 + before[line_start..]
+            .iter()
+            .filter(|&&byte| byte & 0xC0 != 0x80)
+            .count();
+        format!("{line}:{column}")
+    }
+}
+
 /// Deeper nesting than this is refused (our formats need four levels).
 pub const MAX_DEPTH: usize = 64;
 

@@ -152,12 +152,14 @@ impl Layer {
         };
         let (layer, mut problems) = Self::of_json(text, Source::ConfigFile);
         for problem in &mut problems {
-            if matches!(
-                problem.kind,
-                ProblemKind::BlockNotJson(_) | ProblemKind::BlockNotAnObject
-            ) {
-                *problem = SettingProblem::new(file.clone(), ProblemKind::ConfigFileUnusable);
-            }
+            let kind = match &mut problem.kind {
+                ProblemKind::BlockNotJson(detail) => {
+                    ProblemKind::ConfigFileNotJson(std::mem::take(detail))
+                }
+                ProblemKind::BlockNotAnObject => ProblemKind::ConfigFileUnusable,
+                _ => continue,
+            };
+            *problem = SettingProblem::new(file.clone(), kind);
         }
         (layer, problems)
     }
@@ -184,7 +186,7 @@ impl Layer {
         let parsed = match json::parse(text) {
             Ok(parsed) => parsed,
             Err(error) => {
-                let detail = format!("{} (character {})", error.message, error.offset + 1);
+                let detail = format!("{}: {}", error.position(text), error.message);
                 let problem = SettingProblem::new(block(), ProblemKind::BlockNotJson(detail));
                 return (Layer::default(), vec![problem]);
             }
@@ -318,7 +320,8 @@ pub enum ProblemKind {
     /// The definition's problems, each "path: message".
     QuestionnaireInvalid(Vec<String>),
     OriginUnusable,
-    /// The configuration block is not JSON (the parser's message and where).
+    /// The configuration block is not JSON (where, as "line:column" in characters, and the
+    /// parser's message).
     BlockNotJson(String),
     BlockNotAnObject,
     UnknownSetting,
@@ -330,7 +333,9 @@ pub enum ProblemKind {
     ConfigNameUnusable,
     /// The configuration file is missing or could not be read.
     ConfigFileMissing,
-    /// The configuration file is not JSON, or not an object of settings.
+    /// The configuration file is not JSON (where and what, as for the block).
+    ConfigFileNotJson(String),
+    /// The configuration file is JSON, but not an object of settings.
     ConfigFileUnusable,
 }
 
@@ -402,6 +407,10 @@ impl SettingProblem {
                     text.config_file_unusable
                 };
                 return (fill(template, &[("file", &self.setting)]), Vec::new());
+            }
+            ProblemKind::ConfigFileNotJson(detail) => {
+                let values = [("file", self.setting.as_str()), ("detail", detail)];
+                return (fill(text.config_file_not_json, &values), Vec::new());
             }
             ProblemKind::WrongType => text.reason_wrong_type.to_owned(),
         };
@@ -800,6 +809,35 @@ mod tests {
     }
 
     #[test]
+    fn a_syntax_error_is_placed_by_line_and_column_in_characters() {
+        // "Clínica Río" has two accented letters, each two bytes: a byte count would say 36.
+        let block = "{\n  \"practice-name\": \"Clínica Río\" \"title\": \"x\"\n}";
+        let (_, problems) = Layer::of_config_block(block);
+        let detail = "2:34: expected , or }";
+        assert_eq!(problems[0].kind, ProblemKind::BlockNotJson(detail.into()));
+        let (message, _) = problems[0].message(&ENGLISH);
+        assert!(
+            message.contains(&format!("not valid JSON ({detail})")),
+            "{message}"
+        );
+        // The file says the same, with its name.
+        let (_, problems) = Layer::of_config_file("riverside", Some(block));
+        assert_eq!(problems[0].setting, "configs/riverside.json");
+        assert_eq!(
+            problems[0].kind,
+            ProblemKind::ConfigFileNotJson(detail.into())
+        );
+        let (message, _) = problems[0].message(&crate::domain::text::SPANISH);
+        assert!(
+            message.contains("configs/riverside.json no es JSON válido (2:34:"),
+            "{message}"
+        );
+        // A file that is JSON but not an object of settings is still said to be that.
+        let (_, problems) = Layer::of_config_file("riverside", Some("[1]"));
+        assert_eq!(kinds(&problems), vec![ProblemKind::ConfigFileUnusable]);
+    }
+
+    #[test]
     fn a_block_that_is_not_a_settings_object_is_named() {
         let (_, problems) = Layer::of_config_block("{\"title\": ");
         assert!(matches!(problems[0].kind, ProblemKind::BlockNotJson(_)));
@@ -1008,10 +1046,20 @@ mod tests {
         assert!(message.contains("could not be read"), "{message}");
         let (mensaje, _) = problems[0].message(&crate::domain::text::SPANISH);
         assert!(mensaje.contains("configs/riverside.json"), "{mensaje}");
-        for malformed in ["{\"therapist-email\": ", "[1]", "<html>"] {
+        for (malformed, kind) in [
+            (
+                "{\"therapist-email\": ",
+                ProblemKind::ConfigFileNotJson("1:21: unexpected end".into()),
+            ),
+            ("[1]", ProblemKind::ConfigFileUnusable),
+            (
+                "<html>",
+                ProblemKind::ConfigFileNotJson("1:1: unexpected character".into()),
+            ),
+        ] {
             let (layer, problems) = Layer::of_config_file("riverside", Some(malformed));
             assert!(layer.values.is_empty(), "{malformed}");
-            assert_eq!(kinds(&problems), vec![ProblemKind::ConfigFileUnusable]);
+            assert_eq!(kinds(&problems), vec![kind]);
             let (message, _) = problems[0].message(&ENGLISH);
             assert!(message.contains("configs/riverside.json"), "{message}");
         }

@@ -83,7 +83,7 @@ const PAGES = {
   ),
   '/broken-block.html': page(
     `<div data-alliance-checkin data-namespace="broken">
-       <script type="application/json">{"title": "Missing a brace"</script>
+       <script type="application/json">{"title": "Clínica Río" "practice-name": "No comma"}</script>
      </div>`,
   ),
   // A practice's configuration file beside the widget (`?config=riverside`).
@@ -375,7 +375,8 @@ describe('configuration', () => {
   it('refuses a configuration block that is not JSON, and says why', async () => {
     const { context, page: tab } = await open('/broken-block.html');
     const message = await tab.locator('.aci-notices--setup').textContent();
-    assert.match(message, /configuration block is not valid JSON/);
+    // Where, in characters as an editor counts them (in bytes the two accents would make it 27).
+    assert.match(message, /configuration block is not valid JSON \(1:25: expected , or \}\)/);
     assert.equal(await tab.locator('.aci-header__title').count(), 0);
     await context.close();
   });
@@ -492,6 +493,10 @@ describe('the widget’s own page and links', () => {
       const { context, page: tab } = await open(`/?${query}&therapist-email=evil@x.example`);
       const messages = await setupMessages(tab);
       assert.ok(messages.some((message) => message.includes(named)), `${query}: ${messages.join(' | ')}`);
+      if (query === 'config=broken') {
+        const said = 'configs/broken.json is not valid JSON (1:44: expected , or }), so none of it was used.';
+        assert.ok(messages.some((message) => message.includes(said)), messages.join(' | '));
+      }
       if (query === 'config=missing') {
         assert.ok(messages.some((message) => /configs\/missing\.json could not be read/.test(message)));
         await screenshot(tab, 'embed-config-missing');

@@ -199,6 +199,7 @@ pub const ENGLISH: Text = Text {
     questionnaire_invalid: "Set-up problem for the practice: the questionnaire in {setting} could not be used, so the standard check-in is shown. What is wrong:",
     reason_not_from_a_link: "a link cannot change it: the practice sets it in the page itself or in its configuration file",
     config_file_missing: "Set-up problem for the practice: the configuration file {file} could not be read, so the standard settings are used.",
+    config_file_not_json: "Set-up problem for the practice: the configuration file {file} is not valid JSON ({detail}), so none of it was used.",
     config_file_unusable: "Set-up problem for the practice: the configuration file {file} is not a JSON object of settings, so none of it was used.",
 
     storage_unavailable: "This browser is not letting the check-in save anything on this device (storage is blocked or turned off). You can still fill it in, but it will not be kept after you close the page: use “Download a backup” below to keep a copy.",

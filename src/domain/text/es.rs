@@ -199,6 +199,7 @@ pub const SPANISH: Text = Text {
     questionnaire_invalid: "Problema de configuración para la consulta: no se pudo usar el cuestionario de {setting}, así que se muestra el cuestionario estándar. Qué falla:",
     reason_not_from_a_link: "un enlace no puede cambiarlo: la consulta lo fija en la propia página o en su archivo de configuración",
     config_file_missing: "Problema de configuración para la consulta: no se pudo leer el archivo de configuración {file}, así que se usan los ajustes estándar.",
+    config_file_not_json: "Problema de configuración para la consulta: el archivo de configuración {file} no es JSON válido ({detail}), así que no se usó nada de él.",
     config_file_unusable: "Problema de configuración para la consulta: el archivo de configuración {file} no es un objeto JSON de ajustes, así que no se usó nada de él.",
 
     storage_unavailable: "Este navegador no permite que esta herramienta guarde nada en este dispositivo (el almacenamiento está bloqueado o desactivado). Puedes completar la valoración igualmente, pero no se conservará cuando cierres la página: usa “Descargar una copia de seguridad” más abajo para guardarla.",

@@ -324,6 +324,8 @@ catalogue! {
     reason_not_from_a_link,
     /// `{file}`: `configs/<name>.json`.
     config_file_missing,
+    /// `{file}`: `configs/<name>.json`; `{detail}`: where ("line:column") and what.
+    config_file_not_json,
     /// `{file}`: `configs/<name>.json`.
     config_file_unusable,
 

@@ -30,7 +30,8 @@ import {
 
 /**
  * Serves `root` (dist/ unless `deploy` swapped it). A request whose path matches a pattern
- * given to `hold` waits until `release()`; one matching a pattern given to `refuse` gets a 503.
+ * given to `hold` waits until `release()`; one matching a pattern given to `refuse` gets a 503;
+ * one matching a pattern given to `redirect` gets a 302 to the location given with it.
  */
 async function serveGated() {
   let root = DIST;
@@ -38,6 +39,7 @@ async function serveGated() {
   let held = Promise.resolve();
   let release = () => {};
   let refusing = null;
+  let redirecting = null;
   const requests = [];
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://127.0.0.1');
@@ -47,6 +49,11 @@ async function serveGated() {
     }
     if (refusing?.test(pathname)) {
       response.writeHead(503, { 'cache-control': 'no-store' });
+      response.end();
+      return;
+    }
+    if (redirecting?.pattern.test(pathname)) {
+      response.writeHead(302, { location: redirecting.location, 'cache-control': 'no-store' });
       response.end();
       return;
     }
@@ -73,6 +80,9 @@ async function serveGated() {
     },
     refuse(pattern) {
       refusing = pattern;
+    },
+    redirect(pattern, location) {
+      redirecting = { pattern, location };
     },
     deploy(next) {
       root = next;
@@ -447,6 +457,52 @@ describe('review: what the worker keeps of the files a page says it loaded', () 
       assert.equal(await kept(path), false, `${path} was kept`);
     }
     assert.deepEqual(page.problems, [], 'console errors, warnings or page errors');
+    await context.close();
+  });
+
+  it('review: neither the loader nor the worker follows a configuration file that redirects', async () => {
+    // A host (or whoever can add a redirect on a shared origin) answers
+    // `configs/moved.json` with a 302 to a file of its choosing: the settings in it must not
+    // be used (it could name a therapist's e-mail), and the worker must not keep it.
+    const server = await serve();
+    const folder = mkdtempSync(join(tmpdir(), 'aci-review-redirect-'));
+    folders.push(folder);
+    cpSync(DIST, folder, { recursive: true });
+    mkdirSync(join(folder, 'private'));
+    writeFileSync(
+      join(folder, 'private/settings.json'),
+      '{"title": "Redirected settings", "therapist-email": "someone@elsewhere.example"}',
+    );
+    server.deploy(folder);
+    server.redirect(/^\/configs\/moved\.json$/, '/private/settings.json');
+    const context = await phoneContext(browser);
+    const page = await openPage(context, `${server.url}?config=moved`);
+    await widgetReady(page);
+    const setup = await page.evaluate(() => window.__widget().querySelector('.aci-notices--setup')?.textContent ?? '');
+    assert.match(setup, /configs\/moved\.json could not be read/);
+    assert.equal(await page.getByText('Redirected settings').count(), 0, 'the redirected file was used');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // The page's own read was refused; now the worker is asked to keep the file (the loader
+    // may have asked already), and tries it: the second request for it.
+    await page.evaluate(
+      (origin) => navigator.serviceWorker.controller.postMessage({ keep: [`${origin}configs/moved.json`] }),
+      server.url,
+    );
+    const deadline = Date.now() + 10_000;
+    while (server.requests.filter((path) => path === '/configs/moved.json').length < 2) {
+      assert.ok(Date.now() < deadline, `the worker never tried the file: ${server.requests.join(' ')}`);
+      await page.waitForTimeout(50);
+    }
+    await page.waitForTimeout(500);
+    assert.ok(!server.requests.includes('/private/settings.json'), 'a redirect was followed');
+    const kept = await page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        if ((await cache.match('/configs/moved.json')) || (await cache.match('/private/settings.json'))) return true;
+      }
+      return false;
+    });
+    assert.equal(kept, false, 'the worker kept what the redirect pointed at');
     await context.close();
   });
 });

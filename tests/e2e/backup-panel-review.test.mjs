@@ -17,6 +17,8 @@ import {
   widgetReady,
   withServerAndBrowser,
   holdClipboard,
+  holdRequests,
+  seedStorage,
 } from './harness.mjs';
 
 const env = withServerAndBrowser();
@@ -62,28 +64,14 @@ function historyOf(n) {
 /** A phone without a service worker (Playwright's routes do not see a worker's requests). */
 async function seeded(values, { clipboard = false } = {}) {
   const context = await phoneContext(env.browser, { serviceWorkers: 'block' });
-  await context.addInitScript((seed) => {
-    if (sessionStorage.getItem('seeded')) return;
-    sessionStorage.setItem('seeded', '1');
-    for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
-  }, values);
+  await seedStorage(context, values);
   if (clipboard) await holdClipboard(context);
   const page = await openPage(context, env.server.url);
   return { context, page };
 }
 
 /** Holds the requests `url` matches until `release()`. */
-async function hold(page, url) {
-  let release;
-  const held = new Promise((resolve) => {
-    release = resolve;
-  });
-  await page.route(url, async (route) => {
-    await held;
-    await route.continue();
-  });
-  return release;
-}
+const hold = holdRequests;
 
 async function toSpanish(page) {
   await page.locator('.aci-settings__summary').click();
@@ -220,22 +208,20 @@ describe('the backup panel under interleavings', () => {
 
   it('offers a reload when the part is gone after an update, and the reminder still downloads', async () => {
     const context = await phoneContext(env.browser, { serviceWorkers: 'block' });
-    await context.addInitScript((seed) => {
-      if (sessionStorage.getItem('seeded')) return;
-      sessionStorage.setItem('seeded', '1');
-      localStorage.setItem('alliance-checkin:default:history', seed);
-    }, JSON.stringify({
-      format: 'alliance-checkin/history',
-      version: 2,
-      entries: [6, 5, 4].map((weeks, index) => ({
-        id: `seed-${index}`,
-        completed_at: Date.now() - weeks * 7 * DAY,
-        instrument: { id: 'builtin.alliance-checkin', version: 1 },
-        answers: ['connection', 'focus', 'way-of-working', 'overall'].map((item) => ({ item, value: 80 })),
-        note: '',
-      })),
-      deleted: [],
-    }));
+    await seedStorage(context, {
+      [HISTORY_KEY]: JSON.stringify({
+        format: 'alliance-checkin/history',
+        version: 2,
+        entries: [6, 5, 4].map((weeks, index) => ({
+          id: `seed-${index}`,
+          completed_at: Date.now() - weeks * 7 * DAY,
+          instrument: { id: 'builtin.alliance-checkin', version: 1 },
+          answers: ['connection', 'focus', 'way-of-working', 'overall'].map((item) => ({ item, value: 80 })),
+          note: '',
+        })),
+        deleted: [],
+      }),
+    });
     const page = await openPage(context);
     await page.route(BACKUP_URL, (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.goto(env.server.url);

@@ -270,6 +270,35 @@ export async function holdClipboard(context) {
   });
 }
 
+/**
+ * Puts `values` (key -> text) into the context's storage before the widget first loads, once
+ * per tab (a reload keeps what the widget wrote since).
+ */
+export async function seedStorage(context, values) {
+  await context.addInitScript((seed) => {
+    if (sessionStorage.getItem('seeded')) return;
+    sessionStorage.setItem('seeded', '1');
+    for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
+  }, values);
+}
+
+/**
+ * Holds every request of `target` (a page or a whole context) that `url` matches until the
+ * returned `release()` (a part on a slow network). Playwright's routes do not see a service
+ * worker's requests, so the context should block service workers.
+ */
+export async function holdRequests(target, url) {
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await target.route(url, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 /** Finishes a check-in with these line values and note, reads the result, and goes back to
  * the form. */
 export async function checkIn(page, tenths, note = '') {

@@ -17,6 +17,7 @@ import {
   screenshot,
   storedHistory,
   widgetReady,
+  seedStorage,
   withServerAndBrowser,
 } from './harness.mjs';
 
@@ -75,11 +76,7 @@ function historyOf(n, { version = 2, extra = {} } = {}) {
 /** A phone whose storage holds `values` (key -> text) before the widget loads. */
 async function seededPhone(values, options) {
   const context = await phoneContext(env.browser, options);
-  await context.addInitScript((seed) => {
-    if (sessionStorage.getItem('seeded')) return;
-    sessionStorage.setItem('seeded', '1');
-    for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
-  }, values);
+  await seedStorage(context, values);
   const page = await openPage(context, env.server.url);
   return { context, page };
 }

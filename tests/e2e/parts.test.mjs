@@ -17,6 +17,7 @@ import {
   answerAll,
   axeViolations,
   checkIn,
+  holdRequests,
   launchBrowser,
   openPage,
   phoneContext,
@@ -208,14 +209,7 @@ describe('the backup panel', () => {
     const context = await phoneContext(browser, { serviceWorkers: 'block' });
     const page = await openPage(context, server.url);
     await finishCheckIn(page);
-    let release;
-    const held = new Promise((resolve) => {
-      release = resolve;
-    });
-    await page.route(BACKUP_URL, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, BACKUP_URL);
     await backupPanel(page).locator('summary').click();
     await page.getByText('Loading…').waitFor();
     await screenshot(page, 'backup-panel-loading');
@@ -347,14 +341,7 @@ describe("a practice's questionnaire reader", () => {
     // A first visit (a new browser context: no worker yet) of a page with a practice questionnaire.
     const context = await phoneContext(browser);
     const page = await openPage(context);
-    let release;
-    const held = new Promise((resolve) => {
-      release = resolve;
-    });
-    await page.route(READER_URL, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, READER_URL);
     await page.goto(`${server.url}${PRACTICE_PAGE}`);
     await page.waitForFunction(() => document.querySelector('[data-alliance-checkin]')?.shadowRoot?.querySelector('.aci-root'));
     await page.waitForTimeout(500);

@@ -13,6 +13,8 @@ import {
   widgetReady,
   withServerAndBrowser,
   holdClipboard,
+  holdRequests,
+  seedStorage,
 } from './harness.mjs';
 
 const env = withServerAndBrowser();
@@ -47,37 +49,13 @@ function historyOf(n) {
   }));
   return JSON.stringify({ format: 'alliance-checkin/history', version: 2, entries, deleted: [] });
 }
-async function hold(page, url) {
-  let release;
-  const held = new Promise((resolve) => {
-    release = resolve;
-  });
-  await page.route(url, async (route) => {
-    await held;
-    await route.continue();
-  });
-  return release;
-}
+const hold = holdRequests;
 /** A phone without a service worker, its storage seeded; `hold` holds a part from the start. */
 async function seeded(values, { hold: held, clipboard = false } = {}) {
   const context = await phoneContext(env.browser, { serviceWorkers: 'block' });
   if (clipboard) await holdClipboard(context);
-  await context.addInitScript((seed) => {
-    if (sessionStorage.getItem('seeded')) return;
-    sessionStorage.setItem('seeded', '1');
-    for (const [key, value] of Object.entries(seed)) localStorage.setItem(key, value);
-  }, values);
-  if (held) {
-    let release;
-    const gate = new Promise((resolve) => {
-      release = resolve;
-    });
-    context.release = release;
-    await context.route(held, async (route) => {
-      await gate;
-      await route.continue();
-    });
-  }
+  await seedStorage(context, values);
+  if (held) context.release = await holdRequests(context, held);
   const page = await openPage(context, env.server.url);
   return { context, page };
 }

@@ -114,8 +114,9 @@ fn read(text: &str, language: &str) -> (Result<Instrument, Vec<DefinitionError>>
     let root = match json::parse(text) {
         Ok(root) => root,
         Err(error) => {
+            let (line, column) = error.line_and_column(text);
             let problem = DefinitionError::new(
-                error.position(text),
+                format!("{line}:{column}"),
                 format!("not valid JSON: {}", error.message),
             );
             return (Err(vec![problem]), Vec::new());

@@ -27,24 +27,29 @@ pub struct JsonError {
 }
 
 impl JsonError {
-    /// Where the error is in `text` (the text it came from) as a person counts: "line:column",
-    /// both from 1, the column in characters (a byte offset would be wrong after any accent).
-    pub fn position(&self, text: &str) -> String {
+    /// Where the error is in `text` (the text it came from) as a person counts: the line and
+    /// the column, both from 1, the column in characters (a byte offset would be wrong after any
+    /// accent). A line ends at LF, CRLF or a lone CR.
+    pub fn line_and_column(&self, text: &str) -> (usize, usize) {
         let before = text
             .as_bytes()
             .get(..self.offset)
             .unwrap_or(text.as_bytes());
-        let line_start = before
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |newline| newline + 1);
-        let line = 1 + before.iter().filter(|&&byte| byte == b'\n').count();
+        let mut line = 1;
+        let mut line_start = 0;
+        for (at, &byte) in before.iter().enumerate() {
+            let lone_cr = byte == b'\r' && text.as_bytes().get(at + 1) != Some(&b'\n');
+            if byte == b'\n' || lone_cr {
+                line += 1;
+                line_start = at + 1;
+            }
+        }
         // Count characters, not bytes: continuation bytes of UTF-8 start with 0b10.
         let column = 1 + before[line_start..]
             .iter()
             .filter(|&&byte| byte & 0xC0 != 0x80)
             .count();
-        format!("{line}:{column}")
+        (line, column)
     }
 }
 

@@ -186,7 +186,8 @@ impl Layer {
         let parsed = match json::parse(text) {
             Ok(parsed) => parsed,
             Err(error) => {
-                let detail = format!("{}: {}", error.position(text), error.message);
+                let (line, column) = error.line_and_column(text);
+                let detail = format!("{line}:{column}: {}", error.message);
                 let problem = SettingProblem::new(block(), ProblemKind::BlockNotJson(detail));
                 return (Layer::default(), vec![problem]);
             }
@@ -320,8 +321,8 @@ pub enum ProblemKind {
     /// The definition's problems, each "path: message".
     QuestionnaireInvalid(Vec<String>),
     OriginUnusable,
-    /// The configuration block is not JSON (where, as "line:column" in characters, and the
-    /// parser's message).
+    /// The configuration block is not JSON: where, as "line:column" counted from the start of
+    /// the block (the column in characters), and the parser's message.
     BlockNotJson(String),
     BlockNotAnObject,
     UnknownSetting,
@@ -816,10 +817,8 @@ mod tests {
         let detail = "2:34: expected , or }";
         assert_eq!(problems[0].kind, ProblemKind::BlockNotJson(detail.into()));
         let (message, _) = problems[0].message(&ENGLISH);
-        assert!(
-            message.contains(&format!("not valid JSON ({detail})")),
-            "{message}"
-        );
+        let said = format!("not valid JSON ({detail}, counted from the start of the block)");
+        assert!(message.contains(&said), "{message}");
         // The file says the same, with its name.
         let (_, problems) = Layer::of_config_file("riverside", Some(block));
         assert_eq!(problems[0].setting, "configs/riverside.json");
@@ -832,6 +831,16 @@ mod tests {
             message.contains("configs/riverside.json no es JSON válido (2:34:"),
             "{message}"
         );
+        // Lines end at LF, CRLF or a lone CR (an old Mac editor's files), as editors count them.
+        for file in [
+            "{\r\n\"a\": 1\r\n\"b\"",
+            "{\r\"a\": 1\r\"b\"",
+            "{\n\"a\": 1\n\"b\"",
+        ] {
+            let (_, problems) = Layer::of_config_file("riverside", Some(file));
+            let kind = ProblemKind::ConfigFileNotJson("3:1: expected , or }".into());
+            assert_eq!(problems[0].kind, kind, "{file:?}");
+        }
         // A file that is JSON but not an object of settings is still said to be that.
         let (_, problems) = Layer::of_config_file("riverside", Some("[1]"));
         assert_eq!(kinds(&problems), vec![ProblemKind::ConfigFileUnusable]);

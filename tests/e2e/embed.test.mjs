@@ -375,8 +375,8 @@ describe('configuration', () => {
   it('refuses a configuration block that is not JSON, and says why', async () => {
     const { context, page: tab } = await open('/broken-block.html');
     const message = await tab.locator('.aci-notices--setup').textContent();
-    // Where, in characters as an editor counts them (in bytes the two accents would make it 27).
-    assert.match(message, /configuration block is not valid JSON \(1:25: expected , or \}\)/);
+    // Where in the block, in characters (in bytes the two accents would make it column 27).
+    assert.match(message, /configuration block is not valid JSON \(1:25: expected , or \}, counted from the start of the block\)/);
     assert.equal(await tab.locator('.aci-header__title').count(), 0);
     await context.close();
   });

@@ -194,7 +194,7 @@ pub const ENGLISH: Text = Text {
     reason_origin: "it must be an origin such as https://www.practice.example (no path), so the page height goes nowhere else",
     reason_unknown_setting: "there is no setting of that name",
     reason_wrong_type: "it must be text, a number, true or false",
-    config_block_not_json: "Set-up problem for the practice: the configuration block is not valid JSON ({detail}), so none of it was used.",
+    config_block_not_json: "Set-up problem for the practice: the configuration block is not valid JSON ({detail}, counted from the start of the block), so none of it was used.",
     config_block_not_object: "Set-up problem for the practice: the configuration block must be a JSON object of settings, so none of it was used.",
     questionnaire_invalid: "Set-up problem for the practice: the questionnaire in {setting} could not be used, so the standard check-in is shown. What is wrong:",
     reason_not_from_a_link: "a link cannot change it: the practice sets it in the page itself or in its configuration file",

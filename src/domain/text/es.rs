@@ -194,7 +194,7 @@ pub const SPANISH: Text = Text {
     reason_origin: "debe ser un origen como https://www.consulta.example (sin ruta), para que la altura de la página no vaya a ningún otro sitio",
     reason_unknown_setting: "no existe ningún ajuste con ese nombre",
     reason_wrong_type: "debe ser texto, un número, true o false",
-    config_block_not_json: "Problema de configuración para la consulta: el bloque de configuración no es JSON válido ({detail}), así que no se usó nada de él.",
+    config_block_not_json: "Problema de configuración para la consulta: el bloque de configuración no es JSON válido ({detail}, contando desde el inicio del bloque), así que no se usó nada de él.",
     config_block_not_object: "Problema de configuración para la consulta: el bloque de configuración debe ser un objeto JSON de ajustes, así que no se usó nada de él.",
     questionnaire_invalid: "Problema de configuración para la consulta: no se pudo usar el cuestionario de {setting}, así que se muestra el cuestionario estándar. Qué falla:",
     reason_not_from_a_link: "un enlace no puede cambiarlo: la consulta lo fija en la propia página o en su archivo de configuración",

@@ -318,6 +318,7 @@ catalogue! {
     reason_origin,
     reason_unknown_setting,
     reason_wrong_type,
+    /// `{detail}`: where ("line:column" from the start of the block) and the parser's reason.
     config_block_not_json,
     config_block_not_object,
     questionnaire_invalid,

@@ -1249,9 +1249,10 @@ mod tests {
             problems("{\"format\": \"alliance-checkin.questionnaire/1\",}"),
             ["1:47: not valid JSON: expected a key"]
         );
+        // A key given twice is placed at the second one's opening quote.
         assert_eq!(
             problems("{\"a\": 1, \"a\": 2}"),
-            ["1:13: not valid JSON: duplicate key"]
+            ["1:10: not valid JSON: duplicate key"]
         );
     }
 

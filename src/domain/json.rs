@@ -269,8 +269,13 @@ impl<'a> Parser<'a> {
                 Some(b'\\') => {
                     let out = out.get_or_insert_with(String::new);
                     out.push_str(self.slice(run_start)?);
+                    // A bad escape is placed at its backslash, where a person looks for it.
+                    let escape_at = self.position;
                     self.position += 1;
-                    self.escape(out)?;
+                    self.escape(out).map_err(|error| JsonError {
+                        offset: escape_at,
+                        ..error
+                    })?;
                     run_start = self.position;
                 }
                 Some(0x00..=0x1F) => return Err(self.error("control character in string")),
@@ -315,14 +320,22 @@ impl<'a> Parser<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a key"));
             }
+            // A key refused whole is placed at its opening quote.
+            let key_at = self.position;
             let key = self.string()?;
             // No object of any of our formats comes near this: the cap keeps the duplicate
             // check below (linear per member) from being quadratic in a hostile file.
             if members.len() >= MAX_MEMBERS {
-                return Err(self.error("too many members"));
+                return Err(JsonError {
+                    offset: key_at,
+                    message: "too many members",
+                });
             }
             if members.iter().any(|(existing, _)| *existing == key) {
-                return Err(self.error("duplicate key"));
+                return Err(JsonError {
+                    offset: key_at,
+                    message: "duplicate key",
+                });
             }
             self.skip_whitespace();
             if self.peek() != Some(b':') {
@@ -452,7 +465,8 @@ mod tests {
                 Err("duplicate key")
             );
         }
-        assert_eq!(parse(r#"{"a":1,"\u0061":2}"#).unwrap_err().offset, 15);
+        // Placed at the second key's opening quote.
+        assert_eq!(parse(r#"{"a":1,"\u0061":2}"#).unwrap_err().offset, 7);
         let Ok(Json::Object(members)) = parse(r#"{"k\u0065y":"v","key2":"\u00e9","":""}"#) else {
             panic!("not an object");
         };
@@ -489,6 +503,33 @@ mod tests {
             ])
         );
         assert_eq!(parsed.get("b").and_then(|b| b.get("c")), Some(&string("d")));
+    }
+
+    #[test]
+    fn an_error_is_placed_where_a_person_looks_for_it() {
+        let at = |text: &str| {
+            let error = parse(text).unwrap_err();
+            (error.line_and_column(text), error.message)
+        };
+        // A bad escape at its backslash, even when the letter after it is not ASCII.
+        assert_eq!(at(r#"{"title": "\é"}"#), ((1, 12), "unknown escape"));
+        assert_eq!(at(r#"{"a":"\ud800x"}"#), ((1, 7), "lone surrogate"));
+        // A key given twice at its opening quote; columns count characters, not bytes.
+        assert_eq!(at("{\"é\":1,\n \"é\":2}"), ((2, 2), "duplicate key"));
+        // Lines end at LF, CRLF or a lone CR.
+        assert_eq!(at("{\r\"a\":1\r\"b\""), ((3, 1), "expected , or }"));
+        assert_eq!(at("{\r\n\"a\":1\r\n\"b\""), ((3, 1), "expected , or }"));
+        // An offset past the end (or inside a character) still gives a place, never a panic.
+        let past = JsonError {
+            offset: usize::MAX,
+            message: "x",
+        };
+        assert_eq!(past.line_and_column("ab\ncd"), (2, 3));
+        let inside = JsonError {
+            offset: 2,
+            message: "x",
+        };
+        assert_eq!(inside.line_and_column("aé"), (1, 3));
     }
 
     #[test]

@@ -70,8 +70,6 @@ async function seeded(values, { clipboard = false } = {}) {
   return { context, page };
 }
 
-/** Holds the requests `url` matches until `release()`. */
-const hold = holdRequests;
 
 async function toSpanish(page) {
   await page.locator('.aci-settings__summary').click();
@@ -112,7 +110,7 @@ describe('the backup panel under interleavings', () => {
 
   it('works in the new language when the language changed while its part loaded', async () => {
     const { context, page } = await seeded({ [HISTORY_KEY]: historyOf(3) }, { clipboard: true });
-    const release = await hold(page, BACKUP_URL);
+    const release = await holdRequests(page, BACKUP_URL);
     await panel(page).locator('summary').click();
     await page.getByText('Loading…').waitFor();
     await toSpanish(page);
@@ -145,7 +143,7 @@ describe('the backup panel under interleavings', () => {
   it('finishes a restore when the panel is closed and the language changed while the restore part loads', async () => {
     const { context, page } = await seeded({ [HISTORY_KEY]: historyOf(2) });
     await openBackup(page);
-    const release = await hold(page, RESTORE_URL);
+    const release = await holdRequests(page, RESTORE_URL);
     const backup = backupFile();
     await page.getByLabel('Restore from a backup file').setInputFiles(tempFile('b.json', backup));
     await panel(page).locator('summary').click();
@@ -161,7 +159,7 @@ describe('the backup panel under interleavings', () => {
   it('downloads the CSV when the panel is closed and the language changed while the CSV part loads', async () => {
     const { context, page } = await seeded({ [HISTORY_KEY]: historyOf(2) });
     await openBackup(page);
-    const release = await hold(page, CSV_URL);
+    const release = await holdRequests(page, CSV_URL);
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: /spreadsheet/ }).click();
     await panel(page).locator('summary').click();
@@ -183,7 +181,7 @@ describe('the backup panel under interleavings', () => {
     }, historyOf(3));
     const a = await openPage(context, env.server.url);
     const b = await openPage(context, env.server.url);
-    const release = await hold(a, BACKUP_URL);
+    const release = await holdRequests(a, BACKUP_URL);
     await panel(a).locator('summary').click();
     await a.getByText('Loading…').waitFor();
     await openBackup(b);
@@ -264,7 +262,7 @@ describe('the backup panel under interleavings', () => {
     page.on('request', (request) => {
       if (BACKUP_URL.test(request.url())) fetched += 1;
     });
-    const release = await hold(page, BACKUP_URL);
+    const release = await holdRequests(page, BACKUP_URL);
     const summary = panel(page).locator('summary');
     await summary.click();
     await page.getByText('Loading…').waitFor();

@@ -17,11 +17,13 @@ import {
   answerAll,
   axeViolations,
   checkIn,
+  HISTORY_KEY,
   holdRequests,
   launchBrowser,
   openPage,
   phoneContext,
   screenshot,
+  seedStorage,
   serveSwappableBuild,
   widgetReady,
 } from './harness.mjs';
@@ -228,21 +230,16 @@ describe('the backup panel', () => {
     const context = await phoneContext(browser, { serviceWorkers: 'block' });
     const page = await openPage(context);
     // Three check-ins, the first six weeks ago, and no backup yet: the reminder is due.
-    await page.addInitScript(() => {
-      if (sessionStorage.getItem('seeded')) return;
-      sessionStorage.setItem('seeded', '1');
-      const day = 24 * 60 * 60 * 1000;
-      const entries = [6, 5, 4].map((weeks, index) => ({
-        id: `seed-${index}`,
-        completed_at: Date.now() - weeks * 7 * day,
-        instrument: { id: 'builtin.alliance-checkin', version: 1 },
-        answers: [80, 80, 80, 80].map((value, item) => ({ item: ['connection', 'focus', 'way-of-working', 'overall'][item], value })),
-        note: '',
-      }));
-      localStorage.setItem(
-        'alliance-checkin:default:history',
-        JSON.stringify({ format: 'alliance-checkin/history', version: 2, entries, deleted: [] }),
-      );
+    const day = 24 * 60 * 60 * 1000;
+    const entries = [6, 5, 4].map((weeks, index) => ({
+      id: `seed-${index}`,
+      completed_at: Date.now() - weeks * 7 * day,
+      instrument: { id: 'builtin.alliance-checkin', version: 1 },
+      answers: [80, 80, 80, 80].map((value, item) => ({ item: ['connection', 'focus', 'way-of-working', 'overall'][item], value })),
+      note: '',
+    }));
+    await seedStorage(context, {
+      [HISTORY_KEY]: JSON.stringify({ format: 'alliance-checkin/history', version: 2, entries, deleted: [] }),
     });
     await page.route(BACKUP_URL, (route) => route.abort('internetdisconnected'));
     await page.goto(server.url);

@@ -397,6 +397,16 @@ describe('review: the parts loaded on first use', () => {
   });
 });
 
+/** Whether any of the worker's caches holds `path`. */
+function keptByWorker(page, path) {
+  return page.evaluate(async (path) => {
+    for (const name of await caches.keys()) {
+      if (await (await caches.open(name)).match(path)) return true;
+    }
+    return false;
+  }, path);
+}
+
 describe('review: what the worker keeps of the files a page says it loaded', () => {
   // The loader posts every resource URL the page loaded (a PerformanceObserver) and the worker
   // keeps the parts and `configs/` files among them. Any page of the origin can post that
@@ -418,13 +428,7 @@ describe('review: what the worker keeps of the files a page says it loaded', () 
     const context = await phoneContext(browser);
     const page = await openPage(context, server.url);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    const kept = (path) =>
-      page.evaluate(async (path) => {
-        for (const name of await caches.keys()) {
-          if (await (await caches.open(name)).match(path)) return true;
-        }
-        return false;
-      }, path);
+    const kept = (path) => keptByWorker(page, path);
     const asked = server.requests.length;
     await page.evaluate(
       (origin) =>
@@ -478,8 +482,11 @@ describe('review: what the worker keeps of the files a page says it loaded', () 
     const context = await phoneContext(browser);
     const page = await openPage(context, `${server.url}?config=moved`);
     await widgetReady(page);
-    const setup = await page.evaluate(() => window.__widget().querySelector('.aci-notices--setup')?.textContent ?? '');
-    assert.match(setup, /configs\/moved\.json could not be read/);
+    const setup = () => page.evaluate(() => window.__widget().querySelector('.aci-notices--setup')?.textContent ?? '');
+    const askedForMoved = () => server.requests.filter((path) => path === '/configs/moved.json').length;
+    const kept = async () =>
+      (await keptByWorker(page, '/configs/moved.json')) || (await keptByWorker(page, '/private/settings.json'));
+    assert.match(await setup(), /configs\/moved\.json could not be read/);
     assert.equal(await page.getByText('Redirected settings').count(), 0, 'the redirected file was used');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     // The page's own read was refused; now the worker is asked to keep the file (the loader
@@ -489,30 +496,21 @@ describe('review: what the worker keeps of the files a page says it loaded', () 
       server.url,
     );
     const deadline = Date.now() + 10_000;
-    while (server.requests.filter((path) => path === '/configs/moved.json').length < 2) {
+    while (askedForMoved() < 2) {
       assert.ok(Date.now() < deadline, `the worker never tried the file: ${server.requests.join(' ')}`);
       await page.waitForTimeout(50);
     }
     await page.waitForTimeout(500);
     assert.ok(!server.requests.includes('/private/settings.json'), 'a redirect was followed');
-    const kept = () =>
-      page.evaluate(async () => {
-        for (const name of await caches.keys()) {
-          const cache = await caches.open(name);
-          if ((await cache.match('/configs/moved.json')) || (await cache.match('/private/settings.json'))) return true;
-        }
-        return false;
-      });
     assert.equal(await kept(), false, 'the worker kept what the redirect pointed at');
     // A later visit, the page now under the worker: its fetch handler answers `configs/`.
-    const before = server.requests.filter((path) => path === '/configs/moved.json').length;
+    const before = askedForMoved();
     await page.reload();
     await widgetReady(page);
     assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker controls the page');
-    const again = await page.evaluate(() => window.__widget().querySelector('.aci-notices--setup')?.textContent ?? '');
-    assert.match(again, /configs\/moved\.json could not be read/);
+    assert.match(await setup(), /configs\/moved\.json could not be read/);
     assert.equal(await page.getByText('Redirected settings').count(), 0, 'the redirected file was used');
-    assert.ok(server.requests.filter((path) => path === '/configs/moved.json').length > before, 'the file was asked for again');
+    assert.ok(askedForMoved() > before, 'the file was asked for again');
     assert.ok(!server.requests.includes('/private/settings.json'), 'a redirect was followed');
     assert.equal(await kept(), false, 'the worker kept what the redirect pointed at');
     await context.close();

@@ -49,7 +49,6 @@ function historyOf(n) {
   }));
   return JSON.stringify({ format: 'alliance-checkin/history', version: 2, entries, deleted: [] });
 }
-const hold = holdRequests;
 /** A phone without a service worker, its storage seeded; `hold` holds a part from the start. */
 async function seeded(values, { hold: held, clipboard = false } = {}) {
   const context = await phoneContext(env.browser, { serviceWorkers: 'block' });
@@ -180,7 +179,7 @@ describe('bindings after the refactor', () => {
 
   it('a language switch while the summary part loads, then Back, aborts nothing', async () => {
     const { context, page } = await seeded({ [HISTORY_KEY]: historyOf(3) });
-    const release = await hold(page, /\/parts\/split_summary-[0-9a-f]+\.wasm$/);
+    const release = await holdRequests(page, /\/parts\/split_summary-[0-9a-f]+\.wasm$/);
     await page.getByRole('button', { name: /^Share the check-in from/ }).first().click();
     await switchLanguage(page, 'es');
     await switchLanguage(page, 'en');

@@ -3,7 +3,8 @@
 //! actions with the tabs' reads and writes (one at a time under a Web Lock, or split into a
 //! read and a later write without one), delays, reorders and drops storage events (a frozen
 //! background tab), fails writes for want of room, damages the stored history, lets a newer
-//! version take the main key, and restores old backups. After every step and once every tab has
+//! version take the main key, and restores old backups. A tab may start without the stored
+//! data's reader (a first visit, where it is a part not loaded yet) and load it at any step. After every step and once every tab has
 //! settled it checks the promises of ARCHITECTURE.md:
 //!
 //! - no check-in a tab reported saved is lost, unless the client deleted it (or everything);
@@ -24,9 +25,10 @@ use alliance_checkin::domain::backup::{export_backup, read_import};
 use alliance_checkin::domain::checkin::{CheckIn, InstrumentRef, Revision};
 use alliance_checkin::domain::codec::decode_history;
 use alliance_checkin::domain::history_engine::{
-    EntryStatus, HistoryEngine, Keys, Snapshot, StorageError, StorageOp,
+    EntryStatus, HistoryEngine, HistoryNotice, Keys, Snapshot, StorageError, StorageOp,
 };
 use alliance_checkin::domain::scoring::Answer;
+use alliance_checkin::domain::stored_reader::StoredReader;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -80,6 +82,11 @@ struct Tab {
     in_flight: Option<alliance_checkin::domain::history_engine::Plan>,
     /// The check-in this tab deleted last, for its undo.
     last_deleted: Option<CheckIn>,
+    /// Whether this tab has the stored data's reader (see `HistoryEngine::plan`).
+    has_reader: bool,
+    /// Check-ins saved while this tab waited for the reader: each counts as made when a plan
+    /// takes it (another tab's "delete everything" meanwhile does not erase it).
+    unresolved_saves: Vec<String>,
     /// The ids of the restore this tab has asked for, until it lands, and the erase count when
     /// the client asked (an erasure after the request wins over the restore).
     restoring: VecDeque<(Vec<String>, usize)>,
@@ -164,6 +171,10 @@ enum Step {
         tab: usize,
         keep: bool,
     },
+    /// The stored data's reader arrives (the tab syncs then, as the page does).
+    LoadReader {
+        tab: usize,
+    },
 }
 
 fn step(tabs: usize) -> impl Strategy<Value = Step> {
@@ -183,7 +194,8 @@ fn step(tabs: usize) -> impl Strategy<Value = Step> {
         1 => (1..3u32).prop_map(|count| Step::FailWrites { count }),
         1 => Just(Step::DamageHistory),
         1 => Just(Step::NewerVersionWrites),
-        1 => (tab, any::<bool>()).prop_map(|(tab, keep)| Step::KeepHistory { tab, keep }),
+        1 => (tab.clone(), any::<bool>()).prop_map(|(tab, keep)| Step::KeepHistory { tab, keep }),
+        1 => tab.prop_map(|tab| Step::LoadReader { tab }),
     ]
 }
 
@@ -197,10 +209,12 @@ struct World {
     oracle: Oracle,
     /// How many writes changed storage so far.
     changes: usize,
+    /// How many plans waited for the reader.
+    waits: u64,
 }
 
 impl World {
-    fn new(tab_count: usize, locks: bool, skews: &[i64]) -> Self {
+    fn new(tab_count: usize, locks: bool, skews: &[i64], readers: &[bool]) -> Self {
         let keys = Keys::new(NAMESPACE);
         let mut world = World {
             storage: Storage::default(),
@@ -212,6 +226,8 @@ impl World {
                     frozen: false,
                     in_flight: None,
                     last_deleted: None,
+                    has_reader: readers[index % readers.len()],
+                    unresolved_saves: Vec::new(),
                     restoring: VecDeque::new(),
                 })
                 .collect(),
@@ -221,6 +237,7 @@ impl World {
             next_id: 0,
             oracle: Oracle::default(),
             changes: 0,
+            waits: 0,
         };
         for tab in 0..tab_count {
             world.sync(tab);
@@ -252,7 +269,17 @@ impl World {
     fn read(&mut self, tab: usize) {
         let snapshot = self.storage.snapshot(&self.keys);
         let now = self.clock(tab);
-        let plan = self.tabs[tab].engine.plan(&snapshot, now);
+        let reader = self.tabs[tab].has_reader.then(StoredReader::new);
+        let plan = self.tabs[tab].engine.plan(&snapshot, now, reader.as_ref());
+        if plan.waits_for_reader() {
+            self.waits += 1;
+        } else {
+            for id in std::mem::take(&mut self.tabs[tab].unresolved_saves) {
+                self.oracle
+                    .acts
+                    .insert(id, (Last::Saved, self.oracle.erasures));
+            }
+        }
         self.tabs[tab].in_flight = Some(plan);
     }
 
@@ -365,12 +392,10 @@ impl World {
                 let id = entry.id.clone();
                 let kept = self.tabs[tab].engine.keep_history();
                 self.tabs[tab].engine.save(entry);
-                self.act(tab);
                 if kept {
-                    self.oracle
-                        .acts
-                        .insert(id.clone(), (Last::Saved, self.oracle.erasures));
+                    self.tabs[tab].unresolved_saves.push(id.clone());
                 }
+                self.act(tab);
                 // Told "Saved" only when the write has landed (with a lock, now).
                 if self.locks && self.tabs[tab].engine.status(&id) == EntryStatus::Saved {
                     self.oracle.reported_saved.insert(id, self.oracle.erasures);
@@ -437,6 +462,12 @@ impl World {
                 // "Delete everything" always runs at once, and is retried until it lands.
                 for _ in 0..4 {
                     self.sync(tab);
+                    // A page that waits for the reader loads it and syncs again.
+                    if self.tabs[tab].engine.last_problem()
+                        == Some(&HistoryNotice::ReaderUnavailable)
+                    {
+                        self.tabs[tab].has_reader = true;
+                    }
                     if self.tabs[tab].engine.last_problem().is_none() {
                         break;
                     }
@@ -461,6 +492,9 @@ impl World {
                 }
                 let text = self.oracle.backups[backup % self.oracle.backups.len()].clone();
                 let file = read_import(&text).expect("a backup this version wrote reads");
+                // Reading the file loaded the stored data's reader (one part): the restore's
+                // sync has it.
+                self.tabs[tab].has_reader = true;
                 // What a restore brings back counts as saved again, once it lands.
                 // A backup carries the deletions made where it was taken; restored, they delete
                 // here too (the report says so). Whether such a check-in stays depends on which
@@ -517,6 +551,12 @@ impl World {
             Step::KeepHistory { tab, keep } => {
                 self.tabs[tab].engine.set_keep_history(keep);
             }
+            Step::LoadReader { tab } => {
+                if !self.tabs[tab].has_reader {
+                    self.tabs[tab].has_reader = true;
+                    self.sync(tab);
+                }
+            }
         }
         for key in self.storage.items.keys() {
             if self.keys.is_set_aside(key) && !self.oracle.set_aside.contains(key) {
@@ -556,6 +596,8 @@ impl World {
         self.storage.failing_sets = 0;
         for tab in &mut self.tabs {
             tab.frozen = false;
+            // A page that waits for the reader loads it (or tells the client it cannot).
+            tab.has_reader = true;
         }
         for _round in 0..8 {
             let before = self.changes;
@@ -575,7 +617,11 @@ impl World {
     /// left out).
     fn stored_history(&self) -> Vec<CheckIn> {
         let mut next_visit = HistoryEngine::new(self.keys.clone(), true);
-        let _ = next_visit.plan(&self.storage.snapshot(&self.keys), self.now_ms);
+        let _ = next_visit.plan(
+            &self.storage.snapshot(&self.keys),
+            self.now_ms,
+            Some(&StoredReader::new()),
+        );
         next_visit.history()
     }
 
@@ -731,21 +777,24 @@ fn the_history_keeps_its_promises_under_any_interleaving() {
         2..=4usize,
         any::<bool>(),
         proptest::collection::vec(-7_200_000i64..7_200_000, 4),
+        proptest::collection::vec(any::<bool>(), 4),
     )
-        .prop_flat_map(|(tabs, locks, skews)| {
+        .prop_flat_map(|(tabs, locks, skews, readers)| {
             (
                 Just(tabs),
                 Just(locks),
                 Just(skews),
+                Just(readers),
                 proptest::collection::vec(step(tabs), 1..60),
             )
         });
     let (cases_run, steps_run, checks_run) = (Cell::new(0u64), Cell::new(0u64), Cell::new(0u64));
+    let waits_run = Cell::new(0u64);
     let started = std::time::Instant::now();
     runner
-        .run(&strategy, |(tabs, locks, skews, steps)| {
+        .run(&strategy, |(tabs, locks, skews, readers, steps)| {
             cases_run.set(cases_run.get() + 1);
-            let mut world = World::new(tabs, locks, &skews);
+            let mut world = World::new(tabs, locks, &skews, &readers);
             for step in &steps {
                 world.apply(step);
                 world.check_always()?;
@@ -754,15 +803,17 @@ fn the_history_keeps_its_promises_under_any_interleaving() {
             }
             world.settle();
             world.check_settled()?;
+            waits_run.set(waits_run.get() + world.waits);
             checks_run.set(checks_run.get() + 1);
             Ok(())
         })
         .unwrap();
     eprintln!(
-        "model check: {} cases, {} steps, {} invariant checks, in {:.1} s",
+        "model check: {} cases, {} steps, {} invariant checks, {} plans that waited for the reader, in {:.1} s",
         cases_run.get(),
         steps_run.get(),
         checks_run.get(),
+        waits_run.get(),
         started.elapsed().as_secs_f64()
     );
 }

@@ -2,10 +2,11 @@
 //! nothing, and the rule for bringing one back (quietly if recent, as an offer if old).
 
 use super::checkin::InstrumentRef;
-use super::codec::{decode_draft, DecodeError};
+use super::codec::DecodeError;
 use super::history_engine::{Keys, Snapshot, StorageOp};
 use super::instrument::Instrument;
 use super::scoring::Answer;
+use super::stored_reader::StoredReader;
 
 /// A draft older than this is offered, not restored by itself.
 pub const DRAFT_RESTORE_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
@@ -67,13 +68,14 @@ pub fn choose_draft(
     snapshot: &Snapshot,
     instrument: &Instrument,
     now_ms: u64,
+    reader: &StoredReader,
 ) -> DraftChoice {
     let mut choice = DraftChoice::default();
     for (key, text) in snapshot.items() {
         if !keys.is_draft(key) {
             continue;
         }
-        match decode_draft(text) {
+        match (reader.draft)(text) {
             Ok(draft) => {
                 let decision = draft.decide(instrument, now_ms);
                 let newer = choice
@@ -182,7 +184,7 @@ mod tests {
             ),
             (keys.history(), "not a draft".into()),
         ]);
-        let choice = choose_draft(&keys, &snapshot, &instrument, 400);
+        let choice = choose_draft(&keys, &snapshot, &instrument, 400, &StoredReader::new());
         let (key, found, decision) = choice.found.unwrap();
         assert_eq!(
             (key.as_str(), found.saved_at_ms),
@@ -240,8 +242,8 @@ mod tests {
         assert!(!"alliance-checkin:tt:history".starts_with(&keys.namespace_start()));
         assert!(drafts.get(&keys.history()).is_none());
         let (all, only) = (
-            choose_draft(&keys, &everything, &instrument, 400),
-            choose_draft(&keys, &drafts, &instrument, 400),
+            choose_draft(&keys, &everything, &instrument, 400, &StoredReader::new()),
+            choose_draft(&keys, &drafts, &instrument, 400, &StoredReader::new()),
         );
         assert_eq!(all, only);
         assert_eq!(only.ops.len(), 1, "{:?}", only.ops);

@@ -10,6 +10,7 @@ use super::definition::parse_definition;
 use super::history_engine::{HistoryEngine, Keys, Snapshot, StorageOp};
 use super::instrument::Instrument;
 use super::scoring::Answer;
+use super::stored_reader::StoredReader;
 
 /// The built-in check-in's item ids, in order.
 pub const BUILTIN_ITEM_IDS: [&str; 4] = ["connection", "focus", "way-of-working", "overall"];
@@ -129,7 +130,18 @@ impl Device {
     }
 
     pub fn sync(&mut self, engine: &mut HistoryEngine, now_ms: u64) {
-        let plan = engine.plan(&self.snapshot(engine.keys()), now_ms);
+        self.sync_reading_with(engine, now_ms, Some(&StoredReader::new()));
+    }
+
+    /// A sync by a page that has the stored data's `reader`, or not yet; true if it waited.
+    pub fn sync_reading_with(
+        &mut self,
+        engine: &mut HistoryEngine,
+        now_ms: u64,
+        reader: Option<&StoredReader>,
+    ) -> bool {
+        let plan = engine.plan(&self.snapshot(engine.keys()), now_ms, reader);
+        let waited = plan.waits_for_reader();
         for op in &plan.ops {
             match op {
                 StorageOp::Set { key, value } => {
@@ -141,6 +153,7 @@ impl Device {
             }
         }
         engine.finish(plan, Ok(()));
+        waited
     }
 
     /// The main history as this version reads it (the test fails when there is none).

@@ -16,11 +16,9 @@ use super::checkin::{
     corrected, in_completion_order, indices_by_id, join, later_copy, merge_histories, restored,
     tombstone_of, with_deletion, with_entry, CheckIn, History, Revision, Tombstone,
 };
-use super::codec::{
-    decode_history, decode_history_with_version, decode_newer_history_leniently, encode_history,
-    DecodeError, CURRENT_VERSION,
-};
+use super::codec::{encode_history, DecodeError, CURRENT_VERSION};
 use super::json::{parse, Json};
+use super::stored_reader::StoredReader;
 
 /// Why a storage operation failed (reported by the browser adapter).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,6 +246,10 @@ pub enum HistoryNotice {
     /// The check-in the client corrected had been deleted (in another tab): the deletion
     /// stands, so the correction was not kept.
     CorrectionOfDeleted,
+    /// The device holds check-ins this page cannot read until the part of the widget that
+    /// reads them is loaded (as a notice: it could not be): they stay as they are, nothing
+    /// is written.
+    ReaderUnavailable,
 }
 
 /// A change the client made, before it is resolved against what the device holds.
@@ -355,6 +357,10 @@ pub struct Plan {
     aside: Option<(usize, String)>,
     /// Unreadable data is in the way of the write this plan needed: it did not plan it.
     blocked: bool,
+    /// The history this plan writes to the main key, as text and as read back: the op's index.
+    writes_main: Option<(usize, Remembered)>,
+    /// The device holds text this page cannot read before it has the reader: nothing planned.
+    waits_for_reader: bool,
 }
 
 impl Plan {
@@ -362,6 +368,37 @@ impl Plan {
     pub fn restores(&self) -> bool {
         self.import_report.is_some()
     }
+
+    /// Whether the device holds text only the reader reads (another tab wrote it, or an
+    /// earlier visit did): nothing was planned, and every intent waits. Sync again with the
+    /// reader.
+    pub fn waits_for_reader(&self) -> bool {
+        self.waits_for_reader
+    }
+
+    fn waiting() -> Self {
+        Plan {
+            ops: Vec::new(),
+            target: None,
+            erases: None,
+            import_report: None,
+            import_records: None,
+            aside: None,
+            blocked: false,
+            writes_main: None,
+            waits_for_reader: true,
+        }
+    }
+}
+
+/// A history text of the main key and what it reads as: the last one this page wrote or read.
+/// A sync that finds the same text again takes this instead of reading it (so a page that
+/// never met another's writes needs no reader; `decode(encode(h)) == h` is a property test).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Remembered {
+    text: String,
+    history: History,
+    version: u32,
 }
 
 /// What this page knows and intends. See the module comment.
@@ -403,15 +440,16 @@ pub struct HistoryEngine {
     /// Whether this page has read the device before (an erasure it finds at its first look
     /// is old news, not something to announce).
     synced_once: bool,
+    /// The main key's text as this page last wrote or read it.
+    remembered: Option<Remembered>,
 }
 
 /// How one history key of the snapshot read.
 enum KeyRead {
-    /// This version can read it; `before_generations` when an older version wrote it (one
-    /// that knows nothing of "delete everything").
+    /// This version can read it; `version` is the one that wrote it.
     Ours {
         history: History,
-        before_generations: bool,
+        version: u32,
     },
     Newer {
         version: u32,
@@ -423,15 +461,12 @@ enum KeyRead {
 /// The first stored version that records generations.
 const FIRST_VERSION_WITH_GENERATIONS: u32 = 3;
 
-fn read_key(text: &str) -> KeyRead {
-    match decode_history_with_version(text) {
-        Ok((history, version)) => KeyRead::Ours {
-            history,
-            before_generations: version < FIRST_VERSION_WITH_GENERATIONS,
-        },
+fn read_key(text: &str, reader: &StoredReader) -> KeyRead {
+    match (reader.history)(text) {
+        Ok((history, version)) => KeyRead::Ours { history, version },
         Err(DecodeError::NewerVersion { version }) => KeyRead::Newer {
             version,
-            lenient: decode_newer_history_leniently(text),
+            lenient: (reader.newer_history)(text),
         },
         Err(DecodeError::Unreadable(_)) => KeyRead::Unreadable,
     }
@@ -458,6 +493,7 @@ impl HistoryEngine {
             notices: Vec::new(),
             last_problem: None,
             synced_once: false,
+            remembered: None,
         }
     }
 
@@ -683,13 +719,34 @@ impl HistoryEngine {
 
     /// Reads `snapshot` (every key of the namespace, read just now) and plans the writes that
     /// put this page's intents (and any requested import or erasure) on the device.
-    pub fn plan(&mut self, snapshot: &Snapshot, now_ms: u64) -> Plan {
-        if self.erase_requested {
-            return self.plan_erasure(snapshot, now_ms);
-        }
+    ///
+    /// Without the `reader` (not loaded yet), a plan needs the device to hold no history but
+    /// the one this page last wrote or read; otherwise it [waits](Plan::waits_for_reader).
+    pub fn plan(
+        &mut self,
+        snapshot: &Snapshot,
+        now_ms: u64,
+        reader: Option<&StoredReader>,
+    ) -> Plan {
+        let beside_unread = reader.is_none()
+            && snapshot
+                .items()
+                .iter()
+                .any(|(key, _)| self.keys.is_beside_newer(key));
         let main_key = self.keys.history();
         let main_text = snapshot.get(&main_key);
-        let main_read = main_text.map(read_key);
+        let main_read = match main_text.map(|text| self.read_main(text, reader)) {
+            Some(None) => return Plan::waiting(),
+            _ if beside_unread => return Plan::waiting(),
+            read => read.flatten(),
+        };
+        if self.erase_requested {
+            let main_generation = match &main_read {
+                Some(KeyRead::Ours { history, .. }) => history.generation,
+                _ => 0,
+            };
+            return self.plan_erasure(snapshot, now_ms, main_generation);
+        }
         let main_generation = match &main_read {
             Some(KeyRead::Ours { history, .. }) => history.generation,
             _ => 0,
@@ -736,10 +793,8 @@ impl HistoryEngine {
         self.read_only.clear();
         match main_read {
             None => {}
-            Some(KeyRead::Ours {
-                history,
-                before_generations,
-            }) => {
+            Some(KeyRead::Ours { history, version }) => {
+                let before_generations = version < FIRST_VERSION_WITH_GENERATIONS;
                 // `stored` is still empty, so it becomes this history unchanged when the
                 // history is of this page's generation (a decoded history is canonical).
                 if history.generation == self.generation {
@@ -783,11 +838,12 @@ impl HistoryEngine {
             if !self.keys.is_beside_newer(key) {
                 continue;
             }
-            match read_key(text) {
-                KeyRead::Ours {
-                    history,
-                    before_generations,
-                } => {
+            let Some(reader) = reader else {
+                continue;
+            };
+            match read_key(text, reader) {
+                KeyRead::Ours { history, version } => {
+                    let before_generations = version < FIRST_VERSION_WITH_GENERATIONS;
                     if stored_is_on_disk {
                         stored_is_on_disk = false;
                         on_disk = Some(stored.clone());
@@ -882,12 +938,21 @@ impl HistoryEngine {
             None => !planned.entries.is_empty() || !planned.deleted.is_empty(),
         };
         let mut blocked = false;
+        let mut writes_main = None;
         if needs_write || obsolete_beside.is_some() {
             match write_key {
-                Some(key) => ops.push(StorageOp::Set {
-                    key,
-                    value: encode_history(planned),
-                }),
+                Some(key) => {
+                    let text = encode_history(planned);
+                    if key == self.keys.history() {
+                        let written = Remembered {
+                            text: text.clone(),
+                            history: planned.clone(),
+                            version: CURRENT_VERSION,
+                        };
+                        writes_main = Some((ops.len(), written));
+                    }
+                    ops.push(StorageOp::Set { key, value: text });
+                }
                 None => {
                     blocked = true;
                     self.notice(HistoryNotice::UnreadableLeftInPlace);
@@ -906,7 +971,29 @@ impl HistoryEngine {
             import_records,
             aside,
             blocked,
+            writes_main,
+            waits_for_reader: false,
         }
+    }
+
+    /// How the main key's `text` reads: what this page remembers of it, else the reader's
+    /// reading (remembered from now on); `None` without the reader.
+    fn read_main(&mut self, text: &str, reader: Option<&StoredReader>) -> Option<KeyRead> {
+        if let Some(known) = self.remembered.as_ref().filter(|known| known.text == text) {
+            return Some(KeyRead::Ours {
+                history: known.history.clone(),
+                version: known.version,
+            });
+        }
+        let read = read_key(text, reader?);
+        if let KeyRead::Ours { history, version } = &read {
+            self.remembered = Some(Remembered {
+                text: text.to_owned(),
+                history: history.clone(),
+                version: *version,
+            });
+        }
+        Some(read)
     }
 
     fn empty(&self) -> History {
@@ -976,11 +1063,7 @@ impl HistoryEngine {
         }
     }
 
-    fn plan_erasure(&mut self, snapshot: &Snapshot, now_ms: u64) -> Plan {
-        let main_generation = snapshot
-            .get(&self.keys.history())
-            .and_then(|text| decode_history(text).ok())
-            .map_or(0, |history| history.generation);
+    fn plan_erasure(&mut self, snapshot: &Snapshot, now_ms: u64, main_generation: u64) -> Plan {
         let seen = self.read_marker(snapshot).max(main_generation);
         let mark = ErasedMark {
             generation: seen
@@ -1024,12 +1107,27 @@ impl HistoryEngine {
             import_records: None,
             aside: None,
             blocked: false,
+            writes_main: None,
+            waits_for_reader: false,
         }
     }
 
     /// Takes the outcome of performing `plan`'s writes: `Ok` when all landed, or the index of
     /// the write that failed and why (the writes before it landed, none after it ran).
     pub fn finish(&mut self, plan: Plan, outcome: Result<(), (usize, StorageError)>) {
+        if plan.waits_for_reader {
+            self.last_problem = Some(HistoryNotice::ReaderUnavailable);
+            return;
+        }
+        if let Some((index, written)) = plan.writes_main {
+            if outcome
+                .as_ref()
+                .err()
+                .is_none_or(|(failed, _)| *failed > index)
+            {
+                self.remembered = Some(written);
+            }
+        }
         // Unreadable history is said to be set aside only once the copy has landed.
         if let Some((index, key)) = &plan.aside {
             let copied = match &outcome {
@@ -1090,6 +1188,13 @@ impl HistoryEngine {
         }
     }
 
+    /// The device holds check-ins only the reader reads, and it could not be loaded (offline,
+    /// or a new version went live): nothing was written; the intents wait for the next sync.
+    pub fn reader_unavailable(&mut self) {
+        self.last_problem = Some(HistoryNotice::ReaderUnavailable);
+        self.notice(HistoryNotice::ReaderUnavailable);
+    }
+
     /// Storage could not even be read: nothing was written; the intents wait for the next sync.
     pub fn storage_unreachable(&mut self, error: StorageError) {
         self.import_requested = None;
@@ -1107,7 +1212,7 @@ impl HistoryEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::codec::encode_history;
+    use crate::domain::codec::{decode_history, encode_history};
     use crate::domain::fixtures::{builtin_check_in, history, Device};
 
     const NOW: u64 = 1_800_000_000_000;
@@ -1118,6 +1223,77 @@ mod tests {
 
     fn ids(entries: &[CheckIn]) -> Vec<&str> {
         entries.iter().map(|entry| entry.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_first_visit_without_the_reader_saves_and_reads_back_its_own_writes() {
+        let mut device = Device::default();
+        let mut engine = HistoryEngine::new(keys(), true);
+        assert!(!device.sync_reading_with(&mut engine, NOW, None));
+        engine.save(builtin_check_in("a", NOW - 20, [90; 4]));
+        assert!(!device.sync_reading_with(&mut engine, NOW, None));
+        engine.save(builtin_check_in("b", NOW - 10, [80; 4]));
+        // The second save reads the first one's text back without the reader.
+        assert!(!device.sync_reading_with(&mut engine, NOW, None));
+        assert_eq!(device.main_ids(&keys()), ["a", "b"]);
+        assert_eq!(engine.status("b"), EntryStatus::Saved);
+        let settled = device.clone();
+        assert!(!device.sync_reading_with(&mut engine, NOW, None));
+        assert_eq!(device, settled);
+    }
+
+    #[test]
+    fn another_tabs_write_waits_for_the_reader_and_loses_nothing() {
+        let mut device = Device::default();
+        let mut first_visit = HistoryEngine::new(keys(), true);
+        device.sync_reading_with(&mut first_visit, NOW, None);
+        let mut other_tab = HistoryEngine::new(keys(), true);
+        device.sync(&mut other_tab, NOW);
+        other_tab.save(builtin_check_in("other", NOW - 30, [50; 4]));
+        device.sync(&mut other_tab, NOW);
+        // This page cannot read what the other tab wrote: it writes nothing over it, and the
+        // check-in saved here waits (not saved yet, and why).
+        first_visit.save(builtin_check_in("mine", NOW - 20, [90; 4]));
+        let before = device.clone();
+        assert!(device.sync_reading_with(&mut first_visit, NOW, None));
+        assert_eq!(device, before);
+        assert_eq!(first_visit.status("mine"), EntryStatus::NotSavedYet);
+        assert_eq!(
+            first_visit.last_problem(),
+            Some(&HistoryNotice::ReaderUnavailable)
+        );
+        // "Delete everything" waits too: it must know the generation the device is in.
+        first_visit.erase_everything();
+        assert!(device.sync_reading_with(&mut first_visit, NOW, None));
+        assert_eq!(device, before);
+        // Beside a newer version's history, another key only the reader reads.
+        let mut beside = HistoryEngine::new(keys(), true);
+        let mut newer = before.clone();
+        newer.0.insert(
+            keys().history_beside_newer(1),
+            before.0[&keys().history()].clone(),
+        );
+        newer.0.remove(&keys().history());
+        assert!(newer.sync_reading_with(&mut beside, NOW, None));
+        // With the reader, the erasure asked for lands.
+        assert!(!device.sync_reading_with(&mut first_visit, NOW, Some(&StoredReader::new())));
+        assert!(first_visit.last_problem().is_none());
+        assert!(!device.0.contains_key(&keys().history()));
+    }
+
+    #[test]
+    fn a_waiting_save_is_written_once_the_reader_comes() {
+        let mut device = Device::default();
+        let mut other_tab = HistoryEngine::new(keys(), true);
+        other_tab.save(builtin_check_in("other", NOW - 30, [50; 4]));
+        device.sync(&mut other_tab, NOW);
+        let mut first_visit = HistoryEngine::new(keys(), true);
+        first_visit.save(builtin_check_in("mine", NOW - 20, [90; 4]));
+        assert!(device.sync_reading_with(&mut first_visit, NOW, None));
+        assert!(!device.sync_reading_with(&mut first_visit, NOW, Some(&StoredReader::new())));
+        assert_eq!(device.main_ids(&keys()), ["other", "mine"]);
+        assert_eq!(first_visit.status("mine"), EntryStatus::Saved);
+        assert!(first_visit.last_problem().is_none());
     }
 
     #[test]
@@ -1161,7 +1337,7 @@ mod tests {
         storage.sync(&mut engine, NOW);
         engine.set_keep_history(true);
         engine.save(builtin_check_in("d", NOW - 5, [60; 4]));
-        let full = engine.plan(&storage.snapshot(&keys()), NOW);
+        let full = engine.plan(&storage.snapshot(&keys()), NOW, Some(&StoredReader::new()));
         engine.finish(full, Err((0, StorageError::QuotaExceeded)));
         assert_eq!(engine.status("c"), EntryStatus::NotKeptByChoice);
         assert_eq!(engine.status("d"), EntryStatus::NotSavedYet);

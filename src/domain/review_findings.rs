@@ -5,6 +5,7 @@ use super::backup::{export_backup, read_import};
 use super::checkin::Revision;
 use super::fixtures::{builtin_check_in, Device};
 use super::history_engine::{HistoryEngine, Keys, StorageError};
+use super::stored_reader::StoredReader;
 
 fn keys() -> Keys {
     Keys::new("default")
@@ -106,7 +107,7 @@ fn review_a_failed_restore_lands_later_without_a_report() {
     ))
     .unwrap();
     tab.import(file);
-    let plan = tab.plan(&device.snapshot(&keys), 3_000);
+    let plan = tab.plan(&device.snapshot(&keys), 3_000, Some(&StoredReader::new()));
     tab.finish(plan, Err((0, StorageError::QuotaExceeded)));
     assert!(tab.take_import_report().is_none());
     device.sync(&mut tab, 4_000);
@@ -176,7 +177,7 @@ fn review_set_aside_that_failed_is_not_reported_as_done() {
     let mut device = Device::default();
     device.0.insert(keys.history(), "{not json".into());
     let mut tab = HistoryEngine::new(keys.clone(), true);
-    let plan = tab.plan(&device.snapshot(&keys), 1_000);
+    let plan = tab.plan(&device.snapshot(&keys), 1_000, Some(&StoredReader::new()));
     tab.finish(plan, Err((0, StorageError::QuotaExceeded)));
     let notices = tab.take_notices();
     assert!(

@@ -218,6 +218,8 @@ catalogue! {
     deleted_all,
     erased_elsewhere,
     correction_of_deleted,
+    /// Check-ins on the device wait for the part that reads them, which could not be loaded.
+    reader_unavailable,
     /// `{count}`.
     import_stayed_deleted,
     /// `{count}`.

@@ -26,6 +26,15 @@ impl MountedWidget {
     }
 }
 
+/// Loads the readers of stored data (a part of their own in the release build) when the device
+/// holds check-ins or drafts of any widget, so every widget starts with them; a first visit
+/// loads nothing. Never fails: a widget whose reader could not be loaded says so itself.
+pub async fn prepare() {
+    if browser::storage::any_key(domain::stored_reader::may_need_reader) {
+        let _ = ui::parts::stored_reader().await;
+    }
+}
+
 /// Mounts the widget into `container` (inside `host`'s shadow root, prepared by the loader),
 /// with the practice's settings read from `host` and from the configuration file the loader
 /// read before mounting (`config`: its name and text, None if missing), so the first render

@@ -16,6 +16,13 @@ impl Widget {
     }
 }
 
+/// Run once before the first `mount`: loads what a returning visitor's widgets need to read
+/// the device's check-ins and drafts (see `alliance_checkin::prepare`).
+#[wasm_bindgen]
+pub async fn prepare() {
+    alliance_checkin::prepare().await;
+}
+
 /// Mounts a widget into `container`, with settings read from `host`, and from the
 /// configuration file `config_name` (`?config=`) whose text the loader read (`config_text`,
 /// absent when the file is missing or unreadable). The loader's first screen may already have

@@ -55,6 +55,22 @@ impl LocalStore {
     }
 }
 
+/// Whether any key of the device's storage satisfies `wanted` (no when it cannot be read).
+pub fn any_key(wanted: fn(&str) -> bool) -> bool {
+    let Ok(store) = LocalStore::open() else {
+        return false;
+    };
+    let count = store.storage.length().unwrap_or(0);
+    (0..count).any(|index| {
+        store
+            .storage
+            .key(index)
+            .ok()
+            .flatten()
+            .is_some_and(|key| wanted(&key))
+    })
+}
+
 /// Every key of `keys`' namespace with its text, read now.
 pub fn read_snapshot(store: &LocalStore, keys: &Keys) -> Result<Snapshot, StorageError> {
     read_keys(store, &keys.namespace_start())

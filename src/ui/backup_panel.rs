@@ -293,7 +293,7 @@ pub fn backup_actions_view(actions: BackupActions) -> AnyView {
                 Ok(contents) => match read_backup(contents, text).await {
                     Ok(Ok(file)) => {
                         // Not through `on_request`: this panel may be gone by now (the language
-                        // changed, or the panel was closed, while the file or the restore part
+                        // changed, or the panel was closed, while the file or the reader part
                         // loaded), and `run` on a disposed callback would abort the whole
                         // widget.
                         section.restore(history, file);

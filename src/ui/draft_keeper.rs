@@ -15,6 +15,7 @@ use crate::domain::history_engine::Keys;
 use crate::domain::instrument::Instrument;
 use crate::ui::check_in_form::{Answers, DraftBanner};
 use crate::ui::notices::{push_notice, Notice};
+use crate::ui::parts::stored_reader_if_loaded;
 
 /// This tab's draft: its key, whether it wrote there, and the banner above the form.
 #[derive(Clone, Copy)]
@@ -45,6 +46,11 @@ impl DraftKeeper {
             source: StoredValue::new(None),
             banner: RwSignal::new(DraftBanner::Hidden),
         };
+        // Without the stored data's reader (its part could not be loaded before the widget
+        // started) the drafts stay as they are, for a later visit.
+        let Some(reader) = stored_reader_if_loaded() else {
+            return keeper;
+        };
         let Ok(store) = LocalStore::open() else {
             return keeper;
         };
@@ -53,7 +59,7 @@ impl DraftKeeper {
         let Ok(snapshot) = read_keys(&store, &keys.legacy_draft()) else {
             return keeper;
         };
-        let choice = choose_draft(keys, &snapshot, instrument, now);
+        let choice = choose_draft(keys, &snapshot, instrument, now, &reader);
         if !choice.ops.is_empty() && perform(&store, &choice.ops).is_ok() {
             push_notice(notices, Notice::DraftUnreadableKeptAside);
         }

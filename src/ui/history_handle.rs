@@ -2,6 +2,12 @@
 //! as context. Components read it (tracked, so they re-render when it changes) and hand it the
 //! client's intents; every intent is written at once inside the Web Lock, and every other tab's
 //! write (a `storage` event) or a return to the tab (`visibilitychange`) syncs it again.
+//!
+//! A sync that finds text only the stored data's reader reads while that part is not loaded
+//! (another tab wrote during a first visit) writes nothing: it loads the part and syncs again,
+//! and whatever the client did meanwhile is written then, its `done` run only then. If the
+//! part cannot be had, the client is told, and every later sync tries again. The first write
+//! that lands fetches the part in the background, for the next visit.
 
 use leptos::{ev, prelude::*};
 
@@ -10,6 +16,9 @@ use crate::browser::durability::with_exclusive_lock;
 use crate::browser::storage::{perform, read_snapshot, LocalStore};
 use crate::domain::history_engine::{HistoryEngine, HistoryNotice, StorageOp};
 use crate::ui::notices::{push_notice, Notice};
+use crate::ui::parts::{
+    fetch_stored_reader_for_next_visit, stored_reader, stored_reader_if_loaded,
+};
 
 /// What to do once a write's outcome is known.
 type Done = Box<dyn FnOnce(&mut HistoryEngine)>;
@@ -22,6 +31,10 @@ pub struct HistoryHandle {
     notices: RwSignal<Vec<Notice>>,
     /// Runs when the client deleted everything in another tab (the page clears its own state).
     on_erased_elsewhere: StoredValue<Option<Callback<()>>>,
+    /// What to run once the syncs that waited for the stored data's reader are done.
+    waiting: StoredValue<Vec<Done>, LocalStorage>,
+    /// Whether the reader is being loaded.
+    loading: StoredValue<bool>,
 }
 
 impl HistoryHandle {
@@ -32,6 +45,8 @@ impl HistoryHandle {
             changed: RwSignal::new(0),
             notices,
             on_erased_elsewhere: StoredValue::new(None),
+            waiting: StoredValue::new_local(Vec::new()),
+            loading: StoredValue::new(false),
         };
         mark("aci-history-read-start");
         handle.sync_now(Box::new(|_| {}));
@@ -114,23 +129,78 @@ impl HistoryHandle {
     }
 
     fn sync_now(&self, done: Done) {
-        let notices = self.engine.try_update_value(|engine| {
-            match LocalStore::open().and_then(|store| {
+        let reader = stored_reader_if_loaded();
+        let synced = self.engine.try_update_value(|engine| {
+            let waits = match LocalStore::open().and_then(|store| {
                 let snapshot = read_snapshot(&store, engine.keys())?;
                 Ok((store, snapshot))
             }) {
                 Ok((store, snapshot)) => {
-                    let plan = engine.plan(&snapshot, now_ms());
+                    let plan = engine.plan(&snapshot, now_ms(), reader.as_ref());
+                    let waits = plan.waits_for_reader();
+                    let wrote = !plan.ops.is_empty();
                     let outcome = perform(&store, &plan.ops);
+                    if wrote && outcome.is_ok() {
+                        fetch_stored_reader_for_next_visit();
+                    }
                     engine.finish(plan, outcome);
+                    waits
                 }
-                Err(error) => engine.storage_unreachable(error),
-            }
-            engine.take_notices()
+                Err(error) => {
+                    engine.storage_unreachable(error);
+                    false
+                }
+            };
+            (waits, engine.take_notices())
         });
+        let Some((waits, notices)) = synced else {
+            return;
+        };
+        if waits {
+            self.waiting.update_value(|waiting| waiting.push(done));
+            self.load_reader();
+        } else {
+            self.finish_sync(notices, done);
+        }
+    }
+
+    /// Loads the stored data's reader, then syncs again; or, if it cannot be had, says so and
+    /// runs what waited (the intents stay for the next sync, which tries again).
+    fn load_reader(&self) {
+        if self.loading.get_value() {
+            return;
+        }
+        self.loading.set_value(true);
+        let handle = *self;
+        leptos::task::spawn_local(async move {
+            let loaded = stored_reader().await;
+            // The widget may be gone by now (unmounted while the part loaded).
+            if handle.engine.is_disposed() {
+                return;
+            }
+            handle.loading.set_value(false);
+            let waited = handle.waiting.try_update_value(std::mem::take);
+            let done: Done = Box::new(move |engine| {
+                for done in waited.into_iter().flatten() {
+                    done(engine);
+                }
+            });
+            if loaded.is_ok() {
+                with_exclusive_lock(&handle.lock_name(), move || handle.sync_now(done));
+            } else {
+                let notices = handle.engine.try_update_value(|engine| {
+                    engine.reader_unavailable();
+                    engine.take_notices()
+                });
+                handle.finish_sync(notices.unwrap_or_default(), done);
+            }
+        });
+    }
+
+    fn finish_sync(&self, notices: Vec<HistoryNotice>, done: Done) {
         // The page learns of an erasure elsewhere before it shows what the client just did
         // (a check-in finished after the erasure is shown, not cleared away with the rest).
-        for notice in notices.unwrap_or_default() {
+        for notice in notices {
             if notice == HistoryNotice::ErasedElsewhere {
                 if let Some(callback) = self.on_erased_elsewhere.get_value() {
                     callback.run(());

@@ -31,6 +31,8 @@ pub enum Notice {
     CorrectionOfDeleted,
     /// A setting applies now but could not be kept on this device.
     SettingNotKept,
+    /// The check-ins on the device cannot be read until the part that reads them is loaded.
+    ReaderUnavailable,
 }
 
 impl Notice {
@@ -48,6 +50,7 @@ impl Notice {
             Notice::DeletedEverything => text.deleted_all,
             Notice::ErasedElsewhere => text.erased_elsewhere,
             Notice::CorrectionOfDeleted => text.correction_of_deleted,
+            Notice::ReaderUnavailable => text.reader_unavailable,
         }
     }
 
@@ -59,6 +62,7 @@ impl Notice {
             HistoryNotice::ErasedElsewhere => Notice::ErasedElsewhere,
             HistoryNotice::WriteFailed(error) => Notice::of_storage_error(error),
             HistoryNotice::CorrectionOfDeleted => Notice::CorrectionOfDeleted,
+            HistoryNotice::ReaderUnavailable => Notice::ReaderUnavailable,
         }
     }
 

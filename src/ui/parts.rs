@@ -1,26 +1,32 @@
 //! The parts of the widget a first visit rarely needs (the summary screen, the trend chart, the
-//! CSV export, the backup panel's buttons, reading a backup file, the rescue of data set aside,
-//! the reader of a practice's own questionnaire), each behind an `async` function. The release build
+//! CSV export, the backup panel's buttons, the readers of stored data and backup files, the
+//! rescue of data set aside, the reader of a practice's own questionnaire), each behind an
+//! `async` function. The release build
 //! (`--cfg aci_lazy`, .ci/build-release) moves each part's code out of the first download into
 //! a file of its own that is fetched the first time the part is used (`.ci/split-wasm.mjs`);
 //! every other build calls the same code directly. Nothing on the built-in check-in's first
-//! screen (the check-in, saving, the result) waits for a part; a page configured with a
-//! practice's questionnaire waits for its reader before it shows anything.
+//! screen (the check-in, saving, the result) waits for a part on a first visit; a page
+//! configured with a practice's questionnaire waits for its reader before it shows anything,
+//! and a device that holds check-ins or drafts has the stored data's reader loaded before the
+//! widget starts (`crate::prepare`).
 //!
 //! A part that cannot be loaded (offline, and never used while online; or gone from the server
 //! because a new version went live while the page was open) is an error the caller shows in
 //! words: `PartUnavailable`, never a blank screen and never a crash.
 
+#[cfg(aci_lazy)]
+use std::cell::Cell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::domain::backup::{export_csv, read_import, ImportError, ImportFile};
+use crate::domain::backup::{export_csv, ImportError, ImportFile};
 use crate::domain::chart::ChartPoint;
 use crate::domain::checkin::CheckIn;
 use crate::domain::definition::PracticeQuestionnaire;
 use crate::domain::instrument::Instrument;
 use crate::domain::settings::PracticeSettings;
+use crate::domain::stored_reader::StoredReader;
 use crate::domain::text::Text;
 use crate::ui::backup_panel::BackupActions;
 use crate::ui::summary_view::SummaryView;
@@ -78,16 +84,65 @@ part!(definition:
     }
 );
 
-part!(restore:
-    /// A picked file read as a backup, or the words that say why it is not one.
-    pub fn read_backup(contents: String, text: &'static Text) -> Result<ImportFile, &'static str> {
-        read_import(&contents).map_err(|error| match error {
-            ImportError::NotOurs(_) => text.import_not_a_backup,
-            ImportError::Damaged(_) => text.import_damaged,
-            ImportError::NewerVersion { .. } => text.import_newer,
-        })
+part!(stored:
+    /// The readers of the stored history and drafts and of backup files (see
+    /// `domain::stored_reader`): [`stored_reader`] loads them once.
+    pub fn stored_reader_part() -> StoredReader {
+        StoredReader::new()
     }
 );
+
+#[cfg(aci_lazy)]
+thread_local! {
+    static STORED_READER: Cell<Option<StoredReader>> = const { Cell::new(None) };
+    static FETCHED_FOR_NEXT_VISIT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The readers of stored data if they are loaded; a build without parts always has them.
+pub fn stored_reader_if_loaded() -> Option<StoredReader> {
+    #[cfg(aci_lazy)]
+    let loaded = STORED_READER.get();
+    #[cfg(not(aci_lazy))]
+    let loaded = Some(StoredReader::new());
+    loaded
+}
+
+/// The readers of stored data, loaded the first time they are asked for.
+pub async fn stored_reader() -> Result<StoredReader, PartUnavailable> {
+    if let Some(reader) = stored_reader_if_loaded() {
+        return Ok(reader);
+    }
+    let reader = stored_reader_part().await?;
+    #[cfg(aci_lazy)]
+    STORED_READER.set(Some(reader));
+    Ok(reader)
+}
+
+/// Fetches the readers of stored data in the background, once per page, after this page saved
+/// check-ins the next visit must read: the service worker keeps them then, so that visit reads
+/// the device offline too. A first visit downloads them only after the client's first save,
+/// never before the widget shows.
+pub fn fetch_stored_reader_for_next_visit() {
+    #[cfg(aci_lazy)]
+    if STORED_READER.get().is_none() && !FETCHED_FOR_NEXT_VISIT.replace(true) {
+        leptos::task::spawn_local(async {
+            let _ = stored_reader().await;
+        });
+    }
+}
+
+/// A picked file read as a backup, or the words that say why it is not one.
+pub async fn read_backup(
+    contents: String,
+    text: &'static Text,
+) -> Result<Result<ImportFile, &'static str>, PartUnavailable> {
+    let reader = stored_reader().await?;
+    Ok((reader.backup)(&contents).map_err(|error| match error {
+        ImportError::NotOurs(_) => text.import_not_a_backup,
+        ImportError::Damaged(_) => text.import_damaged,
+        ImportError::NewerVersion { .. } => text.import_newer,
+    }))
+}
 
 part!(chart:
     /// The trend chart of `points` (see `TrendChart`).

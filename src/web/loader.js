@@ -19,6 +19,9 @@ const stylesheet = new URL('@CSS@', here).href;
 // integrity failure) must still let this file show the client what to do, not a blank page.
 const started = import('./@GLUE@').then(async (glue) => {
   await glue.default({ module_or_path: new URL('@WASM@', here) });
+  // A device that holds check-ins or drafts: their reader (a part of its own) is loaded now,
+  // while the first screen shows, so every widget starts with them.
+  await glue.prepare();
   return glue.mount;
 });
 started.catch(() => {}); // reported by each widget that waits for it

@@ -22,9 +22,10 @@
 const VERSION = '@VERSION@';
 // Names with a content hash: any copy is the right one, the HTTP cache's included.
 const HASHED = @HASHED@;
-// The rarely used parts (`parts/`, hashed names, .ci/split-wasm.mjs): not precached, so a first
-// visit never downloads them. Each is kept the first time a page uses it, and a later visit
-// (a page load this worker answers) keeps the rest in the background, for use offline.
+// The rarely used parts (`parts/`, hashed names, .ci/split-wasm.mjs): not precached by a first
+// install, so a first visit never downloads them. Each is kept the first time a page uses it,
+// a later visit (a page load this worker answers) keeps the rest in the background, for use
+// offline, and an update's install keeps them all (see 'install').
 const PARTS = @PARTS@;
 // Stable names (index.html, the loader, manifest, icon) with this build's digests: fetched
 // past the HTTP cache and checked.
@@ -41,13 +42,22 @@ const INDEX = `${SCOPE}index.html`;
 const hex = (bytes) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 self.addEventListener('install', (event) => {
-  const files = [...HASHED.map((file) => [file]), ...Object.entries(STABLE)];
+  // An update (a worker is active already: a returning visitor) keeps the parts too: this
+  // version's parts have new names, and a device with check-ins needs the reader of stored
+  // data to show them, offline as well. A first install leaves them for first use (PARTS).
+  const parts = self.registration.active ? PARTS : [];
+  const files = [...[...HASHED, ...parts].map((file) => [file]), ...Object.entries(STABLE)];
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
       Promise.all(
         files.map(async ([file, digest]) => {
           const response = await fetch(file, { cache: digest ? 'no-cache' : 'default' });
           if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+          // A part answered with a page (a host's index.html for any name it lacks) is not this
+          // build's part.
+          if (parts.includes(file) && !/^application\/wasm/.test(response.headers.get('content-type'))) {
+            throw new Error(`${file} is not a part of build ${VERSION}`);
+          }
           // Copied: a host that redirects (index.html to ./) gives a response a page load may
           // not use, and a stable file is read to check it and kept under two names.
           const { status, statusText, headers } = response;

@@ -281,24 +281,26 @@ describe('review: the first screen matches what the widget shows', () => {
 });
 
 describe('review: the parts loaded on first use', () => {
-  it('review: switching language while the restore part loads does not abort the widget', async () => {
+  it('review: switching language while the reader part loads for a restore does not abort the widget', async () => {
     const server = await serve();
     const context = await phoneContext(browser);
     const page = await openPage(context, server.url);
+    // The reader of stored data and backup files (fetched in the background after the first
+    // save, and by a restore) is on a slow connection.
+    server.hold(/^\/parts\/split_stored-/);
     await answerAll(page, [70, 80, 90, 80]);
     await page.locator('button[type=submit]').click();
     await page.locator('.aci-result h2').waitFor();
     await openBackup(page);
     const backup = await downloaded(page, page.getByRole('button', { name: 'Download a backup' }));
 
-    // The restore's part is on its way (a slow connection) when the client switches language:
+    // The restore's part is still on its way when the client switches language:
     // the view is rebuilt, the backup panel and its `on_request` callback are disposed, and
     // the task that awaited the part then calls `on_request.run` (Callback::run on a disposed
     // callback panics; the release aborts on a panic).
-    server.hold(/^\/parts\/split_restore-/);
     await page.getByLabel('Restore from a backup file').setInputFiles(tempFile('review-backup.json', backup.text));
-    for (let tries = 0; !server.requests.some((path) => path.startsWith('/parts/split_restore-')); tries += 1) {
-      assert.ok(tries < 100, `the restore part was never asked for: ${server.requests.filter((path) => path.startsWith('/parts/'))}`);
+    for (let tries = 0; !server.requests.some((path) => path.startsWith('/parts/split_stored-')); tries += 1) {
+      assert.ok(tries < 100, `the reader part was never asked for: ${server.requests.filter((path) => path.startsWith('/parts/'))}`);
       await page.waitForTimeout(50);
     }
     await page.locator('.aci-settings__summary').click();
@@ -339,15 +341,20 @@ describe('review: the parts loaded on first use', () => {
     assert.match(await notice.textContent(), /updated while this page was open/);
     assert.doesNotMatch(await notice.textContent(), /Connect to the internet/);
     // The worker kept no page under a part's name (the server answers a missing file with
-    // index.html and 200).
+    // index.html and 200); the new version's worker keeps the new version's parts, as wasm.
     const kept = await page.evaluate(async () => {
-      const names = [];
+      const pages = [];
       for (const name of await caches.keys()) {
-        for (const request of await (await caches.open(name)).keys()) names.push(new URL(request.url).pathname);
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          const type = (await cache.match(request)).headers.get('content-type');
+          const path = new URL(request.url).pathname;
+          if (path.startsWith('/parts/') && !/^application\/wasm/.test(type)) pages.push(`${path}: ${type}`);
+        }
       }
-      return names.filter((path) => path.startsWith('/parts/'));
+      return pages;
     });
-    assert.deepEqual(kept, [], 'a part name kept in a cache');
+    assert.deepEqual(kept, [], "a page kept under a part's name");
     // Reload gets the new version, whose summary opens.
     const glue = readdirSync(next).find((file) => /^alliance-checkin-[0-9a-f]+\.js$/.test(file));
     const loaded = page.waitForRequest((request) => request.url().endsWith(`/${glue}`));
@@ -368,17 +375,31 @@ describe('review: the parts loaded on first use', () => {
     const context = await phoneContext(browser);
     const page = await openPage(context, server.url);
     await page.evaluate(() => localStorage.setItem('alliance-checkin:default:history', '{"format":"alliance-checkin/history","version":3,"entr'));
-    // Offline for the parts (never used, so never kept): the notice shows, the part is named.
+    const setAside = () =>
+      page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':unreadable:')));
+    // Offline for the parts (never used, so never kept): without the reader of stored data
+    // the widget cannot tell damaged data from good, so it says so and leaves it in place.
     server.refuse(/^\/parts\//);
     await page.evaluate(async () => {
       for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
     });
     await page.reload();
     await widgetReady(page);
+    await page.getByText(/saved earlier on this device cannot be read yet/).waitFor();
+    assert.equal(
+      await page.evaluate(() => localStorage.getItem('alliance-checkin:default:history')),
+      '{"format":"alliance-checkin/history","version":3,"entr',
+      'the data stays where it was',
+    );
+    assert.deepEqual(await setAside(), []);
+    // The reader comes (online for it alone): the data is set aside; the rescue part cannot be
+    // had and is named, and the data stays set aside.
+    server.refuse(/^\/parts\/(?!split_stored-|chunk_)/);
+    page.problems.length = 0;
+    await page.reload();
+    await widgetReady(page);
     await page.getByText(/could not be read. They are kept aside/).waitFor();
     await page.getByText('This part of the check-in could not be loaded. Connect to the internet and try again.').waitFor();
-    const setAside = () =>
-      page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes(':unreadable:')));
     assert.equal((await setAside()).length, 1, 'the data stays set aside');
     // Online again: the rescue part loads at the next load, and works (no abort in the part).
     server.refuse(null);

@@ -1,5 +1,6 @@
 // End-to-end: the rarely used parts (src/ui/parts.rs, split out by .ci/split-wasm.mjs). A first
-// visit downloads none of them, nor does its service worker precache them; the summary's part
+// visit downloads none of them before its first save (then the stored data's reader follows, in
+// the background), nor does its service worker precache them; the summary's part
 // is fetched when the client opens the summary; a later visit keeps every part for use
 // offline; and a part that cannot be had offline is named in the widget, with a way back,
 // while the check-in itself never needs one. The reader of a practice's questionnaire is a
@@ -83,9 +84,22 @@ describe('the rarely used parts', () => {
     const context = await phoneContext(browser);
     const page = await openPage(context, server.url);
     await controlled(page);
-    await finishCheckIn(page);
+    await answerAll(page, [70, 80, 90, 80]);
     assert.deepEqual(partRequests(server), [], 'a part was fetched before it was used');
     assert.deepEqual(await cachedParts(page), [], 'the worker precached a part');
+    // The first save fetches the stored data's reader in the background (for the next visit),
+    // and the worker keeps it; nothing else.
+    await page.locator('button[type=submit]').click();
+    await page.locator('.aci-result h2').waitFor();
+    assert.equal(await page.locator('.aci-saved').textContent(), 'Saved on this device.');
+    await page.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((entry) => entry.name.includes('/parts/split_stored-')),
+    );
+    const reader = partRequests(server);
+    assert.deepEqual(
+      reader.filter((path) => path.startsWith('/parts/split_')).map((path) => path.replace(/-[0-9a-f]+\.wasm$/, '')),
+      ['/parts/split_stored'],
+    );
 
     await shareButton(page).click();
     await page.locator('.aci-summary h2').waitFor();
@@ -93,7 +107,7 @@ describe('the rarely used parts', () => {
     await page.waitForFunction(() => window.__widget()?.querySelector('.aci-summary h2')?.matches(':focus'), null, {
       timeout: 5_000,
     });
-    const fetched = partRequests(server);
+    const fetched = partRequests(server).filter((path) => !reader.includes(path));
     assert.ok(
       fetched.some((path) => path.startsWith('/parts/split_summary-')),
       `opening the summary fetched ${fetched}`,

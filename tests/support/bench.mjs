@@ -20,7 +20,9 @@ console.log('== shipped files (bytes)');
 console.log(formatSizeTable(measureDist(DIST)));
 console.log('\nthe practice set-up page (not part of a client\'s visit):');
 console.log(formatSizeTable(measureDist(DIST, { practiceOnly: true })));
-console.log('\nthe parts loaded on first use (summary, chart, CSV, restore, rescue; not part of a first visit):');
+console.log(
+  '\nthe parts loaded on first use (summary, chart, CSV, backup buttons, rescue, a practice questionnaire\'s reader, the stored data\'s reader; none before the widget shows):',
+);
 console.log(formatSizeTable(measureDist(join(DIST, 'parts'))));
 
 console.log('\n== where the wasm bytes go (wasm-opt -Oz with names kept, raw bytes)');
@@ -78,6 +80,9 @@ async function watchWidget(context) {
 const firstRender = [];
 const mounted = [];
 const saveToResult = [];
+// The parts a first visit fetches once it has saved (the stored data's reader follows the first
+// save in the background), from the first run.
+let partsAfterSave;
 try {
   for (let run = 0; run < RUNS; run += 1) {
     const context = await phoneContext(browser);
@@ -116,6 +121,19 @@ try {
         }),
     );
     saveToResult.push(elapsed);
+    if (run === 0) {
+      await page.waitForFunction(() =>
+        performance.getEntriesByType('resource').some((entry) => entry.name.includes('/parts/split_stored-')),
+      );
+      await page.waitForTimeout(500);
+      partsAfterSave = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name).pathname)
+          .filter((path) => path.startsWith('/parts/'))
+          .map((path) => path.slice('/parts/'.length)),
+      );
+    }
     await context.close();
   }
 } finally {
@@ -129,6 +147,11 @@ console.log('\n== timings (headless Chromium, 360x640, served from 127.0.0.1, no
 console.log(`navigation start -> first screen shown: ${format(firstRender)}`);
 console.log(`navigation start -> widget mounted:     ${format(mounted)}`);
 console.log(`"Finish" click -> saved + result shown: ${format(saveToResult)}`);
+const afterSave = measureDist(join(DIST, 'parts')).rows.filter((row) => partsAfterSave.includes(row.name));
+console.log(
+  `a first visit's first save then fetches in the background: ${afterSave.map((row) => row.name).join(', ')}` +
+    ` = ${afterSave.reduce((sum, row) => sum + row.brotli, 0)} bytes brotli`,
+);
 
 // The history at 10 / 100 / 1,000 / 5,000 weekly check-ins, stored as this version writes it:
 // bytes stored per check-in, reading and decoding it (between the widget's own performance

@@ -731,3 +731,89 @@ impl<'de> MapAccess<'de> for Members<'_, '_> {
         .map_err(|error| error.within(field))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::json::parse;
+    use serde::de::IgnoredAny;
+
+    fn read_text<T: DeserializeOwned>(text: &str, lenient: bool) -> Result<T, Unreadable> {
+        read(&parse(text).unwrap(), lenient)
+    }
+
+    /// Each type is its version's exact layout: every frozen fixture, read as its version's
+    /// type and written back, is the same bytes.
+    #[test]
+    fn every_frozen_fixture_is_its_types_layout_byte_for_byte() {
+        fn same<T: DeserializeOwned + Serialize>(text: &str) {
+            assert_eq!(write(&read_text::<T>(text, false).unwrap()), text);
+        }
+        same::<StoredHistoryV1<StoredEntryV1>>(include_str!(
+            "../../tests/fixtures/history-v1.json"
+        ));
+        same::<StoredHistoryV2<StoredEntryV2>>(include_str!(
+            "../../tests/fixtures/history-v2.json"
+        ));
+        same::<StoredHistoryV3<StoredEntryV3>>(include_str!(
+            "../../tests/fixtures/history-v3.json"
+        ));
+        same::<StoredBackupV1<StoredEntryV2>>(include_str!("../../tests/fixtures/backup-v1.json"));
+        same::<StoredBackupV2<StoredEntryV3>>(include_str!("../../tests/fixtures/backup-v2.json"));
+    }
+
+    #[test]
+    fn numbers_are_whole_digits_in_range() {
+        let answer = |value: &str| {
+            read_text::<StoredAnswer>(&format!(r#"{{"item":"i","value":{value}}}"#), false)
+                .map(|answer| answer.value)
+        };
+        assert_eq!(answer("65535"), Ok(65535));
+        for refused in ["65536", "-1", "-0", "1.0", "1e2", "\"1\"", "null", "true"] {
+            let error = answer(refused).unwrap_err();
+            assert_eq!(error.field, "value", "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_present_optional_member_is_never_null() {
+        let entry = r#"{"id":"a","completed_at":1,"instrument":{"id":"x","version":1},"answers":[{"item":"i","value":1}],"note":"","practice":null}"#;
+        assert_eq!(
+            read_text::<StoredEntryV2>(entry, false).unwrap_err(),
+            problem("practice", "not text")
+        );
+    }
+
+    #[test]
+    fn lenient_reading_skips_only_unknown_members() {
+        let entry = r#"{"id":"a","completed_at":1,"mood":[1],"instrument":{"id":"x","version":1,"x":{}},"answers":[{"item":"i","value":1,"why":"?"}],"note":""}"#;
+        assert_eq!(
+            read_text::<StoredEntryV1>(entry, false).unwrap_err(),
+            problem("", "unexpected members")
+        );
+        let read = read_text::<StoredEntryV1>(entry, true).unwrap();
+        assert_eq!((read.instrument.id.as_str(), read.answers.len()), ("x", 1));
+        // The known members are still checked.
+        let wrong = entry.replace(r#""value":1"#, r#""value":"1""#);
+        let error = read_text::<StoredEntryV1>(&wrong, true).unwrap_err();
+        assert_eq!((error.entry, error.field), (Some(0), "answers.value"));
+    }
+
+    #[test]
+    fn errors_name_the_item_and_the_member() {
+        let history = r#"{"format":"f","version":2,"entries":[],"deleted":[{"id":"a","deleted_at":1},{"id":"b","deleted_at":1,"life":"x"}]}"#;
+        let error = read_text::<StoredHistoryV2<IgnoredAny>>(history, false).unwrap_err();
+        assert_eq!(
+            error,
+            Unreadable {
+                entry: Some(1),
+                field: "deleted.life",
+                problem: "not a whole number in range",
+            }
+        );
+        let missing = history.replace(r#""deleted_at":1,"life":"x""#, r#""life":1"#);
+        let error = read_text::<StoredHistoryV2<IgnoredAny>>(&missing, false).unwrap_err();
+        assert_eq!((error.entry, error.field), (Some(1), "deleted.deleted_at"));
+        assert_eq!(error.problem, "missing");
+    }
+}

@@ -303,20 +303,26 @@ pub(crate) fn generation(generation: u64) -> Result<u64, Unreadable> {
 }
 
 fn answers(stored: Vec<StoredAnswer>) -> Result<Vec<Answer>, Unreadable> {
-    let mut answers: Vec<Answer> = Vec::with_capacity(stored.len());
-    for answer in stored {
+    for (index, answer) in stored.iter().enumerate() {
         if answer.item.is_empty() {
             return Err(problem("answers.item", "empty"));
         }
-        if answers.iter().any(|other| other.item_id == answer.item) {
+        if stored
+            .iter()
+            .take(index)
+            .any(|other| other.item == answer.item)
+        {
             return Err(problem("answers.item", "answered twice"));
         }
-        answers.push(Answer {
+    }
+    // Same layout: collected in place, without a second list.
+    Ok(stored
+        .into_iter()
+        .map(|answer| Answer {
             item_id: answer.item,
             value: answer.value,
-        });
-    }
-    Ok(answers)
+        })
+        .collect())
 }
 
 fn stored_answers(answers: &[Answer]) -> Vec<StoredAnswer> {

@@ -85,6 +85,9 @@ impl From<Unreadable> for DecodeError {
 // explicit act, so the entry is left out and the rest decodes. Entries are read into
 // completion order whatever their stored order.
 //
+// A deletion's "life" (version 3) is also accepted in a version 2 history, as the one reader of
+// both versions accepted it before they were types of their own.
+//
 // Migration from version 1: "deleted" is an empty list and no entry has the optional members
 // (a version 1 entry that has them is unreadable: version 1 never wrote them).
 //

@@ -61,14 +61,16 @@
 
 use super::checkin::{is_tombstoned, merge_histories, CheckIn, History, Tombstone};
 use super::codec::{
-    decode_deleted, fields, open_history, parse_text, probe, read_entry, time, write_deleted,
-    write_entries, write_envelope_start, DecodeError, OpenHistory, Unreadable, CURRENT_VERSION,
+    open_history, parse_text, probe, DecodeError, OpenHistory, Unreadable, CURRENT_VERSION,
     HISTORY_FORMAT,
 };
 use super::instrument::{Instrument, Scale};
 use super::json::Json;
 use super::scoring::score;
+use super::stored::{self, read, read_entry, tombstones, write, StoredBackupV1, StoredBackupV2};
 use super::tenths::Tenths;
+use serde::de::IgnoredAny;
+use std::borrow::Cow;
 
 pub const BACKUP_FORMAT: &str = "alliance-checkin/backup";
 /// The backup version this build writes and the newest it reads.
@@ -166,16 +168,13 @@ pub struct ImportReport {
 /// Writes a backup of `entries` (in completion order, no deleted ones) and the deletions
 /// `deleted` (sorted by id), made at `exported_at_ms`.
 pub fn export_backup(entries: &[CheckIn], deleted: &[Tombstone], exported_at_ms: u64) -> String {
-    let mut out = String::with_capacity(96 + entries.len() * 256);
-    write_envelope_start(&mut out, BACKUP_FORMAT, BACKUP_VERSION);
-    out.push_str(",\"exported_at\":");
-    out.push_str(&exported_at_ms.to_string());
-    out.push_str(",\"entries\":");
-    write_entries(&mut out, entries);
-    out.push_str(",\"deleted\":");
-    write_deleted(&mut out, deleted);
-    out.push('}');
-    out
+    write(&StoredBackupV2 {
+        format: Cow::Borrowed(BACKUP_FORMAT),
+        version: BACKUP_VERSION,
+        exported_at: exported_at_ms,
+        entries: stored::entries(entries),
+        deleted: stored::deletions(deleted),
+    })
 }
 
 fn problem(entry: Option<usize>, field: &'static str, problem: &'static str) -> Unreadable {
@@ -222,48 +221,30 @@ pub fn read_import(text: &str) -> Result<ImportFile, ImportError> {
 
 fn read_backup(root: Json) -> Result<ImportFile, ImportError> {
     let version = probe(&root, BACKUP_FORMAT, BACKUP_VERSION).map_err(refused)?;
-    let ([_, _, exported_at, _], [deleted]) = fields(
-        &root,
-        ["format", "version", "exported_at", "entries"],
-        ["deleted"],
-        false,
-        None,
-        "backup",
-    )
-    .map_err(ImportError::Damaged)?;
-    let deleted = match (version, deleted) {
-        (1, None) => Vec::new(),
-        (2, Some(deleted)) => decode_deleted(deleted).map_err(ImportError::Damaged)?,
-        _ => {
-            return Err(ImportError::Damaged(problem(
-                None,
-                "deleted",
-                "not of this version",
-            )))
-        }
-    };
-    let exported_at_ms = time(exported_at, None, "exported_at").map_err(ImportError::Damaged)?;
+    // The entries are read one by one afterwards (the readable ones are kept).
+    let envelope: StoredBackupV2<IgnoredAny> = match version {
+        1 => read::<StoredBackupV1<IgnoredAny>>(&root, false).map(Into::into),
+        _ => read(&root, false),
+    }
+    .and_then(|envelope: StoredBackupV2<IgnoredAny>| {
+        stored::time(envelope.exported_at, "exported_at")?;
+        Ok(envelope)
+    })
+    .map_err(|error| ImportError::Damaged(error.named("backup")))?;
+    let deleted = tombstones(envelope.deleted).map_err(ImportError::Damaged)?;
     let layout = BACKUP_ENTRY_LAYOUTS
         .get(version as usize - 1)
         .copied()
         .unwrap_or(CURRENT_VERSION);
-    let Json::Object(envelope) = root else {
-        return Err(ImportError::Damaged(problem(
-            None,
-            "backup",
-            "not an object",
-        )));
-    };
-    let entries = envelope
-        .into_iter()
-        .find_map(|(name, value)| match (&*name, value) {
-            ("entries", Json::Array(entries)) => Some(entries),
-            _ => None,
-        })
-        .ok_or(ImportError::Damaged(problem(None, "entries", "not a list")))?;
+    let entries = root
+        .get("entries")
+        .and_then(Json::as_array)
+        .unwrap_or_default();
     let (entries, rejected) = read_entries(entries, layout, &deleted);
     Ok(ImportFile {
-        source: ImportSource::Backup { exported_at_ms },
+        source: ImportSource::Backup {
+            exported_at_ms: envelope.exported_at,
+        },
         entries,
         deleted,
         rejected,
@@ -276,8 +257,7 @@ fn read_history(root: Json) -> Result<ImportFile, ImportError> {
         entries,
         deleted,
         ..
-    } = open_history(root).map_err(refused)?;
-    let deleted = decode_deleted(&deleted).map_err(ImportError::Damaged)?;
+    } = open_history(&root).map_err(refused)?;
     let (entries, rejected) = read_entries(entries, version, &deleted);
     Ok(ImportFile {
         source: ImportSource::History { version },
@@ -290,13 +270,13 @@ fn read_history(root: Json) -> Result<ImportFile, ImportError> {
 /// Reads each entry on its own; the bad ones, repeated ids (after the first readable one) and
 /// ids in `deleted` are rejected.
 fn read_entries(
-    list: Vec<Json>,
+    list: &[Json],
     layout: u32,
     deleted: &[Tombstone],
 ) -> (Vec<CheckIn>, Vec<RejectedEntry>) {
     let mut entries: Vec<CheckIn> = Vec::with_capacity(list.len());
     let mut rejected = Vec::new();
-    for (index, value) in list.into_iter().enumerate() {
+    for (index, value) in list.iter().enumerate() {
         let id = value.get("id").and_then(Json::as_str).map(str::to_owned);
         let read = read_entry(value, layout, index).and_then(|entry| {
             if entries.iter().any(|kept| kept.id == entry.id) {

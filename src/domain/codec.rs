@@ -1,20 +1,20 @@
-//! The storage codec: versioned JSON envelopes for the history and the draft. The stored layout
-//! is written out here field by field (not derived from the domain types), so the domain can
-//! change while every stored version keeps decoding. Decoding never guesses: data it cannot
-//! read, or data from a newer version of the widget, is reported to the caller (which keeps
-//! it), never replaced by an empty default. Older layouts are brought up to the current one by
-//! an explicit table of migrations, one step per version, and then read by the one decoder.
+//! The storage codec: versioned JSON envelopes for the history and the draft. The stored layouts
+//! are the boundary types of `stored.rs`, one per frozen version (not the domain types), so the
+//! domain can change while every stored version keeps decoding. Decoding never guesses: data it
+//! cannot read, or data from a newer version of the widget, is reported to the caller (which
+//! keeps it), never replaced by an empty default. Older layouts are brought up to the current one
+//! by explicit migrations (`From`, one step per version, in `stored.rs`) and then read by the one
+//! conversion to the domain.
 
-use super::checkin::{
-    add_tombstone, canonical_history, in_completion_order, CheckIn, History, InstrumentRef,
-    Revision, Tombstone,
-};
+use super::checkin::{canonical_history, in_completion_order, CheckIn, History, Tombstone};
 use super::draft::Draft;
+use super::json::{parse, Json};
+use super::stored::{
+    self, read, read_entry, write, NewerHistory, StoredDraftV1, StoredHistoryV1, StoredHistoryV2,
+    StoredHistoryV3,
+};
+use serde::de::IgnoredAny;
 use std::borrow::Cow;
-
-use super::json::{parse, write_string, Json};
-use super::scoring::Answer;
-
 pub const HISTORY_FORMAT: &str = "alliance-checkin/history";
 pub const DRAFT_FORMAT: &str = "alliance-checkin/draft";
 /// The history envelope version this build writes and the newest it reads.
@@ -85,6 +85,9 @@ impl From<Unreadable> for DecodeError {
 // explicit act, so the entry is left out and the rest decodes. Entries are read into
 // completion order whatever their stored order.
 //
+// A deletion's "life" (version 3) is also accepted in a version 2 history, as the one reader of
+// both versions accepted it before they were types of their own.
+//
 // Migration from version 1: "deleted" is an empty list and no entry has the optional members
 // (a version 1 entry that has them is unreadable: version 1 never wrote them).
 //
@@ -111,181 +114,6 @@ fn unreadable(entry: Option<usize>, field: &'static str, problem: &'static str) 
     }
 }
 
-/// An envelope's members, in document order.
-type Members<'a> = Vec<(Cow<'a, str>, Json<'a>)>;
-
-/// One step up of the stored history layout, from `from` to `from + 1`, on the parsed JSON.
-/// Old versions have no decoder of their own: they are brought up step by step and read by the
-/// current decoder.
-struct Migration {
-    from: u32,
-    /// Rewrites the envelope's members. The entries are left in place for `entry`.
-    envelope: fn(&mut Members) -> Result<(), Unreadable>,
-    /// Rewrites one entry (counting from 0, for the report). An entry it refuses is reported
-    /// on its own, so an import can keep the others.
-    entry: fn(&mut Json, usize) -> Result<(), Unreadable>,
-}
-
-/// Every step, in order: `MIGRATIONS[n].from == n + 1`, up to `CURRENT_VERSION - 1`. A test
-/// fails when a version lacks its step or its frozen fixture.
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        from: 1,
-        envelope: envelope_v1_to_v2,
-        entry: entry_v1_to_v2,
-    },
-    Migration {
-        from: 2,
-        envelope: envelope_v2_to_v3,
-        entry: entry_v2_to_v3,
-    },
-];
-
-const ENVELOPE_V1: [&str; 3] = ["format", "version", "entries"];
-const ENTRY_V1: [&str; 5] = ["id", "completed_at", "instrument", "answers", "note"];
-
-/// Version 1 had no deletions: the list starts empty. (The `version` member is not read after
-/// the probe, so it is left as stored.)
-fn envelope_v1_to_v2(members: &mut Members) -> Result<(), Unreadable> {
-    if members.len() != ENVELOPE_V1.len()
-        || !members
-            .iter()
-            .all(|(name, _)| ENVELOPE_V1.contains(&&**name))
-    {
-        return Err(unreadable(None, "history", "unexpected members"));
-    }
-    members.push(("deleted".into(), Json::Array(Vec::new())));
-    Ok(())
-}
-
-/// Version 1 entries had no practice, therapist or edit time: they stay unset. Members version 1
-/// never wrote make the entry unreadable (the decoder checks the rest).
-fn entry_v1_to_v2(entry: &mut Json, index: usize) -> Result<(), Unreadable> {
-    match entry.as_object() {
-        Some(members) if !members.iter().all(|(name, _)| ENTRY_V1.contains(&&**name)) => {
-            Err(unreadable(Some(index), "entry", "unexpected members"))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Generation 0: "delete everything" came with version 3.
-fn envelope_v2_to_v3(members: &mut Members) -> Result<(), Unreadable> {
-    if members.iter().any(|(name, _)| name == "generation") {
-        return Err(unreadable(None, "history", "unexpected members"));
-    }
-    members.push(("generation".into(), Json::Number("0")));
-    Ok(())
-}
-
-/// A corrected version 2 entry has one edit; "life" and "edits" were never written by version 2.
-fn entry_v2_to_v3(entry: &mut Json, index: usize) -> Result<(), Unreadable> {
-    let Json::Object(members) = entry else {
-        return Ok(());
-    };
-    if members
-        .iter()
-        .any(|(name, _)| name == "life" || name == "edits")
-    {
-        return Err(unreadable(Some(index), "entry", "unexpected members"));
-    }
-    if members.iter().any(|(name, _)| name == "edited_at") {
-        members.push(("edits".into(), Json::Number("1")));
-    }
-    Ok(())
-}
-
-static MISSING: Json = Json::Null;
-
-/// The members `required` (all present) and `optional` of the object `field`. Unless
-/// `lenient`, any other member is an error (an unknown member means a layout this version did
-/// not write).
-pub(crate) fn fields<'a, const R: usize, const O: usize>(
-    value: &'a Json<'a>,
-    required: [&'static str; R],
-    optional: [&'static str; O],
-    lenient: bool,
-    entry: Option<usize>,
-    field: &'static str,
-) -> Result<([&'a Json<'a>; R], [Option<&'a Json<'a>>; O]), Unreadable> {
-    let object = value
-        .as_object()
-        .ok_or(unreadable(entry, field, "not an object"))?;
-    let mut found = [&MISSING; R];
-    for (slot, name) in found.iter_mut().zip(required) {
-        *slot = value.get(name).ok_or(unreadable(entry, name, "missing"))?;
-    }
-    let mut present = [None; O];
-    for (slot, name) in present.iter_mut().zip(optional) {
-        *slot = value.get(name);
-    }
-    if !lenient && object.len() != R + present.iter().flatten().count() {
-        return Err(unreadable(entry, field, "unexpected members"));
-    }
-    Ok((found, present))
-}
-
-/// Exactly the members `names` of the object `field`.
-pub(crate) fn members<'a, const N: usize>(
-    value: &'a Json<'a>,
-    names: [&'static str; N],
-    entry: Option<usize>,
-    field: &'static str,
-) -> Result<[&'a Json<'a>; N], Unreadable> {
-    fields(value, names, [], false, entry, field).map(|(found, _)| found)
-}
-
-fn text(value: &Json, entry: Option<usize>, field: &'static str) -> Result<String, Unreadable> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or(unreadable(entry, field, "not text"))
-}
-
-/// A count (`life`, `edits`, `generation`), at most [`MAX_COUNT`].
-fn counted<T: TryFrom<u64>>(
-    value: &Json,
-    entry: Option<usize>,
-    field: &'static str,
-) -> Result<T, Unreadable> {
-    match value.as_u64() {
-        Some(count) if count <= MAX_COUNT => whole(value, entry, field),
-        _ => Err(unreadable(entry, field, "not a count in range")),
-    }
-}
-
-pub(crate) fn whole<T: TryFrom<u64>>(
-    value: &Json,
-    entry: Option<usize>,
-    field: &'static str,
-) -> Result<T, Unreadable> {
-    value
-        .as_u64()
-        .and_then(|number| T::try_from(number).ok())
-        .ok_or(unreadable(entry, field, "not a whole number in range"))
-}
-
-/// A time in milliseconds since the Unix epoch, at most [`MAX_TIME_MS`].
-pub(crate) fn time(
-    value: &Json,
-    entry: Option<usize>,
-    field: &'static str,
-) -> Result<u64, Unreadable> {
-    let at: u64 = whole(value, entry, field)?;
-    if at > MAX_TIME_MS {
-        return Err(unreadable(entry, field, "a time after the year 9999"));
-    }
-    Ok(at)
-}
-
-fn id(value: &Json, entry: Option<usize>, field: &'static str) -> Result<String, Unreadable> {
-    let id = text(value, entry, field)?;
-    if id.is_empty() || id.len() > MAX_ID_LENGTH {
-        return Err(unreadable(entry, field, "must be 1 to 64 bytes"));
-    }
-    Ok(id)
-}
-
 /// Reads the envelope's format and version before anything else, so that a newer version is
 /// recognised as such even when its layout has changed. Returns the version, `1..=newest`.
 pub(crate) fn probe(root: &Json, expected_format: &str, newest: u32) -> Result<u32, DecodeError> {
@@ -299,8 +127,11 @@ pub(crate) fn probe(root: &Json, expected_format: &str, newest: u32) -> Result<u
     }
     let version = root
         .get("version")
-        .ok_or(unreadable(None, "version", "missing"))?;
-    match whole::<u32>(version, None, "version")? {
+        .ok_or(unreadable(None, "version", "missing"))?
+        .as_u64()
+        .and_then(|version| u32::try_from(version).ok())
+        .ok_or(unreadable(None, "version", "not a whole number in range"))?;
+    match version {
         0 => Err(unreadable(None, "version", "version 0 was never written").into()),
         version if version > newest => Err(DecodeError::NewerVersion { version }),
         version => Ok(version),
@@ -311,305 +142,51 @@ pub(crate) fn parse_text(text_in: &str) -> Result<Json<'_>, Unreadable> {
     parse(text_in).map_err(|error| unreadable(None, "text", error.message))
 }
 
-fn decode_instrument(
-    value: &Json,
-    entry: Option<usize>,
-    lenient: bool,
-) -> Result<InstrumentRef, Unreadable> {
-    let ([id, version], []) = fields(value, ["id", "version"], [], lenient, entry, "instrument")?;
-    Ok(InstrumentRef {
-        id: text(id, entry, "instrument.id")?,
-        version: whole(version, entry, "instrument.version")?,
-    })
-}
-
-fn decode_answers(
-    value: &Json,
-    entry: Option<usize>,
-    lenient: bool,
-) -> Result<Vec<Answer>, Unreadable> {
-    let list = value
-        .as_array()
-        .ok_or(unreadable(entry, "answers", "not a list"))?;
-    let mut answers: Vec<Answer> = Vec::with_capacity(list.len());
-    for answer in list {
-        let ([item, value], []) = fields(answer, ["item", "value"], [], lenient, entry, "answers")?;
-        let item_id = text(item, entry, "answers.item")?;
-        if item_id.is_empty() {
-            return Err(unreadable(entry, "answers.item", "empty"));
-        }
-        if answers.iter().any(|other| other.item_id == item_id) {
-            return Err(unreadable(entry, "answers.item", "answered twice"));
-        }
-        answers.push(Answer {
-            item_id,
-            value: whole(value, entry, "answers.value")?,
-        });
-    }
-    Ok(answers)
-}
-
-/// Decodes one entry of the current layout. `lenient` accepts members this version does not
-/// know (for reading a newer version's data, never for writing it back).
-fn decode_entry(value: &Json, at: Option<usize>, lenient: bool) -> Result<CheckIn, Unreadable> {
-    let (
-        [id_value, completed_at, instrument, answers, note],
-        [practice, therapist, edited_at, life, edits],
-    ) = fields(
-        value,
-        ENTRY_V1,
-        ["practice", "therapist", "edited_at", "life", "edits"],
-        lenient,
-        at,
-        "entry",
-    )?;
-    let count = |value: Option<&Json>, field| {
-        value
-            .map(|value| counted::<u32>(value, at, field))
-            .transpose()
-            .map(Option::unwrap_or_default)
-    };
-    let id = id(id_value, at, "id")?;
-    let answers = decode_answers(answers, at, lenient)?;
-    if answers.is_empty() {
-        return Err(unreadable(at, "answers", "empty"));
-    }
-    Ok(CheckIn {
-        id,
-        completed_at_ms: time(completed_at, at, "completed_at")?,
-        instrument: decode_instrument(instrument, at, lenient)?,
-        answers,
-        note: text(note, at, "note")?,
-        practice: practice
-            .map(|value| text(value, at, "practice"))
-            .transpose()?,
-        therapist: therapist
-            .map(|value| text(value, at, "therapist"))
-            .transpose()?,
-        edited_at_ms: edited_at
-            .map(|value| time(value, at, "edited_at"))
-            .transpose()?,
-        revision: Revision {
-            life: count(life, "life")?,
-            edits: count(edits, "edits")?,
-        },
-    })
-}
-
-/// A stored history's envelope, brought up to the current layout; its entries still to read.
-pub(crate) struct OpenHistory<'a> {
+/// A stored history's envelope, read and brought up to the current layout; its entries still
+/// to read.
+pub(crate) struct OpenHistory<'t, 'a> {
     /// The version the text was written in.
     pub version: u32,
     /// The entries as stored (in the layout of `version`): read each with [`read_entry`].
-    pub entries: Vec<Json<'a>>,
-    /// The `deleted` member (current layout).
-    pub deleted: Json<'a>,
-    /// The `generation` member (current layout).
+    pub entries: &'t [Json<'a>],
+    /// The deletions, sorted by id.
+    pub deleted: Vec<Tombstone>,
     pub generation: u64,
 }
 
-/// Checks a parsed history's envelope (format, version, members) and migrates it to the current
-/// layout. A newer version is reported as such, whatever its shape.
-pub(crate) fn open_history(root: Json<'_>) -> Result<OpenHistory<'_>, DecodeError> {
-    let version = probe(&root, HISTORY_FORMAT, CURRENT_VERSION)?;
-    let Json::Object(mut envelope) = root else {
-        return Err(unreadable(None, "history", "not an object").into());
-    };
-    for migration in MIGRATIONS.iter().filter(|step| step.from >= version) {
-        (migration.envelope)(&mut envelope)?;
+/// Checks a parsed history's envelope (format, version, members, deletions) and migrates it to
+/// the current layout. A newer version is reported as such, whatever its shape.
+pub(crate) fn open_history<'t, 'a>(root: &'t Json<'a>) -> Result<OpenHistory<'t, 'a>, DecodeError> {
+    let version = probe(root, HISTORY_FORMAT, CURRENT_VERSION)?;
+    // The entries are read one by one afterwards (an import keeps the readable ones).
+    let envelope: StoredHistoryV3<IgnoredAny> = match version {
+        1 => read::<StoredHistoryV1<IgnoredAny>>(root, false)
+            .map(|v1| StoredHistoryV2::<IgnoredAny>::from(v1).into()),
+        2 => read::<StoredHistoryV2<IgnoredAny>>(root, false).map(Into::into),
+        _ => read(root, false),
     }
-    let mut entries = None;
-    let mut deleted = None;
-    let mut generation = None;
-    let mut others = 0;
-    for (name, value) in envelope {
-        match &*name {
-            "entries" => entries = Some(value),
-            "deleted" => deleted = Some(value),
-            "generation" => generation = Some(value),
-            "format" | "version" => {}
-            _ => others += 1,
-        }
-    }
-    if others > 0 {
-        return Err(unreadable(None, "history", "unexpected members").into());
-    }
-    let Some(Json::Array(entries)) = entries else {
-        return Err(unreadable(None, "entries", "missing or not a list").into());
-    };
-    let deleted = deleted.ok_or(unreadable(None, "deleted", "missing"))?;
-    let generation = generation.ok_or(unreadable(None, "generation", "missing"))?;
+    .map_err(|error| error.named("history"))?;
     Ok(OpenHistory {
         version,
-        entries,
-        deleted,
-        generation: counted(&generation, None, "generation")?,
+        entries: root
+            .get("entries")
+            .and_then(Json::as_array)
+            .unwrap_or_default(),
+        deleted: stored::tombstones(envelope.deleted)?,
+        generation: stored::generation(envelope.generation)?,
     })
-}
-
-/// Reads entry `index` of a history (or backup) written in layout `version`: migrates it to the
-/// current layout, then decodes it strictly.
-pub(crate) fn read_entry(
-    mut value: Json,
-    version: u32,
-    index: usize,
-) -> Result<CheckIn, Unreadable> {
-    for migration in MIGRATIONS.iter().filter(|step| step.from >= version) {
-        (migration.entry)(&mut value, index)?;
-    }
-    decode_entry(&value, Some(index), false)
-}
-
-/// The deletions of a current-layout history, sorted by id.
-pub(crate) fn decode_deleted(value: &Json) -> Result<Vec<Tombstone>, Unreadable> {
-    let list = value
-        .as_array()
-        .ok_or(unreadable(None, "deleted", "not a list"))?;
-    let mut deleted = Vec::with_capacity(list.len());
-    for (index, tombstone) in list.iter().enumerate() {
-        let at = Some(index);
-        let ([id_value, deleted_at], [life]) = fields(
-            tombstone,
-            ["id", "deleted_at"],
-            ["life"],
-            false,
-            at,
-            "deleted",
-        )?;
-        let tombstone = Tombstone {
-            id: id(id_value, at, "deleted.id")?,
-            deleted_at_ms: time(deleted_at, at, "deleted.deleted_at")?,
-            life: life
-                .map(|life| counted(life, at, "deleted.life"))
-                .transpose()?
-                .unwrap_or_default(),
-        };
-        if !add_tombstone(&mut deleted, tombstone) {
-            return Err(unreadable(at, "deleted.id", "repeats an earlier deletion"));
-        }
-    }
-    Ok(deleted)
-}
-
-fn write_number(out: &mut String, number: u64) {
-    out.push_str(&number.to_string());
-}
-
-/// Writes `member` and `count` unless `count` is 0 (the value an absent member reads as).
-fn write_count(out: &mut String, member: &str, count: u32) {
-    if count > 0 {
-        out.push_str(member);
-        write_number(out, u64::from(count));
-    }
-}
-
-/// Writes the deletions list (sorted by id, as the history functions keep it).
-pub(crate) fn write_deleted(out: &mut String, deleted: &[Tombstone]) {
-    out.push('[');
-    for (index, tombstone) in deleted.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"id\":");
-        write_string(out, &tombstone.id);
-        out.push_str(",\"deleted_at\":");
-        write_number(out, tombstone.deleted_at_ms);
-        write_count(out, ",\"life\":", tombstone.life);
-        out.push('}');
-    }
-    out.push(']');
-}
-
-fn write_instrument(out: &mut String, instrument: &InstrumentRef) {
-    out.push_str("{\"id\":");
-    write_string(out, &instrument.id);
-    out.push_str(",\"version\":");
-    write_number(out, u64::from(instrument.version));
-    out.push('}');
-}
-
-fn write_answers(out: &mut String, answers: &[Answer]) {
-    out.push('[');
-    for (index, answer) in answers.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"item\":");
-        write_string(out, &answer.item_id);
-        out.push_str(",\"value\":");
-        write_number(out, u64::from(answer.value));
-        out.push('}');
-    }
-    out.push(']');
-}
-
-/// The members every stored check-in and draft ends with, in this order (the object is left
-/// open).
-fn write_answered(out: &mut String, instrument: &InstrumentRef, answers: &[Answer], note: &str) {
-    out.push_str(",\"instrument\":");
-    write_instrument(out, instrument);
-    out.push_str(",\"answers\":");
-    write_answers(out, answers);
-    out.push_str(",\"note\":");
-    write_string(out, note);
-}
-
-/// Writes one entry in the current layout (see the layout comment above).
-pub(crate) fn write_entry(out: &mut String, entry: &CheckIn) {
-    out.push_str("{\"id\":");
-    write_string(out, &entry.id);
-    out.push_str(",\"completed_at\":");
-    write_number(out, entry.completed_at_ms);
-    write_answered(out, &entry.instrument, &entry.answers, &entry.note);
-    if let Some(practice) = &entry.practice {
-        out.push_str(",\"practice\":");
-        write_string(out, practice);
-    }
-    if let Some(therapist) = &entry.therapist {
-        out.push_str(",\"therapist\":");
-        write_string(out, therapist);
-    }
-    if let Some(edited_at_ms) = entry.edited_at_ms {
-        out.push_str(",\"edited_at\":");
-        write_number(out, edited_at_ms);
-    }
-    write_count(out, ",\"life\":", entry.revision.life);
-    write_count(out, ",\"edits\":", entry.revision.edits);
-    out.push('}');
-}
-
-/// Writes `entries` as a JSON list of current-layout entries.
-pub(crate) fn write_entries(out: &mut String, entries: &[CheckIn]) {
-    out.push('[');
-    for (index, entry) in entries.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        write_entry(out, entry);
-    }
-    out.push(']');
-}
-
-pub(crate) fn write_envelope_start(out: &mut String, format: &str, version: u32) {
-    out.push_str("{\"format\":");
-    write_string(out, format);
-    out.push_str(",\"version\":");
-    write_number(out, u64::from(version));
 }
 
 /// Encodes a whole history as the current envelope version, entries and deletions in the order
 /// given (the history functions keep them in completion order and sorted by id).
 pub fn encode_history(history: &History) -> String {
-    let mut out = String::with_capacity(96 + history.entries.len() * 256);
-    write_envelope_start(&mut out, HISTORY_FORMAT, CURRENT_VERSION);
-    out.push_str(",\"generation\":");
-    write_number(&mut out, history.generation);
-    out.push_str(",\"entries\":");
-    write_entries(&mut out, &history.entries);
-    out.push_str(",\"deleted\":");
-    write_deleted(&mut out, &history.deleted);
-    out.push('}');
-    out
+    write(&StoredHistoryV3 {
+        format: Cow::Borrowed(HISTORY_FORMAT),
+        version: CURRENT_VERSION,
+        generation: history.generation,
+        entries: stored::entries(&history.entries),
+        deleted: stored::deletions(&history.deleted),
+    })
 }
 
 /// Decodes a stored history of any version up to [`CURRENT_VERSION`] (older ones through the
@@ -622,10 +199,11 @@ pub fn decode_history(text_in: &str) -> Result<History, DecodeError> {
 
 /// [`decode_history`], and the version the text was written in.
 pub fn decode_history_with_version(text_in: &str) -> Result<(History, u32), DecodeError> {
-    let open = open_history(parse_text(text_in)?)?;
+    let root = parse_text(text_in)?;
+    let open = open_history(&root)?;
     let mut entries: Vec<CheckIn> = Vec::with_capacity(open.entries.len());
     let mut increasing = true;
-    for (index, value) in open.entries.into_iter().enumerate() {
+    for (index, value) in open.entries.iter().enumerate() {
         let entry = read_entry(value, open.version, index)?;
         // Ids this widget writes start with the time in fixed-width hex, so a stored history
         // usually lists them in increasing order: then one comparison with the previous entry
@@ -636,11 +214,10 @@ pub fn decode_history_with_version(text_in: &str) -> Result<(History, u32), Deco
         }
         entries.push(entry);
     }
-    let deleted = decode_deleted(&open.deleted)?;
     let history = canonical_history(History {
         generation: open.generation,
         entries,
-        deleted,
+        deleted: open.deleted,
     });
     Ok((history, open.version))
 }
@@ -652,61 +229,37 @@ pub fn decode_history_with_version(text_in: &str) -> Result<(History, u32), Deco
 /// nothing: `None` when any entry cannot be read, ids repeat, or the envelope is not a history.
 /// Never use the result to write: it may lack what the newer version keeps.
 pub fn decode_newer_history_leniently(text_in: &str) -> Option<Vec<CheckIn>> {
-    let root = parse(text_in).ok()?;
-    if root.get("format")?.as_str()? != HISTORY_FORMAT || root.get("version")?.as_u64()? == 0 {
+    let newer: NewerHistory = read(&parse(text_in).ok()?, true).ok()?;
+    if newer.format != HISTORY_FORMAT || newer.version == 0 {
         return None;
     }
-    let mut deleted: Vec<&str> = Vec::new();
-    if let Some(list) = root.get("deleted") {
-        for tombstone in list.as_array()? {
-            deleted.push(tombstone.get("id")?.as_str()?);
-        }
-    }
-    let list = root.get("entries")?.as_array()?;
-    let mut entries: Vec<CheckIn> = Vec::with_capacity(list.len());
-    for (index, value) in list.iter().enumerate() {
-        let entry = decode_entry(value, Some(index), true).ok()?;
+    let mut entries: Vec<CheckIn> = Vec::with_capacity(newer.entries.len());
+    for stored in newer.entries {
+        let entry = CheckIn::try_from(stored).ok()?;
         if entries.iter().any(|kept| kept.id == entry.id) {
             return None;
         }
         entries.push(entry);
     }
-    entries.retain(|entry| !deleted.contains(&entry.id.as_str()));
+    entries.retain(|entry| !newer.deleted.iter().any(|gone| gone.id == entry.id));
     Some(in_completion_order(entries))
 }
 
 pub fn encode_draft(draft: &Draft) -> String {
-    let mut out = String::with_capacity(256 + draft.note.len());
-    write_envelope_start(&mut out, DRAFT_FORMAT, DRAFT_VERSION);
-    out.push_str(",\"saved_at\":");
-    write_number(&mut out, draft.saved_at_ms);
-    write_answered(&mut out, &draft.instrument, &draft.answers, &draft.note);
-    out.push('}');
-    out
+    write(&StoredDraftV1::from(draft))
 }
 
 pub fn decode_draft(text_in: &str) -> Result<Draft, DecodeError> {
     let root = parse_text(text_in)?;
     probe(&root, DRAFT_FORMAT, DRAFT_VERSION)?;
-    let [_, _, saved_at, instrument, answers, note] = members(
-        &root,
-        [
-            "format",
-            "version",
-            "saved_at",
-            "instrument",
-            "answers",
-            "note",
-        ],
-        None,
-        "draft",
-    )?;
-    Ok(Draft {
-        saved_at_ms: time(saved_at, None, "saved_at")?,
-        instrument: decode_instrument(instrument, None, false)?,
-        answers: decode_answers(answers, None, false)?,
-        note: text(note, None, "note")?,
-    })
+    let draft = read::<StoredDraftV1>(&root, false)
+        .and_then(Draft::try_from)
+        // A draft is not a list of entries: no index (an answer's is not reported).
+        .map_err(|error| Unreadable {
+            entry: None,
+            ..error.named("draft")
+        })?;
+    Ok(draft)
 }
 
 #[cfg(test)]
@@ -735,6 +288,7 @@ mod duplicate_id_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::checkin::{InstrumentRef, Revision};
     use crate::domain::fixtures::{answer, builtin_v1, tombstone};
 
     fn entry(id: &str, note: &str) -> CheckIn {
@@ -883,18 +437,14 @@ mod tests {
 
     #[test]
     fn every_version_has_a_migration_and_a_frozen_fixture() {
-        for (index, migration) in MIGRATIONS.iter().enumerate() {
+        // The migrations are `From` steps in `stored.rs` (the compiler holds them to their
+        // types); here every version reads through them as the version it is.
+        for (version, text, _) in FROZEN {
             assert_eq!(
-                migration.from as usize,
-                index + 1,
-                "migrations out of order"
+                decode_history_with_version(text).map(|(_, read)| read),
+                Ok(*version)
             );
         }
-        assert_eq!(
-            MIGRATIONS.len() as u32,
-            CURRENT_VERSION - 1,
-            "every version below CURRENT_VERSION needs a migration to the next"
-        );
         for version in 1..=CURRENT_VERSION {
             let path = format!(
                 "{}/tests/fixtures/history-v{version}.json",
@@ -1028,7 +578,7 @@ mod tests {
     #[test]
     fn malformed_deletions_make_the_whole_history_unreadable() {
         let cases = [
-            (r#"{"id":"a"}"#, "deleted_at", "missing"),
+            (r#"{"id":"a"}"#, "deleted.deleted_at", "missing"),
             (
                 r#"{"id":"","deleted_at":1}"#,
                 "deleted.id",

@@ -26,6 +26,7 @@ mod review_findings;
 pub mod scoring;
 pub mod settings;
 pub mod skeleton;
+mod stored;
 pub mod stored_reader;
 pub mod summary;
 pub mod tenths;

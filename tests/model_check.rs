@@ -25,7 +25,7 @@ use alliance_checkin::domain::backup::{export_backup, read_import};
 use alliance_checkin::domain::checkin::{CheckIn, InstrumentRef, Revision};
 use alliance_checkin::domain::codec::decode_history;
 use alliance_checkin::domain::history_engine::{
-    EntryStatus, HistoryEngine, HistoryNotice, Keys, Snapshot, StorageError, StorageOp,
+    EntryStatus, HistoryEngine, Keys, Snapshot, StorageError, StorageOp,
 };
 use alliance_checkin::domain::scoring::Answer;
 use alliance_checkin::domain::stored_reader::StoredReader;
@@ -462,12 +462,6 @@ impl World {
                 // "Delete everything" always runs at once, and is retried until it lands.
                 for _ in 0..4 {
                     self.sync(tab);
-                    // A page that waits for the reader loads it and syncs again.
-                    if self.tabs[tab].engine.last_problem()
-                        == Some(&HistoryNotice::ReaderUnavailable)
-                    {
-                        self.tabs[tab].has_reader = true;
-                    }
                     if self.tabs[tab].engine.last_problem().is_none() {
                         break;
                     }

@@ -44,7 +44,44 @@ impl Default for StoredReader {
 /// a draft, not data set aside): the page loads the reader before it shows a widget then.
 /// Errs towards yes; a key of another app never counts.
 pub fn may_need_reader(key: &str) -> bool {
-    key.starts_with("alliance-checkin:")
-        && (key.contains(":history") || key.contains(":draft"))
-        && !key.contains(":unreadable:")
+    // `alliance-checkin:<namespace>:<what>`; a namespace holds no `:` (and may be named
+    // `history`, `draft` or `unreadable`).
+    key.strip_prefix("alliance-checkin:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(_, what)| {
+            (what.starts_with("history") || what.starts_with("draft"))
+                && !what.contains(":unreadable:")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::history_engine::Keys;
+
+    #[test]
+    fn the_history_and_drafts_of_any_namespace_need_the_reader_and_nothing_else_does() {
+        for namespace in ["default", "unreadable", "history", "draft", "a-1"] {
+            let keys = Keys::new(namespace);
+            for key in [
+                keys.history(),
+                keys.history_beside_newer(2),
+                keys.draft("19aa-0001"),
+                keys.legacy_draft(),
+            ] {
+                assert!(may_need_reader(&key), "{key}");
+            }
+            for key in [
+                format!("{}:unreadable:0123456789abcdef", keys.history()),
+                format!("{}:unreadable:0123456789abcdef", keys.draft("x")),
+                keys.erased(),
+                keys.language(),
+                keys.keep_history(),
+                keys.last_backup(),
+            ] {
+                assert!(!may_need_reader(&key), "{key}");
+            }
+        }
+        assert!(!may_need_reader("another-app:default:history"));
+    }
 }

@@ -31,10 +31,9 @@ pub struct HistoryHandle {
     notices: RwSignal<Vec<Notice>>,
     /// Runs when the client deleted everything in another tab (the page clears its own state).
     on_erased_elsewhere: StoredValue<Option<Callback<()>>>,
-    /// What to run once the syncs that waited for the stored data's reader are done.
+    /// What to run once the syncs that waited for the stored data's reader are done: not
+    /// empty exactly while the reader is being loaded.
     waiting: StoredValue<Vec<Done>, LocalStorage>,
-    /// Whether the reader is being loaded.
-    loading: StoredValue<bool>,
 }
 
 impl HistoryHandle {
@@ -46,7 +45,6 @@ impl HistoryHandle {
             notices,
             on_erased_elsewhere: StoredValue::new(None),
             waiting: StoredValue::new_local(Vec::new()),
-            loading: StoredValue::new(false),
         };
         mark("aci-history-read-start");
         handle.sync_now(Box::new(|_| {}));
@@ -157,8 +155,11 @@ impl HistoryHandle {
             return;
         };
         if waits {
+            let loading = self.waiting.with_value(|waiting| !waiting.is_empty());
             self.waiting.update_value(|waiting| waiting.push(done));
-            self.load_reader();
+            if !loading {
+                self.load_reader();
+            }
         } else {
             self.finish_sync(notices, done);
         }
@@ -167,10 +168,6 @@ impl HistoryHandle {
     /// Loads the stored data's reader, then syncs again; or, if it cannot be had, says so and
     /// runs what waited (the intents stay for the next sync, which tries again).
     fn load_reader(&self) {
-        if self.loading.get_value() {
-            return;
-        }
-        self.loading.set_value(true);
         let handle = *self;
         leptos::task::spawn_local(async move {
             let loaded = stored_reader().await;
@@ -178,7 +175,6 @@ impl HistoryHandle {
             if handle.engine.is_disposed() {
                 return;
             }
-            handle.loading.set_value(false);
             let waited = handle.waiting.try_update_value(std::mem::take);
             let done: Done = Box::new(move |engine| {
                 for done in waited.into_iter().flatten() {
@@ -186,6 +182,12 @@ impl HistoryHandle {
                 }
             });
             if loaded.is_ok() {
+                // What said the check-ins cannot be read yet no longer holds.
+                handle.notices.update(|shown| {
+                    shown.retain(|notice| {
+                        !matches!(notice, Notice::ReaderUnavailable | Notice::ReaderGone)
+                    })
+                });
                 with_exclusive_lock(&handle.lock_name(), move || handle.sync_now(done));
             } else {
                 let notices = handle.engine.try_update_value(|engine| {

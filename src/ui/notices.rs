@@ -11,6 +11,7 @@ use crate::domain::history_engine::HistoryNotice;
 use crate::domain::settings::SettingProblem;
 use crate::domain::text::Text;
 use crate::ui::app::WidgetContext;
+use crate::ui::parts::{part_gone, reload_button};
 use crate::ui::reactive;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,6 +34,8 @@ pub enum Notice {
     SettingNotKept,
     /// The check-ins on the device cannot be read until the part that reads them is loaded.
     ReaderUnavailable,
+    /// The same, because a new version went live while the page was open: shown with Reload.
+    ReaderGone,
 }
 
 impl Notice {
@@ -50,7 +53,7 @@ impl Notice {
             Notice::DeletedEverything => text.deleted_all,
             Notice::ErasedElsewhere => text.erased_elsewhere,
             Notice::CorrectionOfDeleted => text.correction_of_deleted,
-            Notice::ReaderUnavailable => text.reader_unavailable,
+            Notice::ReaderUnavailable | Notice::ReaderGone => text.reader_unavailable,
         }
     }
 
@@ -62,6 +65,8 @@ impl Notice {
             HistoryNotice::ErasedElsewhere => Notice::ErasedElsewhere,
             HistoryNotice::WriteFailed(error) => Notice::of_storage_error(error),
             HistoryNotice::CorrectionOfDeleted => Notice::CorrectionOfDeleted,
+            // A new version went live while the page was open: only a reload gets its reader.
+            HistoryNotice::ReaderUnavailable if part_gone() => Notice::ReaderGone,
             HistoryNotice::ReaderUnavailable => Notice::ReaderUnavailable,
         }
     }
@@ -96,7 +101,10 @@ pub fn Notices(
                 notices
                     .get()
                     .into_iter()
-                    .map(|notice| view! { <p class="aci-notice">{notice.message(text)}</p> })
+                    .map(|notice| {
+                        let reload = (notice == Notice::ReaderGone).then(|| reload_button(text));
+                        view! { <p class="aci-notice">{notice.message(text)}" "{reload}</p> }
+                    })
                     .map(IntoAny::into_any)
                     .collect_view()
                     .into_any()

@@ -191,10 +191,7 @@ pub fn part_or_notice(part: Result<AnyView, PartUnavailable>, text: &'static Tex
         Ok(view) => view,
         Err(PartUnavailable) if part_gone() => view! {
             <p class="aci-notice aci-notice--error" role="alert">
-                {text.part_updated}" "
-                <button type="button" class="aci-button" on:click=|_| {
-                    let _ = window().location().reload();
-                }>{text.part_reload}</button>
+                {text.part_updated}" "{reload_button(text)}
             </p>
         }
         .into_any(),
@@ -205,9 +202,18 @@ pub fn part_or_notice(part: Result<AnyView, PartUnavailable>, text: &'static Tex
     }
 }
 
+/// The button that reloads the page, after a new version went live while it was open.
+pub fn reload_button(text: &'static Text) -> impl IntoView {
+    view! {
+        <button type="button" class="aci-button" on:click=|_| {
+            let _ = window().location().reload();
+        }>{text.part_reload}</button>
+    }
+}
+
 /// Whether a part's request was answered without the part (`aciPartGone`, set by the parts'
 /// JS module, .ci/split-wasm.mjs): a 404, or a host's page for any missing name.
-fn part_gone() -> bool {
+pub fn part_gone() -> bool {
     js_sys::Reflect::get(&js_sys::global(), &"aciPartGone".into())
         .is_ok_and(|gone| gone.is_truthy())
 }

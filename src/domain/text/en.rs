@@ -119,7 +119,7 @@ pub const ENGLISH: Text = Text {
     deleted_all: "Everything this check-in kept on this device has been deleted.",
     erased_elsewhere: "Everything this check-in kept on this device was deleted in another tab or window, so it is gone here too.",
     correction_of_deleted: "That check-in was deleted in another tab or window, so your correction was not kept.",
-    reader_unavailable: "Check-ins saved earlier on this device cannot be read yet: part of the check-in could not be loaded. They are kept as they are, and nothing new is saved until they can be read. Connect to the internet and try again.",
+    reader_unavailable: "Check-ins saved earlier on this device cannot be read yet, because part of the check-in could not be loaded. They are kept as they are, and nothing new is saved until they can be read.",
     import_stayed_deleted: "{count} of them you had deleted on this device, so they stay deleted.",
     import_removed_here: "The backup also says you deleted {count} that were on this device, so they are deleted here too.",
     import_too_large: "This file is too large to be a backup of this check-in, so nothing was changed.",

@@ -119,7 +119,7 @@ pub const SPANISH: Text = Text {
     deleted_all: "Se eliminó todo lo que esta herramienta guardaba en este dispositivo.",
     erased_elsewhere: "Todo lo que esta herramienta guardaba en este dispositivo se eliminó en otra pestaña o ventana, así que aquí también ha desaparecido.",
     correction_of_deleted: "Esa valoración se eliminó en otra pestaña o ventana, así que tu corrección no se guardó.",
-    reader_unavailable: "Aún no se pueden leer las valoraciones guardadas antes en este dispositivo: una parte de la herramienta no se pudo cargar. Se conservan tal como están, y no se guarda nada nuevo hasta que puedan leerse. Conéctate a internet y vuelve a intentarlo.",
+    reader_unavailable: "Aún no se pueden leer las valoraciones guardadas antes en este dispositivo, porque una parte de la herramienta no se pudo cargar. Se conservan tal como están, y no se guarda nada nuevo hasta que puedan leerse.",
     import_stayed_deleted: "Habías eliminado {count} de ellas en este dispositivo, así que siguen eliminadas.",
     import_removed_here: "La copia de seguridad también indica que eliminaste {count} que estaban en este dispositivo, así que aquí también se han eliminado.",
     import_too_large: "Este archivo es demasiado grande para ser una copia de seguridad de esta herramienta, así que no se cambió nada.",

@@ -17,10 +17,14 @@ impl Widget {
 }
 
 /// Run once before the first `mount`: loads what a returning visitor's widgets need to read
-/// the device's check-ins and drafts (see `alliance_checkin::prepare`).
+/// the device's check-ins and drafts (see `alliance_checkin::prepare`), then calls `done`.
+/// (A callback, not an `async` export: wasm-bindgen's promise glue cost 0.6 KB brotli.)
 #[wasm_bindgen]
-pub async fn prepare() {
-    alliance_checkin::prepare().await;
+pub fn prepare(done: js_sys::Function) {
+    leptos::task::spawn_local(async move {
+        alliance_checkin::prepare().await;
+        let _ = done.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    });
 }
 
 /// Mounts a widget into `container`, with settings read from `host`, and from the

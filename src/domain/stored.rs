@@ -14,7 +14,8 @@
 //! does not name (for a newer version's history, read only to be shown). Errors are
 //! [`Unreadable`]: static texts, the member's path made from the static field names.
 //!
-//! Writing: `serde_json`, whose string escaping is the one `json.rs`'s `write_string` copied (a
+//! Writing: the same types over borrowed text (`S = &str`: nothing is copied to be written),
+//! through `serde_json`, whose string escaping is the one `json.rs`'s `write_string` copied (a
 //! property test holds them equal), so every stored byte is as before.
 
 use std::borrow::Cow;
@@ -58,20 +59,20 @@ pub(crate) struct StoredHistoryV2<E> {
 /// History version 3: version 2 and the generation ("delete everything" count), written first.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredHistoryV3<E> {
+pub(crate) struct StoredHistoryV3<E, D = StoredDeletion> {
     pub format: Cow<'static, str>,
     pub version: u32,
     pub generation: u64,
     pub entries: Vec<E>,
-    pub deleted: Vec<StoredDeletion>,
+    pub deleted: Vec<D>,
 }
 
 /// A deletion (history versions 2 and 3, backup version 2). `life` came with version 3, but
 /// version 2's reader already accepted it (one reader served both), so it still does.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredDeletion {
-    pub id: String,
+pub(crate) struct StoredDeletion<S = String> {
+    pub id: S,
     pub deleted_at: u64,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub life: u64,
@@ -79,15 +80,15 @@ pub(crate) struct StoredDeletion {
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredInstrument {
-    pub id: String,
+pub(crate) struct StoredInstrument<S = String> {
+    pub id: S,
     pub version: u32,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredAnswer {
-    pub item: String,
+pub(crate) struct StoredAnswer<S = String> {
+    pub item: S,
     pub value: u16,
 }
 
@@ -124,16 +125,16 @@ pub(crate) struct StoredEntryV2 {
 /// revision's counts, each left out when 0.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredEntryV3 {
-    pub id: String,
+pub(crate) struct StoredEntryV3<S = String> {
+    pub id: S,
     pub completed_at: u64,
-    pub instrument: StoredInstrument,
-    pub answers: Vec<StoredAnswer>,
-    pub note: String,
+    pub instrument: StoredInstrument<S>,
+    pub answers: Vec<StoredAnswer<S>>,
+    pub note: S,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub practice: Option<String>,
+    pub practice: Option<S>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub therapist: Option<String>,
+    pub therapist: Option<S>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_at: Option<u64>,
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -145,13 +146,13 @@ pub(crate) struct StoredEntryV3 {
 /// Draft version 1.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredDraftV1 {
+pub(crate) struct StoredDraftV1<S = String> {
     pub format: Cow<'static, str>,
     pub version: u32,
     pub saved_at: u64,
-    pub instrument: StoredInstrument,
-    pub answers: Vec<StoredAnswer>,
-    pub note: String,
+    pub instrument: StoredInstrument<S>,
+    pub answers: Vec<StoredAnswer<S>>,
+    pub note: S,
 }
 
 /// Backup version 1 (entries in history layout 2).
@@ -167,12 +168,12 @@ pub(crate) struct StoredBackupV1<E> {
 /// Backup version 2 (entries in history layout 3) and the deletions.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StoredBackupV2<E> {
+pub(crate) struct StoredBackupV2<E, D = StoredDeletion> {
     pub format: Cow<'static, str>,
     pub version: u32,
     pub exported_at: u64,
     pub entries: Vec<E>,
-    pub deleted: Vec<StoredDeletion>,
+    pub deleted: Vec<D>,
 }
 
 /// What this version reads of a newer version's history (leniently: other members skipped).
@@ -325,11 +326,11 @@ fn answers(stored: Vec<StoredAnswer>) -> Result<Vec<Answer>, Unreadable> {
         .collect())
 }
 
-fn stored_answers(answers: &[Answer]) -> Vec<StoredAnswer> {
+fn stored_answers(answers: &[Answer]) -> Vec<StoredAnswer<&str>> {
     answers
         .iter()
         .map(|answer| StoredAnswer {
-            item: answer.item_id.clone(),
+            item: answer.item_id.as_str(),
             value: answer.value,
         })
         .collect()
@@ -344,10 +345,10 @@ impl From<StoredInstrument> for InstrumentRef {
     }
 }
 
-impl From<&InstrumentRef> for StoredInstrument {
-    fn from(instrument: &InstrumentRef) -> Self {
+impl<'a> From<&'a InstrumentRef> for StoredInstrument<&'a str> {
+    fn from(instrument: &'a InstrumentRef) -> Self {
         StoredInstrument {
-            id: instrument.id.clone(),
+            id: instrument.id.as_str(),
             version: instrument.version,
         }
     }
@@ -381,16 +382,16 @@ impl TryFrom<StoredEntryV3> for CheckIn {
     }
 }
 
-impl From<&CheckIn> for StoredEntryV3 {
-    fn from(entry: &CheckIn) -> Self {
+impl<'a> From<&'a CheckIn> for StoredEntryV3<&'a str> {
+    fn from(entry: &'a CheckIn) -> Self {
         StoredEntryV3 {
-            id: entry.id.clone(),
+            id: entry.id.as_str(),
             completed_at: entry.completed_at_ms,
             instrument: (&entry.instrument).into(),
             answers: stored_answers(&entry.answers),
-            note: entry.note.clone(),
-            practice: entry.practice.clone(),
-            therapist: entry.therapist.clone(),
+            note: entry.note.as_str(),
+            practice: entry.practice.as_deref(),
+            therapist: entry.therapist.as_deref(),
             edited_at: entry.edited_at_ms,
             life: entry.revision.life.into(),
             edits: entry.revision.edits.into(),
@@ -410,10 +411,10 @@ impl TryFrom<StoredDeletion> for Tombstone {
     }
 }
 
-impl From<&Tombstone> for StoredDeletion {
-    fn from(tombstone: &Tombstone) -> Self {
+impl<'a> From<&'a Tombstone> for StoredDeletion<&'a str> {
+    fn from(tombstone: &'a Tombstone) -> Self {
         StoredDeletion {
-            id: tombstone.id.clone(),
+            id: tombstone.id.as_str(),
             deleted_at: tombstone.deleted_at_ms,
             life: tombstone.life.into(),
         }
@@ -433,26 +434,26 @@ impl TryFrom<StoredDraftV1> for Draft {
     }
 }
 
-impl From<&Draft> for StoredDraftV1 {
-    fn from(draft: &Draft) -> Self {
+impl<'a> From<&'a Draft> for StoredDraftV1<&'a str> {
+    fn from(draft: &'a Draft) -> Self {
         StoredDraftV1 {
             format: Cow::Borrowed(super::codec::DRAFT_FORMAT),
             version: super::codec::DRAFT_VERSION,
             saved_at: draft.saved_at_ms,
             instrument: (&draft.instrument).into(),
             answers: stored_answers(&draft.answers),
-            note: draft.note.clone(),
+            note: draft.note.as_str(),
         }
     }
 }
 
 /// The entries as the current layout writes them.
-pub(crate) fn entries(entries: &[CheckIn]) -> Vec<StoredEntryV3> {
+pub(crate) fn entries(entries: &[CheckIn]) -> Vec<StoredEntryV3<&str>> {
     entries.iter().map(Into::into).collect()
 }
 
 /// The deletions as the current layout writes them.
-pub(crate) fn deletions(deleted: &[Tombstone]) -> Vec<StoredDeletion> {
+pub(crate) fn deletions(deleted: &[Tombstone]) -> Vec<StoredDeletion<&str>> {
     deleted.iter().map(Into::into).collect()
 }
 
@@ -481,10 +482,11 @@ pub(crate) fn read_entry(value: &Json, layout: u32, index: usize) -> Result<Chec
         .map_err(|error| error.named("entry").at_entry(index))
 }
 
-/// Writes `value` as compact JSON. Our types cannot fail to serialize (no map has keys that are
-/// not text); were one to, the result would be empty text, which no reader accepts.
+/// Writes `value` as compact JSON. These types cannot fail to serialize (structs, text, whole
+/// numbers; no map, no custom `Serialize`). Were one to, the page stops before it writes: an
+/// empty default written over the device's history would lose it.
 pub(crate) fn write<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    serde_json::to_string(value).expect("the stored types always serialize")
 }
 
 // Reading: a serde Deserializer over json.rs's tree.

@@ -21,7 +21,7 @@ const started = import('./@GLUE@').then(async (glue) => {
   await glue.default({ module_or_path: new URL('@WASM@', here) });
   // A device that holds check-ins or drafts: their reader (a part of its own) is loaded now,
   // while the first screen shows, so every widget starts with them.
-  await glue.prepare();
+  await new Promise((resolve) => glue.prepare(resolve));
   return glue.mount;
 });
 started.catch(() => {}); // reported by each widget that waits for it

@@ -40,6 +40,15 @@ pub struct Keys {
 /// What marks a key holding data set aside because it could not be read.
 const UNREADABLE_MARK: &str = ":unreadable:";
 
+/// Whether `key_rest` (a key past its namespace) holds [`UNREADABLE_MARK`]. Compared window by
+/// window: `str::contains` links a substring searcher of 1 KB into the first visit.
+pub(crate) fn marks_set_aside(key_rest: &str) -> bool {
+    key_rest
+        .as_bytes()
+        .windows(UNREADABLE_MARK.len())
+        .any(|window| window == UNREADABLE_MARK.as_bytes())
+}
+
 impl Keys {
     pub fn new(namespace: &str) -> Self {
         Keys {
@@ -126,7 +135,7 @@ impl Keys {
     pub fn is_set_aside(&self, key: &str) -> bool {
         // After the namespace: a namespace may itself be named `unreadable`.
         key.strip_prefix(self.prefix.as_str())
-            .is_some_and(|rest| rest.starts_with(':') && rest.contains(UNREADABLE_MARK))
+            .is_some_and(|rest| rest.starts_with(':') && marks_set_aside(rest))
     }
 
     /// The key to set `of_key`'s unreadable `text` aside under, named by a digest of the text,

@@ -9,6 +9,7 @@ use super::checkin::{CheckIn, History};
 use super::codec::DecodeError;
 use super::codec::{decode_draft, decode_history_with_version, decode_newer_history_leniently};
 use super::draft::Draft;
+use super::history_engine::marks_set_aside;
 
 /// The readers of the stored formats (see the module comment).
 #[derive(Clone, Copy, Debug)]
@@ -49,8 +50,7 @@ pub fn may_need_reader(key: &str) -> bool {
     key.strip_prefix("alliance-checkin:")
         .and_then(|rest| rest.split_once(':'))
         .is_some_and(|(_, what)| {
-            (what.starts_with("history") || what.starts_with("draft"))
-                && !what.contains(":unreadable:")
+            (what.starts_with("history") || what.starts_with("draft")) && !marks_set_aside(what)
         })
 }
 

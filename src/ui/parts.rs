@@ -16,6 +16,8 @@
 
 #[cfg(aci_lazy)]
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -107,15 +109,18 @@ pub fn stored_reader_if_loaded() -> Option<StoredReader> {
     loaded
 }
 
-/// The readers of stored data, loaded the first time they are asked for.
-pub async fn stored_reader() -> Result<StoredReader, PartUnavailable> {
-    if let Some(reader) = stored_reader_if_loaded() {
-        return Ok(reader);
-    }
-    let reader = stored_reader_part().await?;
-    #[cfg(aci_lazy)]
-    STORED_READER.set(Some(reader));
-    Ok(reader)
+/// The readers of stored data, loaded the first time they are asked for. (Boxed: the part's
+/// loader is one state machine, not one inlined into each of the four places that await it.)
+pub fn stored_reader() -> Pin<Box<dyn Future<Output = Result<StoredReader, PartUnavailable>>>> {
+    Box::pin(async {
+        if let Some(reader) = stored_reader_if_loaded() {
+            return Ok(reader);
+        }
+        let reader = stored_reader_part().await?;
+        #[cfg(aci_lazy)]
+        STORED_READER.set(Some(reader));
+        Ok(reader)
+    })
 }
 
 /// Fetches the readers of stored data in the background, once per page, after this page saved

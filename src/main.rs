@@ -21,7 +21,8 @@ impl Widget {
 /// (A callback, not an `async` export: wasm-bindgen's promise glue cost 0.6 KB brotli.)
 #[wasm_bindgen]
 pub fn prepare(done: js_sys::Function) {
-    leptos::task::spawn_local(async move {
+    // wasm-bindgen-futures' executor: Leptos's is set up only by the first mount.
+    wasm_bindgen_futures::spawn_local(async move {
         alliance_checkin::prepare().await;
         let _ = done.call0(&wasm_bindgen::JsValue::UNDEFINED);
     });

@@ -274,10 +274,12 @@ impl World {
         if plan.waits_for_reader() {
             self.waits += 1;
         } else {
+            // Whatever the client did to it since (in another tab, through a backup) came later.
             for id in std::mem::take(&mut self.tabs[tab].unresolved_saves) {
                 self.oracle
                     .acts
-                    .insert(id, (Last::Saved, self.oracle.erasures));
+                    .entry(id)
+                    .or_insert((Last::Saved, self.oracle.erasures));
             }
         }
         self.tabs[tab].in_flight = Some(plan);

@@ -274,12 +274,14 @@ impl World {
         if plan.waits_for_reader() {
             self.waits += 1;
         } else {
-            // Whatever the client did to it since (in another tab, through a backup) came later.
+            // A deletion since (in another tab, of a copy a backup carried there) came later
+            // and stands; anything else it went through counts from now, as the save does.
             for id in std::mem::take(&mut self.tabs[tab].unresolved_saves) {
-                self.oracle
-                    .acts
-                    .entry(id)
-                    .or_insert((Last::Saved, self.oracle.erasures));
+                let era = self.oracle.erasures;
+                let act = self.oracle.acts.entry(id).or_insert((Last::Saved, era));
+                if act.0 != Last::Deleted {
+                    *act = (Last::Saved, era);
+                }
             }
         }
         self.tabs[tab].in_flight = Some(plan);

@@ -25,7 +25,7 @@ use alliance_checkin::domain::backup::{export_backup, read_import};
 use alliance_checkin::domain::checkin::{CheckIn, InstrumentRef, Revision};
 use alliance_checkin::domain::codec::decode_history;
 use alliance_checkin::domain::history_engine::{
-    EntryStatus, HistoryEngine, Keys, Snapshot, StorageError, StorageOp,
+    EntryStatus, HistoryEngine, HistoryNotice, Keys, Snapshot, StorageError, StorageOp,
 };
 use alliance_checkin::domain::scoring::Answer;
 use alliance_checkin::domain::stored_reader::StoredReader;
@@ -121,6 +121,11 @@ struct Oracle {
     /// Per id, the life the client's last undo brought it back in: a tab that deletes an
     /// older copy had not seen the undo (a stale write hid it), so either outcome is right.
     undone_life: BTreeMap<String, u32>,
+    /// Per tab, the ids it saved, deleted, brought back or corrected while its plans waited for
+    /// the reader: such a change is pending for as long as the wait lasts, and another tab's
+    /// act on one of them (a backup carries a pending check-in there) races with it like a
+    /// lockless write: either outcome is right.
+    waiting: BTreeMap<usize, Vec<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -319,6 +324,8 @@ impl World {
         // A write that failed is tried again later: what it deletes or brings back still races.
         if self.tabs[tab].engine.last_problem().is_none() {
             self.oracle.pending.remove(&tab);
+            // What waited for the reader has landed too.
+            self.oracle.waiting.remove(&tab);
         }
         // A restore counts once it has landed (the client is shown its report then).
         // Each plan carries out the oldest restore asked for; it lands, or fails and is gone.
@@ -328,6 +335,7 @@ impl World {
         let landed = self.tabs[tab].engine.take_import_report().is_some();
         if let Some((ids, era)) = request.filter(|_| landed) {
             for id in ids {
+                self.race_with_waiting(tab, &id);
                 let deleted_or_later = match self.oracle.acts.get(&id) {
                     Some((Last::Deleted, erasures)) => *erasures >= era,
                     Some((_, erasures)) => *erasures > era,
@@ -366,6 +374,30 @@ impl World {
         }
     }
 
+    /// `tab` acts on `id`: if another tab's change to it waits for the reader, the two race.
+    fn race_with_waiting(&mut self, tab: usize, id: &str) {
+        let pending_elsewhere = self
+            .oracle
+            .waiting
+            .iter()
+            .any(|(other, ids)| *other != tab && ids.iter().any(|pending| pending == id));
+        if pending_elsewhere {
+            self.oracle.ambiguous.push(id.to_owned());
+        }
+    }
+
+    /// Notes `id` as changed by `tab` while its plans wait for the reader (see the oracle).
+    fn note_if_waiting(&mut self, tab: usize, id: String) {
+        let waits = self.tabs[tab]
+            .in_flight
+            .as_ref()
+            .is_some_and(|plan| plan.waits_for_reader())
+            || self.tabs[tab].engine.last_problem() == Some(&HistoryNotice::ReaderUnavailable);
+        if waits {
+            self.oracle.waiting.entry(tab).or_default().push(id);
+        }
+    }
+
     fn visible(&self, tab: usize) -> Vec<CheckIn> {
         self.tabs[tab].engine.history()
     }
@@ -400,6 +432,7 @@ impl World {
                     self.tabs[tab].unresolved_saves.push(id.clone());
                 }
                 self.act(tab);
+                self.note_if_waiting(tab, id.clone());
                 // Told "Saved" only when the write has landed (with a lock, now).
                 if self.locks && self.tabs[tab].engine.status(&id) == EntryStatus::Saved {
                     self.oracle.reported_saved.insert(id, self.oracle.erasures);
@@ -416,8 +449,11 @@ impl World {
                 }
                 entry.note.push('*');
                 entry.edited_at_ms = Some(self.clock(tab));
+                let id = entry.id.clone();
+                self.race_with_waiting(tab, &id);
                 self.tabs[tab].engine.correct(entry);
                 self.act(tab);
+                self.note_if_waiting(tab, id);
             }
             Step::Delete { tab, pick } => {
                 let shown = self.visible(tab);
@@ -441,12 +477,14 @@ impl World {
                     // page writes nothing, so a backup that holds it may bring it back.
                     self.oracle.ambiguous.push(entry.id.clone());
                 }
+                self.race_with_waiting(tab, &entry.id);
                 self.tabs[tab].engine.delete(&entry, now);
                 self.tabs[tab].last_deleted = was_kept.then(|| entry.clone());
                 self.oracle
                     .acts
                     .insert(entry.id.clone(), (Last::Deleted, self.oracle.erasures));
                 self.act_on(tab, Some(&entry.id));
+                self.note_if_waiting(tab, entry.id);
             }
             Step::Undo { tab } => {
                 if let Some(entry) = self.tabs[tab].last_deleted.take() {
@@ -457,8 +495,10 @@ impl World {
                     self.oracle
                         .undone_life
                         .insert(id.clone(), entry.revision.life + 1);
+                    self.race_with_waiting(tab, &id);
                     self.tabs[tab].engine.undo_delete(entry, true);
                     self.act_on(tab, Some(&id));
+                    self.note_if_waiting(tab, id);
                 }
             }
             Step::EraseAll { tab } => {
@@ -480,6 +520,10 @@ impl World {
                 }
             }
             Step::TakeBackup { tab } => {
+                // A copy of a check-in another tab's waiting change concerns races with it.
+                for entry in self.tabs[tab].engine.everything() {
+                    self.race_with_waiting(tab, &entry.id);
+                }
                 let engine = &self.tabs[tab].engine;
                 let text = export_backup(&engine.everything(), &engine.deletions(), self.now_ms);
                 self.oracle.backups.push(text);

@@ -449,8 +449,6 @@ pub struct HistoryEngine {
     synced_once: bool,
     /// The main key's text as this page last wrote or read it.
     remembered: Option<Remembered>,
-    /// Whether a plan waited for the reader since the client's changes were last resolved.
-    waited: bool,
 }
 
 /// How one history key of the snapshot read.
@@ -503,7 +501,6 @@ impl HistoryEngine {
             last_problem: None,
             synced_once: false,
             remembered: None,
-            waited: false,
         }
     }
 
@@ -755,8 +752,8 @@ impl HistoryEngine {
                 .iter()
                 .any(|(key, _)| self.keys.is_beside_newer(key));
         let main_read = match main_text.map(|text| self.read_main(text, reader)) {
-            Some(None) => return self.wait(),
-            _ if beside_unread => return self.wait(),
+            Some(None) => return Plan::waiting(),
+            _ if beside_unread => return Plan::waiting(),
             read => read.flatten(),
         };
         let main_generation = match &main_read {
@@ -896,7 +893,6 @@ impl HistoryEngine {
         } else {
             merge_histories(stored.clone(), &self.intents)
         };
-        self.waited = false;
         for (_, change) in std::mem::take(&mut self.fresh) {
             match change.resolve(&view) {
                 Some(record) => {
@@ -989,11 +985,6 @@ impl HistoryEngine {
         }
     }
 
-    fn wait(&mut self) -> Plan {
-        self.waited = true;
-        Plan::waiting()
-    }
-
     /// How the main key's `text` reads: what this page remembers of it, else the reader's
     /// reading (remembered from now on); `None` without the reader.
     fn read_main(&mut self, text: &str, reader: Option<&StoredReader>) -> Option<KeyRead> {
@@ -1072,24 +1063,11 @@ impl HistoryEngine {
         self.ended.clear();
         // A correction or undo made before the erasure must not bring a check-in back into the
         // new generation; a check-in saved since stays, and so does a deletion (it can only
-        // remove, for instance a check-in a restore has just brought back). If this page waited
-        // for the reader since those changes were made, the erasure and whatever followed it (a
-        // restore, an undo) may be later than them: only what concerns a check-in saved in
-        // this page meanwhile stays (its saves, and its deletion, correction or undo).
-        let waited = self.waited;
-        let mut saved_here: Vec<String> = Vec::new();
+        // remove, for instance a check-in a restore has just brought back). A page that waited
+        // for the reader may hold such changes for longer; what another tab did meanwhile to the
+        // same check-in races with them, as a write without Web Locks does.
         self.fresh.retain(|(made_in, change)| {
-            let own = saved_here.iter().any(|id| id == change.id());
-            if let Change::Save(entry) = change {
-                saved_here.push(entry.id.clone());
-            }
-            *made_in >= seen
-                || matches!(change, Change::Save(_))
-                || if waited {
-                    own
-                } else {
-                    matches!(change, Change::Delete(..))
-                }
+            *made_in >= seen || matches!(change, Change::Save(_) | Change::Delete(..))
         });
         if self.synced_once {
             self.notice(HistoryNotice::ErasedElsewhere);
@@ -1245,7 +1223,6 @@ impl HistoryEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::backup::{export_backup, read_import};
     use crate::domain::codec::{decode_history, encode_history};
     use crate::domain::fixtures::{builtin_check_in, history, Device};
 
@@ -1311,39 +1288,6 @@ mod tests {
         assert!(!device.sync_reading_with(&mut first_visit, NOW, None));
         assert!(first_visit.last_problem().is_none());
         assert!(!device.0.contains_key(&keys().history()));
-    }
-
-    #[test]
-    fn a_deletion_or_undo_made_while_waiting_for_the_reader_is_void_across_an_erasure() {
-        for restored in [true, false] {
-            let mut device = Device::default();
-            let mut waiting = HistoryEngine::new(keys(), true);
-            waiting.save(builtin_check_in("a", NOW - 50, [70; 4]));
-            device.sync_reading_with(&mut waiting, NOW, None);
-            let shown = waiting.history()[0].clone();
-            // Another tab deletes everything, then (or not) restores a backup holding "a", and
-            // saves "b".
-            let mut other = HistoryEngine::new(keys(), true);
-            device.sync(&mut other, NOW);
-            other.erase_everything();
-            device.sync(&mut other, NOW);
-            if restored {
-                let backup = export_backup(std::slice::from_ref(&shown), &[], NOW);
-                other.import(read_import(&backup).unwrap());
-                device.sync(&mut other, NOW);
-            }
-            other.save(builtin_check_in("b", NOW - 10, [80; 4]));
-            device.sync(&mut other, NOW);
-            // This page, which cannot read the other tab's write yet, deletes "a" and undoes it.
-            waiting.delete(&shown, NOW);
-            assert!(device.sync_reading_with(&mut waiting, NOW, None));
-            waiting.undo_delete(shown.clone(), true);
-            assert!(device.sync_reading_with(&mut waiting, NOW, None));
-            device.sync(&mut waiting, NOW);
-            // Restored, it stays; erased, the undo does not bring it back.
-            let expected: &[&str] = if restored { &["a", "b"] } else { &["b"] };
-            assert_eq!(device.main_ids(&keys()), expected, "restored: {restored}");
-        }
     }
 
     #[test]

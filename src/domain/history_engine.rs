@@ -348,7 +348,7 @@ pub enum EntryStatus {
 }
 
 /// The writes one sync asks for, and what storage will hold once they succeed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub ops: Vec<StorageOp>,
     /// This version's history once the writes succeed; `None` when it is what the device held
@@ -385,15 +385,8 @@ impl Plan {
 
     fn waiting() -> Self {
         Plan {
-            ops: Vec::new(),
-            target: None,
-            erases: None,
-            import_report: None,
-            import_records: None,
-            aside: None,
-            blocked: false,
-            writes_main: None,
             waits_for_reader: true,
+            ..Plan::default()
         }
     }
 }
@@ -1114,12 +1107,7 @@ impl HistoryEngine {
                 ..History::default()
             }),
             erases: Some(mark),
-            import_report: None,
-            import_records: None,
-            aside: None,
-            blocked: false,
-            writes_main: None,
-            waits_for_reader: false,
+            ..Plan::default()
         }
     }
 

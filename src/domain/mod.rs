@@ -23,6 +23,8 @@ pub mod reminders;
 pub mod report;
 #[cfg(test)]
 mod review_findings;
+#[cfg(test)]
+mod review_reader;
 pub mod scoring;
 pub mod settings;
 pub mod skeleton;

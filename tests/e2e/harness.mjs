@@ -1,6 +1,7 @@
 // Shared end-to-end harness: serves the release build (dist/) on 127.0.0.1, starts Debian's
 // Chromium through playwright-core, opens phone-sized pages, collects console and page errors,
 // runs axe, and saves screenshots to tests/e2e/screenshots/ for a person to look at.
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +156,32 @@ export const LIVE_WIDGET = '.aci:not([data-first-screen])';
 
 export async function widgetReady(page) {
   await page.locator(LIVE_WIDGET).first().waitFor();
+}
+
+/** The part that reads stored check-ins, drafts and backup files (src/ui/parts.rs, `stored`). */
+export const STORED_PART = /\/parts\/split_stored-[0-9a-f]{16}\.wasm$/;
+
+/** The page's console problems (`openPage`), less the notice that service workers are blocked. */
+export const problemsBesidesBlockedWorker = (page) =>
+  page.problems.filter((problem) => !/Service Worker registration blocked/.test(problem));
+
+/** The page hides and shows again (a phone switching apps): the widget syncs. */
+export async function switchAwayAndBack(page) {
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+}
+
+/** Waits until the history shows `n` check-ins (storage events and locks land asynchronously). */
+export async function expectCount(page, n) {
+  try {
+    await page.waitForFunction(
+      (expected) => __widget().querySelector('.aci-history__count')?.textContent === expected,
+      String(n),
+      { timeout: 5000 },
+    );
+  } catch {
+    const shown = await page.evaluate(() => __widget().querySelector('.aci-history__count')?.textContent);
+    assert.fail(`expected the history to show ${n} check-ins, it shows ${JSON.stringify(shown ?? null)}`);
+  }
 }
 
 /** Runs axe with the WCAG 2.0-2.2 A and AA rules and returns the violations. */

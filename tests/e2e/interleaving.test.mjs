@@ -26,6 +26,7 @@ import {
   widgetReady,
   withServerAndBrowser,
   openBackup,
+  expectCount,
 } from './harness.mjs';
 
 const env = withServerAndBrowser();
@@ -91,19 +92,6 @@ async function reload(page) {
   await widgetReady(page);
 }
 
-/** Waits until the history shows `n` check-ins (storage events and locks land asynchronously). */
-async function expectCount(page, n) {
-  try {
-    await page.waitForFunction(
-      (expected) => __widget().querySelector('.aci-history__count')?.textContent === expected,
-      String(n),
-      { timeout: 5000 },
-    );
-  } catch {
-    const shown = await page.evaluate(() => __widget().querySelector('.aci-history__count')?.textContent);
-    assert.fail(`expected the history to show ${n} check-ins, it shows ${JSON.stringify(shown ?? null)}`);
-  }
-}
 
 /** The notes of the check-ins the history list shows, in the order shown. */
 async function shownNotes(page) {

@@ -16,6 +16,8 @@ import {
   phoneContext,
   serveSwappableBuild,
   storedHistory,
+  STORED_PART,
+  switchAwayAndBack,
 } from './harness.mjs';
 
 let browser;
@@ -36,9 +38,6 @@ async function serve(dir = DIST) {
   return server;
 }
 
-const STORED_PART = /\/parts\/split_stored-[0-9a-f]{16}\.wasm$/;
-const switchAwayAndBack = (page) =>
-  page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
 const notes = async (page) => ((await storedHistory(page))?.entries ?? []).map((entry) => entry.note).sort();
 
 describe('review: the stored data reader as a part', () => {

@@ -24,6 +24,10 @@ import {
   serveSwappableBuild,
   storedHistory,
   widgetReady,
+  STORED_PART,
+  expectCount,
+  problemsBesidesBlockedWorker,
+  switchAwayAndBack,
 } from './harness.mjs';
 
 let browser;
@@ -43,11 +47,8 @@ async function serve() {
   return server;
 }
 
-const STORED_PART = /\/parts\/split_stored-[0-9a-f]{16}\.wasm$/;
 const storedPartRequests = (server) => server.requests.filter((path) => STORED_PART.test(path));
 const partRequests = (server) => server.requests.filter((path) => path.startsWith('/parts/'));
-/** The page's console problems, less the notice that service workers are blocked here. */
-const problems = (page) => page.problems.filter((problem) => !/Service Worker registration blocked/.test(problem));
 
 /** A phone without a service worker (its requests would bypass Playwright's routes). */
 async function phone({ locks = true } = {}) {
@@ -63,22 +64,7 @@ async function phone({ locks = true } = {}) {
 const historyCount = (page) =>
   page.evaluate(() => __widget().querySelector('.aci-history__count')?.textContent ?? null);
 
-async function expectCount(page, n) {
-  try {
-    await page.waitForFunction(
-      (expected) => __widget().querySelector('.aci-history__count')?.textContent === expected,
-      String(n),
-      { timeout: 5000 },
-    );
-  } catch {
-    assert.fail(`expected the history to show ${n} check-ins, it shows ${JSON.stringify(await historyCount(page))}`);
-  }
-}
 
-/** The page hides and shows again (a phone switching apps): the widget syncs. */
-async function switchAwayAndBack(page) {
-  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
-}
 
 /**
  * What an earlier visit of this version left on the device (key -> text): two check-ins, and
@@ -125,7 +111,7 @@ describe('the reader of stored data', () => {
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => /split_stored-/.test(entry.name)));
     assert.equal(storedPartRequests(server).length, 1);
     assert.equal((await storedHistory(page)).entries.length, 2);
-    assert.deepEqual(problems(page), []);
+    assert.deepEqual(problemsBesidesBlockedWorker(page), []);
     await context.close();
   });
 
@@ -147,7 +133,7 @@ describe('the reader of stored data', () => {
     assert.equal(await historyCount(page), '2');
     assert.equal(await page.locator('form textarea').inputValue(), 'typed before');
     assert.equal(storedPartRequests(server).length, fetchedBefore + 1);
-    assert.deepEqual(problems(page), []);
+    assert.deepEqual(problemsBesidesBlockedWorker(page), []);
     await screenshot(page, 'stored-reader-returning-visitor');
     await context.close();
   });
@@ -170,7 +156,7 @@ describe('the reader of stored data', () => {
       await expectCount(second, 2);
       const notes = (await storedHistory(first)).entries.map((entry) => entry.note).sort();
       assert.deepEqual(notes, ['from the first tab', 'from the second tab']);
-      assert.deepEqual([...problems(first), ...problems(second)], []);
+      assert.deepEqual([...problemsBesidesBlockedWorker(first), ...problemsBesidesBlockedWorker(second)], []);
       await context.close();
     });
   }
@@ -208,7 +194,7 @@ describe('the reader of stored data', () => {
     await page.getByRole('button', { name: 'Back to the start' }).click();
     await expectCount(page, 3);
     assert.deepEqual(
-      problems(page).filter((problem) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|Failed to fetch/.test(problem)),
+      problemsBesidesBlockedWorker(page).filter((problem) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|Failed to fetch/.test(problem)),
       [],
     );
     await context.close();
